@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ReadSideModule } from '../../projector/src/read-side.module';
+import { AccountsController } from './controllers/accounts.controller';
+import { AuthController } from './controllers/auth.controller';
+import { CustomerApplicationsController } from './controllers/customer-applications.controller';
+import { DevController } from './controllers/dev.controller';
+import { HealthController } from './controllers/health.controller';
+import { MeController } from './controllers/me.controller';
+import { OrganisationsController } from './controllers/organisations.controller';
+import { AuthGuard } from './http/auth';
+import { CallerService } from './http/caller.service';
+import { ErrorFilter } from './http/error.filter';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { MinPositionInterceptor } from './http/min-position.interceptor';
+import { validationPipe } from './http/validation';
+
+@Module({
+  imports: [CqrsModule.forRoot(), ReadSideModule],
+  controllers: [
+    AuthController,
+    MeController,
+    CustomerApplicationsController,
+    AccountsController,
+    OrganisationsController,
+    HealthController,
+    DevController,
+  ],
+  providers: [
+    CallerService,
+    { provide: APP_FILTER, useClass: ErrorFilter },
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_PIPE, useFactory: validationPipe },
+    // Order matters: wait for the read models first, then answer repeats from the idempotency store.
+    { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+  ],
+})
+export class AppModule {}

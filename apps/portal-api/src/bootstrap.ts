@@ -1,0 +1,38 @@
+import { NestFactory } from '@nestjs/core';
+import { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'pino';
+import { AppConfig, createRootLogger, loadConfig, PinoNestLogger } from '@kundportal/kernel';
+import { AppModule } from './app.module';
+
+/** Builds the HTTP application (also used by the end-to-end tests). */
+export async function createApp(config: AppConfig = loadConfig(), logger: Logger = createRootLogger(config.logLevel)) {
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: true,
+    // A caller's correlation id is kept (when it is a plain token); otherwise each request gets one.
+    genReqId: (req: IncomingMessage) => {
+      const given = req.headers['x-correlation-id'];
+      return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Kundportal API')
+      .setDescription('Customer portal back end: organisations, accounts, roles, orders and tickets.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

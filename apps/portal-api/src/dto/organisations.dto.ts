@@ -1,0 +1,115 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { Role, ROLES } from '@kundportal/organisations';
+import { IsOrganisationNumber, IsPersonalNumber, Trim } from '../http/validators';
+
+export class ContactDto {
+  @ApiProperty({ example: 'Karin Karlsson' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ example: 'karin.karlsson@region.se' })
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+}
+
+export class NamedPersonDto extends ContactDto {
+  @ApiProperty({ example: '198112189876' })
+  @IsPersonalNumber()
+  personalNumber!: string;
+}
+
+export class CustomerApplicationDto {
+  @ApiProperty({ example: '212000-0142' })
+  @IsOrganisationNumber()
+  organisationNumber!: string;
+
+  @ApiProperty({ example: 'Region Exempel' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  organisationName!: string;
+
+  @ApiProperty({ type: NamedPersonDto })
+  @ValidateNested()
+  @Type(() => NamedPersonDto)
+  administrator!: NamedPersonDto;
+
+  @ApiProperty({ type: NamedPersonDto })
+  @ValidateNested()
+  @Type(() => NamedPersonDto)
+  signatory!: NamedPersonDto;
+
+  @ApiProperty({ type: ContactDto })
+  @ValidateNested()
+  @Type(() => ContactDto)
+  agreementContact!: ContactDto;
+}
+
+export class RejectDto {
+  @ApiProperty({ example: 'Not a public-sector organisation' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason!: string;
+}
+
+export class CreateAccountDto {
+  @ApiProperty({ example: 'Anna Andersson' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ example: 'anna.andersson@region.se' })
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+
+  @ApiPropertyOptional({ example: '+46701234567' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(40)
+  phone?: string;
+
+  @ApiProperty({ example: '212000-0142' })
+  @IsOrganisationNumber()
+  organisationNumber!: string;
+}
+
+export class SetRolesDto {
+  @ApiProperty({ enum: ROLES, isArray: true })
+  @IsArray()
+  @ArrayMaxSize(ROLES.length * 2)
+  @IsIn(ROLES, { each: true })
+  roles!: Role[];
+}
+
+export class LinkAgentDto {
+  @ApiProperty()
+  @IsString()
+  @IsUUID()
+  agentOrganisationId!: string;
+}

@@ -1,0 +1,21 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toErrorBody } from './error-body';
+
+/** The one exception filter: every error leaves in the contract's shape. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const body = toErrorBody(error);
+    if (body.statusCode >= 500) {
+      this.logger.error({ err: error, reqId: request.id, url: request.routeOptions?.url }, 'Request failed');
+    }
+    if (body.statusCode === 503 && body.code === 'READ_MODEL_BEHIND') reply.header('Retry-After', '1');
+    void reply.status(body.statusCode).send(body);
+  }
+}

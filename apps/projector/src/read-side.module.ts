@@ -1,0 +1,48 @@
+import { Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { EventStoreModule } from '@kundportal/eventstore';
+import { accountsProjection, IdentityModule } from '@kundportal/identity';
+import { APP_CONFIG, AppConfig, KernelModule } from '@kundportal/kernel';
+import { MailReactor, NotificationsModule, OutboxDispatcher } from '@kundportal/notifications';
+import { ORGANISATION_PROJECTIONS, OrganisationsModule } from '@kundportal/organisations';
+import { Projection, ProjectionRunner, PROJECTIONS, ReadModelWaiter, ReadStoreModule } from '@kundportal/readstore';
+import { HealthService } from './health.service';
+
+/** Starts the projections and the mail dispatcher where this process is meant to run them. */
+@Injectable()
+export class ReadSideHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ReadSideHost.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PROJECTIONS) private readonly projections: Projection[],
+    private readonly runner: ProjectionRunner,
+    private readonly dispatcher: OutboxDispatcher,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.runProjections) return;
+    await this.runner.start(this.projections);
+    this.dispatcher.start();
+    this.logger.log(`Running ${this.projections.length} projections and reactors`);
+  }
+}
+
+/**
+ * Stores, contexts and every projection and reactor: the whole read side. The projector runs it
+ * alone; the API includes it and runs it in-process unless RUN_PROJECTIONS=false.
+ */
+@Module({
+  imports: [KernelModule, EventStoreModule, ReadStoreModule, OrganisationsModule, IdentityModule, NotificationsModule],
+  providers: [
+    {
+      provide: PROJECTIONS,
+      inject: [MailReactor],
+      useFactory: (mail: MailReactor): Projection[] => [...ORGANISATION_PROJECTIONS, accountsProjection, mail],
+    },
+    ReadModelWaiter,
+    ReadSideHost,
+    HealthService,
+  ],
+  exports: [PROJECTIONS, ReadModelWaiter, HealthService, OrganisationsModule, IdentityModule, NotificationsModule],
+})
+export class ReadSideModule {}

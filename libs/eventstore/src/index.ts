@@ -1,0 +1,5 @@
+export * from './event-store.port';
+export * from './command-executor';
+export * from './reservations';
+export { EmbeddedEventStore } from './embedded/embedded-event-store';
+export * from './eventstore.module';

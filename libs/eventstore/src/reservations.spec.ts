@@ -1,0 +1,68 @@
+import { DomainError } from '@kundportal/kernel';
+import { DeciderSpecification } from '@kundportal/kernel/testing';
+import { ReservationHeld, reservationDecider, Reservations } from './reservations';
+
+const spec = DeciderSpecification.for(reservationDecider);
+const key = Reservations.streamId('orgnr', '5560160680');
+const claimed = (owner: string) => ({ type: 'ReservationClaimed' as const, data: { key, owner } });
+const released = (owner: string) => ({ type: 'ReservationReleased' as const, data: { key, owner } });
+
+describe('reservationDecider', () => {
+  describe('Claim', () => {
+    it('claims a free key', () => {
+      spec.given([]).when({ type: 'Claim', key, owner: 'app-1' }).then([claimed('app-1')]);
+    });
+
+    it('is a retry when the same owner claims again: no events', () => {
+      spec.given([claimed('app-1')]).when({ type: 'Claim', key, owner: 'app-1' }).thenNothing();
+    });
+
+    it('refuses another owner with ReservationHeld naming the kind and the holder', () => {
+      const error = spec
+        .given([claimed('app-1')])
+        .when({ type: 'Claim', key, owner: 'app-2' })
+        .thenThrows(ReservationHeld, (e) => e.kind === 'orgnr' && e.owner === 'app-1');
+      expect(error).toBeInstanceOf(DomainError);
+      expect(error.statusCode).toBe(409);
+      expect(error.code).toBe('RESERVATION_HELD');
+    });
+
+    it('takes the kind from the key prefix', () => {
+      const emailKey = Reservations.streamId('email', 'anna-karin@example.se');
+      DeciderSpecification.for(reservationDecider)
+        .given([{ type: 'ReservationClaimed', data: { key: emailKey, owner: 'acc-1' } }])
+        .when({ type: 'Claim', key: emailKey, owner: 'acc-2' })
+        .thenThrows(ReservationHeld, (e) => e.kind === 'email');
+    });
+
+    it('claims a key again after it was released, by anyone', () => {
+      spec.given([claimed('app-1'), released('app-1')]).when({ type: 'Claim', key, owner: 'app-2' }).then([claimed('app-2')]);
+      spec.given([claimed('app-1'), released('app-1')]).when({ type: 'Claim', key, owner: 'app-1' }).then([claimed('app-1')]);
+    });
+  });
+
+  describe('Release', () => {
+    it('releases a key held by the owner', () => {
+      spec.given([claimed('app-1')]).when({ type: 'Release', key, owner: 'app-1' }).then([released('app-1')]);
+    });
+
+    it('does nothing when someone else holds the key', () => {
+      spec.given([claimed('app-1')]).when({ type: 'Release', key, owner: 'app-2' }).thenNothing();
+    });
+
+    it('does nothing when the key is free or released already', () => {
+      spec.given([]).when({ type: 'Release', key, owner: 'app-1' }).thenNothing();
+      spec.given([claimed('app-1'), released('app-1')]).when({ type: 'Release', key, owner: 'app-1' }).thenNothing();
+    });
+  });
+
+  describe('evolve', () => {
+    it('tracks the holder through claims and releases', () => {
+      const { evolve, initialState } = reservationDecider;
+      expect(initialState()).toEqual({ owner: null });
+      const held = evolve(initialState(), claimed('app-1'));
+      expect(held).toEqual({ owner: 'app-1' });
+      expect(evolve(held, released('app-1'))).toEqual({ owner: null });
+    });
+  });
+});

@@ -1,0 +1,7 @@
+export * from './principal';
+export * from './token.service';
+export * from './commands';
+export * from './account.queries';
+export { AccountDoc, accountsProjection } from './account.projection';
+export { IdentityModule } from './identity.module';
+export { ACCOUNT_EID_METHODS } from './account.decider';

@@ -1,0 +1,139 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  importJWK,
+  JWK,
+  jwtVerify,
+  JWTVerifyGetKey,
+  SignJWT,
+  CryptoKey,
+} from 'jose';
+import { APP_CONFIG, AppConfig, loadOrCreateSecret, normalisePersonalNumber, SignInMethod, Unauthenticated } from '@kundportal/kernel';
+import { CLAIMS, Principal } from './principal';
+
+const DEV_ISSUER = 'urn:kundportal:dev-issuer';
+const ALGORITHMS = ['ES256', 'RS256', 'PS256', 'EdDSA'];
+const METHODS: readonly SignInMethod[] = ['bankid', 'freja', 'siths', 'password'];
+
+export interface MintRequest {
+  subject: string;
+  name: string;
+  method: SignInMethod;
+  personalNumber?: string;
+  accountId?: string;
+  email?: string;
+  staff?: boolean;
+  auditor?: boolean;
+}
+
+/**
+ * One verification path for every token: `jose.jwtVerify` against a key set, with issuer,
+ * audience, algorithm and expiry checked. In dev mode the key set is our own signing key (kept in
+ * DATA_DIR); in OIDC mode it is the e-ID broker's JWKS. Password sign-in tokens are ours too.
+ */
+@Injectable()
+export class TokenService implements OnModuleInit {
+  private signingKey!: CryptoKey;
+  private signingKid!: string;
+  private localKeys!: JWTVerifyGetKey;
+  private remoteKeys?: JWTVerifyGetKey;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  async onModuleInit(): Promise<void> {
+    const jwk = loadOrCreateSecret(this.config.dataDir, 'token-signing-key', createSigningJwk);
+    const { d: _private, ...publicJwk } = jwk;
+    this.signingKey = (await importJWK(jwk, 'ES256')) as CryptoKey;
+    this.signingKid = jwk.kid as string;
+    this.localKeys = createLocalJWKSet({ keys: [{ ...publicJwk, alg: 'ES256', use: 'sig' }] });
+    if (this.config.auth.mode === 'oidc') this.remoteKeys = createRemoteJWKSet(await this.jwksUri());
+  }
+
+  private async jwksUri(): Promise<URL> {
+    if (this.config.auth.oidcJwksUri) return new URL(this.config.auth.oidcJwksUri);
+    const issuer = (this.config.auth.oidcIssuer as string).replace(/\/$/, '');
+    const response = await fetch(`${issuer}/.well-known/openid-configuration`);
+    if (!response.ok) throw new Error(`OIDC discovery at ${issuer} answered ${response.status}`);
+    const discovery = (await response.json()) as { jwks_uri?: string };
+    if (!discovery.jwks_uri) throw new Error(`OIDC discovery at ${issuer} has no jwks_uri`);
+    return new URL(discovery.jwks_uri);
+  }
+
+  /** Our own tokens: dev sign-in and password sign-in. */
+  async mint(request: MintRequest): Promise<{ accessToken: string; expiresIn: number }> {
+    const expiresIn = this.config.auth.tokenTtlSeconds;
+    const claims: Record<string, unknown> = {
+      [CLAIMS.name]: request.name,
+      [CLAIMS.method]: request.method,
+      [CLAIMS.staff]: request.staff === true,
+      [CLAIMS.auditor]: request.auditor === true,
+    };
+    if (request.personalNumber) claims[CLAIMS.personalNumber] = request.personalNumber;
+    if (request.accountId) claims[CLAIMS.accountId] = request.accountId;
+    if (request.email) claims[CLAIMS.email] = request.email;
+    const accessToken = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid: this.signingKid, typ: 'JWT' })
+      .setSubject(request.subject)
+      .setIssuer(this.ownIssuer)
+      .setAudience(this.config.auth.oidcAudience)
+      .setIssuedAt()
+      .setExpirationTime(`${expiresIn}s`)
+      .sign(this.signingKey);
+    return { accessToken, expiresIn };
+  }
+
+  private get ownIssuer(): string {
+    return this.config.auth.mode === 'dev' ? DEV_ISSUER : `${this.config.publicBaseUrl}/auth`;
+  }
+
+  async verify(token: string): Promise<Principal> {
+    const payload = await this.verifyPayload(token);
+    const method = payload[CLAIMS.method];
+    if (typeof payload.sub !== 'string' || !METHODS.includes(method as SignInMethod)) {
+      throw new Unauthenticated('The token lacks a subject or sign-in method.');
+    }
+    const rawPnr = payload[CLAIMS.personalNumber];
+    const personalNumber = rawPnr === undefined ? null : normalisePersonalNumber(rawPnr);
+    if (rawPnr !== undefined && personalNumber === null) throw new Unauthenticated('The token has an invalid personnummer.');
+    const accountId = typeof payload[CLAIMS.accountId] === 'string' ? (payload[CLAIMS.accountId] as string) : null;
+    if (!personalNumber && !accountId) throw new Unauthenticated('The token names no person.');
+    return {
+      subject: payload.sub,
+      name: typeof payload[CLAIMS.name] === 'string' ? (payload[CLAIMS.name] as string) : '',
+      method: method as SignInMethod,
+      personalNumber,
+      accountId,
+      email: typeof payload[CLAIMS.email] === 'string' ? (payload[CLAIMS.email] as string) : null,
+      staff: payload[CLAIMS.staff] === true,
+      auditor: payload[CLAIMS.auditor] === true,
+    };
+  }
+
+  private async verifyPayload(token: string): Promise<Record<string, unknown>> {
+    const audience = this.config.auth.oidcAudience;
+    try {
+      // Our own tokens first (dev or password sign-in), then the broker's.
+      const { payload } = await jwtVerify(token, this.localKeys, { issuer: this.ownIssuer, audience, algorithms: ['ES256'] });
+      return payload;
+    } catch (ownError) {
+      if (!this.remoteKeys) throw new Unauthenticated('The access token is not valid.');
+    }
+    try {
+      const { payload } = await jwtVerify(token, this.remoteKeys, {
+        issuer: this.config.auth.oidcIssuer,
+        audience,
+        algorithms: ALGORITHMS,
+      });
+      return payload;
+    } catch {
+      throw new Unauthenticated('The access token is not valid.');
+    }
+  }
+}
+
+function createSigningJwk(): JWK & { d: string } {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { ...(privateKey.export({ format: 'jwk' }) as JWK & { d: string }), kid: randomUUID() };
+}

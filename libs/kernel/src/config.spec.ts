@@ -1,0 +1,231 @@
+import { resolve } from 'node:path';
+import { AppConfig, ConfigError, loadConfig } from './config';
+
+type Env = Record<string, string | undefined>;
+
+/** Runs loadConfig and returns the ConfigError it throws, failing when it throws nothing or something else. */
+function configError(env: Env): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+const ESDB = 'esdb://localhost:2113?tls=false';
+
+describe('loadConfig', () => {
+  describe('defaults (empty environment)', () => {
+    const config = loadConfig({});
+
+    it('embedded stores, dev sign-in, projections in process', () => {
+      const expected: AppConfig = {
+        port: 3000,
+        host: '0.0.0.0',
+        dataDir: resolve('./data'),
+        eventStore: { kind: 'embedded' },
+        readStore: { kind: 'embedded' },
+        auth: { mode: 'dev', oidcIssuer: undefined, oidcAudience: 'kundportal', oidcJwksUri: undefined, tokenTtlSeconds: 3600 },
+        runProjections: true,
+        mail: { smtpUrl: undefined, from: 'Kundportal <no-reply@kundportal.local>' },
+        publicBaseUrl: 'http://localhost:3000',
+        logLevel: 'info',
+        bodyLimitBytes: 1_048_576,
+        personalNumberKey: undefined,
+      };
+      expect(config).toEqual(expected);
+    });
+
+    it('treats empty strings as unset', () => {
+      const blank: Env = {};
+      for (const name of [
+        'PORT', 'HOST', 'DATA_DIR', 'EVENTSTORE_CONNECTION_STRING', 'MONGODB_URI', 'MONGODB_DATABASE', 'AUTH_MODE',
+        'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URI', 'TOKEN_TTL_SECONDS', 'RUN_PROJECTIONS', 'SMTP_URL', 'MAIL_FROM',
+        'PUBLIC_BASE_URL', 'LOG_LEVEL', 'BODY_LIMIT_BYTES', 'PERSONAL_NUMBER_KEY',
+      ]) {
+        blank[name] = '';
+      }
+      expect(loadConfig(blank)).toEqual(config);
+    });
+
+    it('reads process.env when no environment is passed', () => {
+      const restore = jest.replaceProperty(process, 'env', { PORT: '4321' });
+      try {
+        expect(loadConfig().port).toBe(4321);
+      } finally {
+        restore.restore();
+      }
+    });
+  });
+
+  describe('each variable', () => {
+    it('PORT', () => {
+      expect(loadConfig({ PORT: '8080' }).port).toBe(8080);
+      expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    });
+
+    it('HOST', () => {
+      expect(loadConfig({ HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    });
+
+    it('DATA_DIR, made absolute', () => {
+      expect(loadConfig({ DATA_DIR: '/var/lib/kundportal' }).dataDir).toBe('/var/lib/kundportal');
+      expect(loadConfig({ DATA_DIR: 'tmp/data' }).dataDir).toBe(resolve('tmp/data'));
+    });
+
+    it('EVENTSTORE_CONNECTION_STRING selects EventStoreDB (with PERSONAL_NUMBER_KEY)', () => {
+      const config = loadConfig({ EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: 'k'.repeat(64) });
+      expect(config.eventStore).toEqual({ kind: 'esdb', connectionString: ESDB });
+      expect(config.personalNumberKey).toBe('k'.repeat(64));
+    });
+
+    it('PERSONAL_NUMBER_KEY is kept on its own too', () => {
+      expect(loadConfig({ PERSONAL_NUMBER_KEY: 'secret' }).personalNumberKey).toBe('secret');
+    });
+
+    it('MONGODB_URI selects MongoDB, MONGODB_DATABASE names the database', () => {
+      expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017' }).readStore).toEqual({
+        kind: 'mongo',
+        uri: 'mongodb://db:27017',
+        database: 'kundportal',
+      });
+      expect(loadConfig({ MONGODB_URI: 'mongodb+srv://cluster.example.net', MONGODB_DATABASE: 'portal' }).readStore).toEqual({
+        kind: 'mongo',
+        uri: 'mongodb+srv://cluster.example.net',
+        database: 'portal',
+      });
+    });
+
+    it('MONGODB_DATABASE alone keeps the embedded read store', () => {
+      expect(loadConfig({ MONGODB_DATABASE: 'portal' }).readStore).toEqual({ kind: 'embedded' });
+    });
+
+    it('OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URI', () => {
+      const config = loadConfig({
+        OIDC_ISSUER: 'https://idp.example.se/realms/kund',
+        OIDC_AUDIENCE: 'portal-api',
+        OIDC_JWKS_URI: 'https://idp.example.se/realms/kund/certs',
+      });
+      expect(config.auth).toEqual({
+        mode: 'oidc',
+        oidcIssuer: 'https://idp.example.se/realms/kund',
+        oidcAudience: 'portal-api',
+        oidcJwksUri: 'https://idp.example.se/realms/kund/certs',
+        tokenTtlSeconds: 3600,
+      });
+    });
+
+    it('TOKEN_TTL_SECONDS, at least 60', () => {
+      expect(loadConfig({ TOKEN_TTL_SECONDS: '60' }).auth.tokenTtlSeconds).toBe(60);
+      expect(loadConfig({ TOKEN_TTL_SECONDS: '900' }).auth.tokenTtlSeconds).toBe(900);
+    });
+
+    it.each([
+      ['true', true],
+      ['1', true],
+      ['false', false],
+      ['0', false],
+    ])('RUN_PROJECTIONS=%p', (raw, expected) => {
+      expect(loadConfig({ RUN_PROJECTIONS: raw }).runProjections).toBe(expected);
+    });
+
+    it('SMTP_URL and MAIL_FROM', () => {
+      expect(loadConfig({ SMTP_URL: 'smtp://mail:1025', MAIL_FROM: 'Portal <portal@example.se>' }).mail).toEqual({
+        smtpUrl: 'smtp://mail:1025',
+        from: 'Portal <portal@example.se>',
+      });
+    });
+
+    it('PUBLIC_BASE_URL, without a trailing slash', () => {
+      expect(loadConfig({ PUBLIC_BASE_URL: 'https://kundportal.example.se' }).publicBaseUrl).toBe('https://kundportal.example.se');
+      expect(loadConfig({ PUBLIC_BASE_URL: 'https://kundportal.example.se/' }).publicBaseUrl).toBe('https://kundportal.example.se');
+      expect(loadConfig({ PUBLIC_BASE_URL: 'https://example.se/portal/' }).publicBaseUrl).toBe('https://example.se/portal');
+    });
+
+    it('PUBLIC_BASE_URL defaults to localhost on PORT', () => {
+      expect(loadConfig({ PORT: '8080' }).publicBaseUrl).toBe('http://localhost:8080');
+    });
+
+    it.each(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])('LOG_LEVEL=%p', (level) => {
+      expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
+    });
+
+    it('BODY_LIMIT_BYTES, at least 1024', () => {
+      expect(loadConfig({ BODY_LIMIT_BYTES: '1024' }).bodyLimitBytes).toBe(1024);
+      expect(loadConfig({ BODY_LIMIT_BYTES: '5242880' }).bodyLimitBytes).toBe(5_242_880);
+    });
+  });
+
+  describe('bad values throw ConfigError naming the variable', () => {
+    it.each([
+      ['PORT', 'abc'],
+      ['PORT', '-1'],
+      ['PORT', '80.5'],
+      ['PORT', ' 80'],
+      ['PORT', '1e3'],
+      ['TOKEN_TTL_SECONDS', '59'],
+      ['TOKEN_TTL_SECONDS', '1h'],
+      ['BODY_LIMIT_BYTES', '1023'],
+      ['BODY_LIMIT_BYTES', '1mb'],
+      ['RUN_PROJECTIONS', 'yes'],
+      ['RUN_PROJECTIONS', 'TRUE'],
+      ['LOG_LEVEL', 'verbose'],
+      ['LOG_LEVEL', 'INFO'],
+      ['AUTH_MODE', 'saml'],
+      ['OIDC_ISSUER', 'not a url'],
+      ['OIDC_JWKS_URI', 'certs.json'],
+      ['MONGODB_URI', 'not a url'],
+      ['SMTP_URL', 'mail server'],
+      ['PUBLIC_BASE_URL', '/portal'],
+    ])('%s=%p', (name, value) => {
+      expect(configError({ [name]: value }).message).toContain(name);
+    });
+
+    it('PORT above 65535', () => {
+      expect(configError({ PORT: '65536' }).message).toContain('PORT');
+    });
+
+    // `host:port` parses as a URL whose scheme is the host name, so a check that only asks
+    // `new URL()` lets it through; the mistake then shows up later, far from the variable.
+    it.each([
+      ['MONGODB_URI', 'localhost:27017'],
+      ['PUBLIC_BASE_URL', 'localhost:3000'],
+      ['OIDC_ISSUER', 'idp.example.se:443'],
+    ])('%s=%p (host:port without a scheme)', (name, value) => {
+      expect(configError({ [name]: value }).message).toContain(name);
+    });
+  });
+
+  describe('AUTH_MODE', () => {
+    it('defaults to dev without OIDC_ISSUER', () => {
+      expect(loadConfig({}).auth.mode).toBe('dev');
+    });
+
+    it('defaults to oidc with OIDC_ISSUER', () => {
+      expect(loadConfig({ OIDC_ISSUER: 'https://idp.example.se' }).auth.mode).toBe('oidc');
+    });
+
+    it('dev may be chosen explicitly though an issuer is set', () => {
+      expect(loadConfig({ AUTH_MODE: 'dev', OIDC_ISSUER: 'https://idp.example.se' }).auth.mode).toBe('dev');
+    });
+
+    it('oidc without OIDC_ISSUER is refused, naming both variables', () => {
+      const { message } = configError({ AUTH_MODE: 'oidc' });
+      expect(message).toContain('AUTH_MODE');
+      expect(message).toContain('OIDC_ISSUER');
+    });
+  });
+
+  describe('PERSONAL_NUMBER_KEY with EVENTSTORE_CONNECTION_STRING', () => {
+    it('is required, so every process derives the same digests', () => {
+      expect(configError({ EVENTSTORE_CONNECTION_STRING: ESDB }).message).toContain('PERSONAL_NUMBER_KEY');
+      expect(configError({ EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: '' }).message).toContain('PERSONAL_NUMBER_KEY');
+    });
+
+    it('is optional with the embedded event store (kept in DATA_DIR instead)', () => {
+      expect(loadConfig({}).personalNumberKey).toBeUndefined();
+    });
+  });
+});

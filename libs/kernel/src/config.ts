@@ -1,0 +1,111 @@
+import { resolve } from 'node:path';
+
+/**
+ * The one place that reads the environment. Every variable is listed in the README; a bad value
+ * stops the process at start with a message naming the variable.
+ */
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  eventStore: { kind: 'embedded' } | { kind: 'esdb'; connectionString: string };
+  readStore: { kind: 'embedded' } | { kind: 'mongo'; uri: string; database: string };
+  auth: {
+    mode: 'dev' | 'oidc';
+    oidcIssuer?: string;
+    oidcAudience: string;
+    oidcJwksUri?: string;
+    tokenTtlSeconds: number;
+  };
+  /** Run projections and reactors in this process (the API's default; false when a projector runs them). */
+  runProjections: boolean;
+  mail: { smtpUrl?: string; from: string };
+  publicBaseUrl: string;
+  logLevel: string;
+  bodyLimitBytes: number;
+  /** Secret for the keyed digest that stands in for personnummer in events and stream names. */
+  personalNumberKey?: string;
+}
+
+export const APP_CONFIG = Symbol('AppConfig');
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function url(env: Env, name: string, schemes: readonly string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let protocol: string;
+  try {
+    protocol = new URL(raw).protocol.replace(/:$/, '');
+  } catch {
+    throw new ConfigError(`${name} must be a URL`);
+  }
+  // `host:port` parses as a URL with scheme `host`: name the schemes we accept.
+  if (!schemes.includes(protocol)) throw new ConfigError(`${name} must be a ${schemes.join(' or ')} URL`);
+  return raw;
+}
+
+const HTTP = ['http', 'https'] as const;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const esdb = env.EVENTSTORE_CONNECTION_STRING;
+  const mongo = url(env, 'MONGODB_URI', ['mongodb', 'mongodb+srv']);
+  const oidcIssuer = url(env, 'OIDC_ISSUER', HTTP);
+  const mode = oneOf(env, 'AUTH_MODE', ['dev', 'oidc'] as const, oidcIssuer ? 'oidc' : 'dev');
+  if (mode === 'oidc' && !oidcIssuer) throw new ConfigError('AUTH_MODE=oidc needs OIDC_ISSUER');
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  if (esdb && !env.PERSONAL_NUMBER_KEY) {
+    // Every process must derive the same digests; a key made per process would split identities.
+    throw new ConfigError('PERSONAL_NUMBER_KEY must be set when EVENTSTORE_CONNECTION_STRING is set');
+  }
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir: resolve(env.DATA_DIR || './data'),
+    eventStore: esdb ? { kind: 'esdb', connectionString: esdb } : { kind: 'embedded' },
+    readStore: mongo
+      ? { kind: 'mongo', uri: mongo, database: env.MONGODB_DATABASE || 'kundportal' }
+      : { kind: 'embedded' },
+    auth: {
+      mode,
+      oidcIssuer,
+      oidcAudience: env.OIDC_AUDIENCE || 'kundportal',
+      oidcJwksUri: url(env, 'OIDC_JWKS_URI', HTTP),
+      tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600, 60),
+    },
+    runProjections: bool(env, 'RUN_PROJECTIONS', true),
+    mail: { smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']), from: env.MAIL_FROM || 'Kundportal <no-reply@kundportal.local>' },
+    publicBaseUrl: (url(env, 'PUBLIC_BASE_URL', HTTP) ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024),
+    personalNumberKey: env.PERSONAL_NUMBER_KEY || undefined,
+  };
+}

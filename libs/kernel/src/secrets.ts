@@ -1,0 +1,40 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Secrets the embedded mode makes for itself on first start and keeps in DATA_DIR, so tokens and
+ * digests stay valid across restarts. Production passes them in the environment instead.
+ */
+export function loadOrCreateSecret<T>(dataDir: string, name: string, create: () => T): T {
+  const file = join(dataDir, 'secrets', `${name}.json`);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const value = create();
+  mkdirSync(join(dataDir, 'secrets'), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(value), { mode: 0o600 });
+  renameSync(tmp, file);
+  return JSON.parse(readFileSync(file, 'utf8')) as T;
+}
+
+/**
+ * A personnummer never appears in clear in events or stream names: they hold this keyed digest,
+ * which matches a person without revealing them.
+ */
+export class PersonalNumberDigest {
+  constructor(private readonly key: string) {}
+
+  static fromConfig(dataDir: string, key: string | undefined): PersonalNumberDigest {
+    return new PersonalNumberDigest(key ?? loadOrCreateSecret(dataDir, 'personal-number-key', () => randomBytes(32).toString('hex')));
+  }
+
+  of(personalNumber: string): string {
+    return createHmac('sha256', this.key).update(personalNumber).digest('hex').slice(0, 40);
+  }
+}
+
+export const PERSONAL_NUMBER_DIGEST = Symbol('PersonalNumberDigest');

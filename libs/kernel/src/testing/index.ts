@@ -1,0 +1,2 @@
+/** Test helpers; not part of the runtime surface (`@kundportal/kernel` does not export them). */
+export * from './decider-spec';

@@ -1,0 +1,6 @@
+export * from './mail/mail-transport';
+export { SmtpMailTransport } from './mail/smtp-mail-transport';
+export * from './notification.queries';
+export { MailReactor } from './mail.reactor';
+export { OutboxDispatcher, OUTBOX, OutboxDoc } from './outbox';
+export { NotificationsModule } from './notifications.module';

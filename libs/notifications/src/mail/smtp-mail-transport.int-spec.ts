@@ -1,0 +1,309 @@
+import { createServer, type AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import type { OutgoingMail } from './mail-transport';
+import {
+  MailDeliveryError,
+  SmtpMailTransport,
+  TEMPLATE_HEADER,
+  isPermanentMailFailure,
+} from './smtp-mail-transport';
+
+interface ReceivedMail {
+  mailFrom: string;
+  rcptTo: string[];
+  user: string | undefined;
+  headers: Map<string, string>;
+  body: string;
+}
+
+interface TestServer {
+  url: (credentials?: string) => string;
+  received: ReceivedMail[];
+  connections: () => number;
+  close: () => Promise<void>;
+}
+
+type ServerHooks = Pick<SMTPServerOptions, 'onRcptTo' | 'onAuth' | 'authOptional' | 'onData'>;
+
+async function startServer(hooks: ServerHooks = {}): Promise<TestServer> {
+  const received: ReceivedMail[] = [];
+  let connections = 0;
+  const server = new SMTPServer({
+    secure: false,
+    disabledCommands: hooks.onAuth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    authOptional: hooks.authOptional ?? true,
+    allowInsecureAuth: true,
+    logger: false,
+    closeTimeout: 1000,
+    onConnect(_session, callback) {
+      connections += 1;
+      callback();
+    },
+    onAuth: hooks.onAuth,
+    onRcptTo: hooks.onRcptTo,
+    onData:
+      hooks.onData ??
+      ((stream, session: SMTPServerSession, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          received.push({
+            mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            rcptTo: session.envelope.rcptTo.map((r) => r.address),
+            user: typeof session.user === 'string' ? session.user : undefined,
+            ...parseMessage(Buffer.concat(chunks).toString('latin1')),
+          });
+          callback();
+        });
+      }),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  // The typings do not declare the underlying net.Server, but smtp-server exposes it.
+  const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+  return {
+    url: (credentials) => `smtp://${credentials ? `${credentials}@` : ''}127.0.0.1:${port}`,
+    received,
+    connections: () => connections,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Just enough RFC 5322/2047/2045 parsing for what nodemailer produces for a text mail. */
+function parseMessage(raw: string): { headers: Map<string, string>; body: string } {
+  const split = raw.indexOf('\r\n\r\n');
+  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
+  const headers = new Map<string, string>();
+  for (const line of head.split('\r\n')) {
+    const colon = line.indexOf(':');
+    headers.set(line.slice(0, colon).trim().toLowerCase(), decodeWords(line.slice(colon + 1).trim()));
+  }
+  const rawBody = raw.slice(split + 4);
+  const encoding = (headers.get('content-transfer-encoding') ?? '7bit').toLowerCase();
+  let bytes: Buffer;
+  if (encoding === 'quoted-printable') bytes = decodeQuotedPrintable(rawBody.replace(/=\r\n/g, ''));
+  else if (encoding === 'base64') bytes = Buffer.from(rawBody, 'base64');
+  else bytes = Buffer.from(rawBody, 'latin1');
+  return { headers, body: bytes.toString('utf8').replace(/\r\n/g, '\n').replace(/\n$/, '') };
+}
+
+function decodeQuotedPrintable(text: string): Buffer {
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '=' && /^[0-9A-F]{2}$/i.test(text.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      bytes.push(text.charCodeAt(i));
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+function decodeWords(value: string): string {
+  return value
+    .replace(/(=\?[^?]+\?[QB]\?[^?]*\?=)\s+(?==\?)/gi, '$1')
+    .replace(/=\?([^?]+)\?([QB])\?([^?]*)\?=/gi, (_m, _charset: string, kind: string, data: string) =>
+      kind.toUpperCase() === 'B'
+        ? Buffer.from(data, 'base64').toString('utf8')
+        : decodeQuotedPrintable(data.replace(/_/g, ' ')).toString('utf8'),
+    );
+}
+
+function smtpError(message: string, responseCode: number): Error {
+  return Object.assign(new Error(message), { responseCode });
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+const mail = (overrides: Partial<OutgoingMail> = {}): OutgoingMail => ({
+  to: 'anna.andersson@kommun.example.se',
+  subject: 'Ärende 42 har fått ett svar',
+  text: 'Hej Anna!\n\nDitt ärende "Skrivaren på plan 3" har fått ett nytt svar.\nLogga in för att läsa det.',
+  template: 'ticket-reply',
+  data: { ticketId: '42' },
+  ...overrides,
+});
+
+describe('SmtpMailTransport (against a local smtp-server)', () => {
+  let server: TestServer | undefined;
+  let transport: SmtpMailTransport | undefined;
+
+  afterEach(async () => {
+    // Close the client first: the server waits for open connections when closing.
+    await transport?.close();
+    await server?.close();
+    transport = undefined;
+    server = undefined;
+  });
+
+  it('delivers a plain-text mail with recipients, subject, body and template header', async () => {
+    server = await startServer();
+    transport = new SmtpMailTransport(server.url(), 'Kundportalen <no-reply@kundportal.example.se>');
+
+    await transport.send(mail());
+
+    expect(server.received).toHaveLength(1);
+    const [got] = server.received;
+    expect(got.mailFrom).toBe('no-reply@kundportal.example.se');
+    expect(got.rcptTo).toEqual(['anna.andersson@kommun.example.se']);
+    expect(got.headers.get('to')).toBe('anna.andersson@kommun.example.se');
+    expect(got.headers.get('from')).toBe('Kundportalen <no-reply@kundportal.example.se>');
+    expect(got.headers.get('subject')).toBe('Ärende 42 har fått ett svar');
+    expect(got.headers.get(TEMPLATE_HEADER.toLowerCase())).toBe('ticket-reply');
+    expect(got.headers.get('content-type')).toMatch(/^text\/plain; charset=utf-8/i);
+    expect(got.headers.has('message-id')).toBe(true);
+    expect(got.body).toBe(mail().text);
+  });
+
+  it('authenticates with the (URL-encoded) credentials in SMTP_URL', async () => {
+    const logins: string[] = [];
+    server = await startServer({
+      authOptional: false,
+      onAuth(auth, _session, callback) {
+        logins.push(`${auth.username}:${auth.password}`);
+        if (auth.username === 'portal' && auth.password === 'p@ss:wörd/1') return callback(null, { user: 'portal' });
+        return callback(smtpError('Invalid username or password', 535));
+      },
+    });
+    transport = SmtpMailTransport.fromEnv({
+      SMTP_URL: server.url(`portal:${encodeURIComponent('p@ss:wörd/1')}`),
+      MAIL_FROM: 'no-reply@kundportal.example.se',
+    });
+
+    await transport.send(mail());
+
+    expect(logins).toEqual(['portal:p@ss:wörd/1']);
+    expect(server.received).toHaveLength(1);
+    expect(server.received[0].user).toBe('portal');
+  });
+
+  it('rejects with a permanent failure when the server refuses the recipient', async () => {
+    server = await startServer({
+      onRcptTo(address, _session, callback) {
+        if (address.address.endsWith('@unknown.example.se')) {
+          return callback(smtpError(`5.1.1 <${address.address}>: Recipient address rejected`, 550));
+        }
+        return callback();
+      },
+    });
+    transport = new SmtpMailTransport(server.url(), 'no-reply@kundportal.example.se');
+
+    const sending = transport.send(mail({ to: 'nobody@unknown.example.se' }));
+
+    await expect(sending).rejects.toBeInstanceOf(MailDeliveryError);
+    const error = await sending.catch((e: unknown) => e);
+    expect(error).toMatchObject({ permanent: true, responseCode: 550 });
+    expect((error as Error).message).toContain('ticket-reply');
+    expect(isPermanentMailFailure(error)).toBe(true);
+    expect(server.received).toHaveLength(0);
+
+    // The pool is still usable afterwards.
+    await transport.send(mail());
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('rejects with a transient failure on a 4xx reply, so the caller retries', async () => {
+    let attempts = 0;
+    server = await startServer({
+      onRcptTo(_address, _session, callback) {
+        attempts += 1;
+        return attempts === 1 ? callback(smtpError('4.7.1 Greylisted, try again later', 451)) : callback();
+      },
+    });
+    transport = new SmtpMailTransport(server.url(), 'no-reply@kundportal.example.se');
+
+    const error = await transport.send(mail()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MailDeliveryError);
+    expect(error).toMatchObject({ permanent: false, responseCode: 451 });
+    expect(isPermanentMailFailure(error)).toBe(false);
+
+    await transport.send(mail());
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('rejects when the server refuses the message data', async () => {
+    server = await startServer({
+      onData(stream, _session, callback) {
+        stream.resume();
+        stream.on('end', () => callback(smtpError('Message rejected as spam', 554)));
+      },
+    });
+    transport = new SmtpMailTransport(server.url(), 'no-reply@kundportal.example.se');
+
+    await expect(transport.send(mail())).rejects.toMatchObject({ permanent: true, responseCode: 554 });
+  });
+
+  it('rejects with a transient failure when no server listens', async () => {
+    const port = await freePort();
+    transport = new SmtpMailTransport(`smtp://127.0.0.1:${port}`, 'no-reply@kundportal.example.se', {
+      connectionTimeoutMs: 2000,
+    });
+
+    const error = await transport.send(mail()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MailDeliveryError);
+    expect(isPermanentMailFailure(error)).toBe(false);
+    expect((error as MailDeliveryError).cause).toMatchObject({ code: expect.stringMatching(/ECONNREFUSED|ESOCKET|ECONNECTION/) });
+  });
+
+  it('reuses pooled connections for consecutive mails', async () => {
+    server = await startServer();
+    transport = new SmtpMailTransport(server.url(), 'no-reply@kundportal.example.se', { maxConnections: 1 });
+
+    await transport.send(mail({ to: 'a@kommun.example.se', template: 'a' }));
+    await transport.send(mail({ to: 'b@kommun.example.se', template: 'b' }));
+    await Promise.all([
+      transport.send(mail({ to: 'c@kommun.example.se', template: 'c' })),
+      transport.send(mail({ to: 'd@kommun.example.se', template: 'd' })),
+    ]);
+
+    expect(server.received.map((m) => m.rcptTo[0]).sort()).toEqual([
+      'a@kommun.example.se',
+      'b@kommun.example.se',
+      'c@kommun.example.se',
+      'd@kommun.example.se',
+    ]);
+    expect(server.connections()).toBe(1);
+  });
+
+  it('close() waits for sends in progress, is idempotent, and later sends reject instead of hanging', async () => {
+    server = await startServer();
+    transport = new SmtpMailTransport(server.url(), 'no-reply@kundportal.example.se');
+
+    const inProgress = transport.send(mail());
+    await transport.close();
+    await expect(inProgress).resolves.toBeUndefined();
+    expect(server.received).toHaveLength(1);
+
+    await transport.close();
+    await expect(transport.send(mail())).rejects.toThrow(/closed/);
+  });
+
+  it('refuses a configuration that is not an smtp(s) URL or lacks a from-address', () => {
+    expect(() => new SmtpMailTransport('http://mail:25', 'a@b.se')).toThrow(/smtp: or smtps:/);
+    expect(() => new SmtpMailTransport('not a url', 'a@b.se')).toThrow(/not a valid URL/);
+    expect(() => new SmtpMailTransport('smtp://mail:25', ' ')).toThrow(/from-address/);
+    expect(() => SmtpMailTransport.fromEnv({ MAIL_FROM: 'a@b.se' })).toThrow(/SMTP_URL/);
+    expect(() => SmtpMailTransport.fromEnv({ SMTP_URL: 'smtp://mail:25' })).toThrow(/MAIL_FROM/);
+  });
+
+  it('keeps the template header on one line', async () => {
+    server = await startServer();
+    transport = new SmtpMailTransport(server.url(), 'no-reply@kundportal.example.se');
+
+    await transport.send(mail({ template: 'evil\r\nBcc: attacker@example.com' }));
+
+    const [got] = server.received;
+    expect(got.rcptTo).toEqual(['anna.andersson@kommun.example.se']);
+    expect(got.headers.has('bcc')).toBe(false);
+    expect(got.headers.get(TEMPLATE_HEADER.toLowerCase())).toBe('evil Bcc: attacker@example.com');
+  });
+});

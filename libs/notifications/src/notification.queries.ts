@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PERSONAL_NUMBER_DIGEST, PersonalNumberDigest } from '@kundportal/kernel';
+import { OrganisationQueries } from '@kundportal/organisations';
+import { READ_STORE, ReadStore } from '@kundportal/readstore';
+import { OUTBOX, OutboxDoc } from './outbox';
+
+export interface NotificationItem {
+  kind: 'approval' | 'ticket-reply' | 'agreement-to-sign';
+  refId: string;
+  title: string;
+  at: string;
+}
+
+export interface Notifications {
+  badge: { total: number; approvals: number; unreadTickets: number; agreementsToSign: number };
+  items: NotificationItem[];
+}
+
+@Injectable()
+export class NotificationQueries {
+  constructor(
+    private readonly organisations: OrganisationQueries,
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(PERSONAL_NUMBER_DIGEST) private readonly digest: PersonalNumberDigest,
+  ) {}
+
+  /** What the caller has to handle now: agreements to sign (as named signatory or role holder). */
+  async forCaller(caller: { personalNumber: string | null; accountId: string | null }): Promise<Notifications> {
+    const toSign = new Map<string, NotificationItem>();
+    if (caller.personalNumber) {
+      for (const org of await this.organisations.awaitingSignatureBy(this.digest.of(caller.personalNumber))) {
+        toSign.set(org._id, { kind: 'agreement-to-sign', refId: org._id, title: `Sign the customer agreement for ${org.name}`, at: org.registeredAt });
+      }
+    }
+    if (caller.accountId) {
+      const signatoryOf = (await this.organisations.membershipsOf(caller.accountId))
+        .filter((m) => m.roles.includes('signatory'))
+        .map((m) => m.organisationId);
+      for (const org of await this.organisations.organisations(signatoryOf)) {
+        if (org.agreement.status === 'awaiting-signature') {
+          toSign.set(org._id, { kind: 'agreement-to-sign', refId: org._id, title: `Sign the customer agreement for ${org.name}`, at: org.registeredAt });
+        }
+      }
+    }
+    const items = [...toSign.values()].sort((a, b) => b.at.localeCompare(a.at));
+    const badge = { approvals: 0, unreadTickets: 0, agreementsToSign: toSign.size };
+    return { badge: { total: badge.approvals + badge.unreadTickets + badge.agreementsToSign, ...badge }, items };
+  }
+
+  /** The e-mails queued for an address (dev mode's `/dev/outbox`), oldest first. */
+  outbox(to?: string): Promise<OutboxDoc[]> {
+    return this.store.collection<OutboxDoc>(OUTBOX).find(to ? { to: to.toLowerCase() } : {}, { sort: { createdAt: 1, _id: 1 }, limit: 500 });
+  }
+}

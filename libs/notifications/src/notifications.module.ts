@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@kundportal/kernel';
+import { OrganisationsModule } from '@kundportal/organisations';
+import { MailReactor } from './mail.reactor';
+import { MAIL_TRANSPORT } from './mail/mail-transport';
+import { SmtpMailTransport } from './mail/smtp-mail-transport';
+import { NotificationQueries } from './notification.queries';
+import { LogMailTransport, OutboxDispatcher } from './outbox';
+
+@Module({
+  imports: [OrganisationsModule],
+  providers: [
+    MailReactor,
+    NotificationQueries,
+    OutboxDispatcher,
+    {
+      provide: MAIL_TRANSPORT,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        config.mail.smtpUrl ? new SmtpMailTransport(config.mail.smtpUrl, config.mail.from) : new LogMailTransport(),
+    },
+  ],
+  exports: [MailReactor, NotificationQueries, OutboxDispatcher],
+})
+export class NotificationsModule {}

@@ -1,0 +1,95 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Clock, CLOCK, maskEmail } from '@kundportal/kernel';
+import { READ_STORE, ReadStore } from '@kundportal/readstore';
+import { MAIL_TRANSPORT, MailTransport } from './mail/mail-transport';
+import type { RenderedMail } from './templates';
+
+export const OUTBOX = 'mail_outbox';
+
+export interface OutboxDoc {
+  _id: string;
+  to: string;
+  subject: string;
+  text: string;
+  template: string;
+  data: Record<string, unknown>;
+  /** Time of the event that caused it, so replays write the same document. */
+  createdAt: string;
+  sentAt: string | null;
+  attempts: number;
+  lastError: string | null;
+  [key: string]: unknown;
+}
+
+/** An outbox entry as a reactor queues it: its id comes from the event and recipient, so a replay finds it there. */
+export function outboxEntry(id: string, to: string, mail: RenderedMail, createdAt: string) {
+  return {
+    filter: { _id: id },
+    update: {
+      $setOnInsert: { to, subject: mail.subject, text: mail.text, template: mail.template, data: mail.data, createdAt, sentAt: null, attempts: 0, lastError: null },
+    },
+  };
+}
+
+const POLL_MS = 250;
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Sends what reactors queued, oldest first, and marks each sent. A failed send stays queued and
+ * is retried with the next round (up to MAX_ATTEMPTS).
+ */
+@Injectable()
+export class OutboxDispatcher implements OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxDispatcher.name);
+  private timer?: NodeJS.Timeout;
+  private round?: Promise<void>;
+
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  start(): void {
+    const tick = () => {
+      this.round = this.sendPending()
+        .then(() => undefined)
+        .catch((error) => this.logger.warn({ err: (error as Error).message }, 'Outbox round failed'))
+        .finally(() => {
+          if (this.timer !== undefined) this.timer = setTimeout(tick, POLL_MS);
+        });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async sendPending(): Promise<number> {
+    const outbox = this.store.collection<OutboxDoc>(OUTBOX);
+    const pending = await outbox.find({ sentAt: null, attempts: { $lt: MAX_ATTEMPTS } }, { sort: { createdAt: 1, _id: 1 }, limit: 50 });
+    for (const mail of pending) {
+      try {
+        await this.transport.send({ to: mail.to, subject: mail.subject, text: mail.text, template: mail.template, data: mail.data });
+        await outbox.updateOne({ _id: mail._id }, { $set: { sentAt: this.clock.now().toISOString() }, $inc: { attempts: 1 } });
+      } catch (error) {
+        this.logger.warn({ to: maskEmail(mail.to), template: mail.template, err: (error as Error).message }, 'Sending mail failed');
+        await outbox.updateOne({ _id: mail._id }, { $set: { lastError: (error as Error).message }, $inc: { attempts: 1 } });
+      }
+    }
+    return pending.length;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.round;
+    await this.transport.close();
+  }
+}
+
+/** Without SMTP_URL: the mail is only logged; `/dev/outbox` shows it. */
+export class LogMailTransport implements MailTransport {
+  private readonly logger = new Logger('Mail');
+  async send(mail: { to: string; template: string; subject: string }): Promise<void> {
+    this.logger.log({ to: maskEmail(mail.to), template: mail.template }, `Mail not sent (no SMTP_URL): ${mail.subject}`);
+  }
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,77 @@
+import { assertNever, Decider, DomainError, NotFound } from '@kundportal/kernel';
+import { ApplicationEvent, Contact, CustomerApplicationSubmitted, NamedPerson } from './application.events';
+
+export type ApplicationCommand =
+  | {
+      type: 'SubmitApplication';
+      applicationId: string;
+      organisationNumber: string;
+      organisationName: string;
+      administrator: NamedPerson;
+      signatory: NamedPerson;
+      agreementContact: Contact;
+      now: Date;
+    }
+  | { type: 'ApproveApplication'; organisationId: string; now: Date }
+  | { type: 'RejectApplication'; reason: string; now: Date };
+
+export type ApplicationState =
+  | { status: 'none' }
+  | { status: 'submitted' | 'approved' | 'rejected'; application: CustomerApplicationSubmitted['data']; organisationId?: string };
+
+export const applicationDecider: Decider<ApplicationCommand, ApplicationEvent, ApplicationState> = {
+  initialState: () => ({ status: 'none' }),
+
+  decide(command, state) {
+    switch (command.type) {
+      case 'SubmitApplication': {
+        // Application ids are fresh or derived from an Idempotency-Key: an existing one is this submission retried.
+        if (state.status !== 'none') return [];
+        const { type: _type, now, ...data } = command;
+        return [{ type: 'CustomerApplicationSubmitted', data: { ...data, submittedAt: now.toISOString() } }];
+      }
+      case 'ApproveApplication':
+        if (state.status === 'none') throw new NotFound('The customer application');
+        if (state.status === 'approved' && state.organisationId === command.organisationId) return [];
+        if (state.status !== 'submitted') {
+          throw DomainError.conflict('APPLICATION_NOT_PENDING', `The application is ${state.status} already.`);
+        }
+        return [
+          {
+            type: 'CustomerApplicationApproved',
+            data: {
+              applicationId: state.application.applicationId,
+              organisationId: command.organisationId,
+              approvedAt: command.now.toISOString(),
+            },
+          },
+        ];
+      case 'RejectApplication':
+        if (state.status === 'none') throw new NotFound('The customer application');
+        if (state.status !== 'submitted') {
+          throw DomainError.conflict('APPLICATION_NOT_PENDING', `The application is ${state.status} already.`);
+        }
+        return [
+          {
+            type: 'CustomerApplicationRejected',
+            data: { applicationId: state.application.applicationId, reason: command.reason, rejectedAt: command.now.toISOString() },
+          },
+        ];
+      default:
+        return assertNever(command);
+    }
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'CustomerApplicationSubmitted':
+        return { status: 'submitted', application: event.data };
+      case 'CustomerApplicationApproved':
+        return state.status === 'none' ? state : { ...state, status: 'approved', organisationId: event.data.organisationId };
+      case 'CustomerApplicationRejected':
+        return state.status === 'none' ? state : { ...state, status: 'rejected' };
+      default:
+        return assertNever(event);
+    }
+  },
+};

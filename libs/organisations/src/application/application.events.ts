@@ -1,0 +1,42 @@
+/** A contact person named in a customer application. The personnummer is kept only as a keyed digest. */
+export interface NamedPerson {
+  name: string;
+  email: string;
+  personalNumberDigest: string;
+}
+
+export interface Contact {
+  name: string;
+  email: string;
+}
+
+export type CustomerApplicationSubmitted = {
+  type: 'CustomerApplicationSubmitted';
+  data: {
+    applicationId: string;
+    organisationNumber: string;
+    organisationName: string;
+    administrator: NamedPerson;
+    signatory: NamedPerson;
+    agreementContact: Contact;
+    submittedAt: string;
+  };
+};
+
+export type CustomerApplicationApproved = {
+  type: 'CustomerApplicationApproved';
+  data: { applicationId: string; organisationId: string; approvedAt: string };
+};
+
+export type CustomerApplicationRejected = {
+  type: 'CustomerApplicationRejected';
+  data: { applicationId: string; reason: string; rejectedAt: string };
+};
+
+export type ApplicationEvent = CustomerApplicationSubmitted | CustomerApplicationApproved | CustomerApplicationRejected;
+
+export const APPLICATION_EVENT_TYPES = [
+  'CustomerApplicationSubmitted',
+  'CustomerApplicationApproved',
+  'CustomerApplicationRejected',
+] as const;

@@ -1,0 +1,227 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandExecutor, Reservations, ReservationHeld } from '@kundportal/eventstore';
+import {
+  CommandAnswer,
+  CommandContext,
+  derivedId,
+  DomainError,
+  newId,
+  NotFound,
+  PERSONAL_NUMBER_DIGEST,
+  PersonalNumberDigest,
+} from '@kundportal/kernel';
+import { applicationDecider } from './application/application.decider';
+import {
+  ApproveCustomerApplication,
+  CallerRef,
+  JoinOrganisation,
+  LinkAgent,
+  RejectCustomerApplication,
+  SetMemberRoles,
+  SignAgreement,
+  SubmitCustomerApplication,
+} from './commands';
+import { Acting, organisationDecider } from './organisation/organisation.decider';
+import { applicationStream, organisationStream } from './streams';
+
+const answer = (id: string, position: bigint, extra: Record<string, unknown> = {}): CommandAnswer => ({
+  id,
+  position: position.toString(),
+  ...extra,
+});
+
+@CommandHandler(SubmitCustomerApplication)
+export class SubmitCustomerApplicationHandler implements ICommandHandler<SubmitCustomerApplication> {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly reservations: Reservations,
+    @Inject(PERSONAL_NUMBER_DIGEST) private readonly digest: PersonalNumberDigest,
+  ) {}
+
+  async execute({ input, context }: SubmitCustomerApplication): Promise<CommandAnswer> {
+    const applicationId = context.idempotencyKey ? derivedId('application', context.idempotencyKey) : newId();
+    try {
+      await this.reservations.claim('orgnr', input.organisationNumber.replace('-', ''), applicationId, context);
+    } catch (error) {
+      if (error instanceof ReservationHeld) {
+        throw DomainError.conflict('ORGANISATION_ALREADY_REGISTERED', 'The organisation is registered or has an application already.');
+      }
+      throw error;
+    }
+    const person = (p: { name: string; email: string; personalNumber: string }) => ({
+      name: p.name,
+      email: p.email,
+      personalNumberDigest: this.digest.of(p.personalNumber),
+    });
+    try {
+      const outcome = await this.executor.execute(
+        applicationDecider,
+        applicationStream(applicationId),
+        {
+          type: 'SubmitApplication',
+          applicationId,
+          organisationNumber: input.organisationNumber,
+          organisationName: input.organisationName,
+          administrator: person(input.administrator),
+          signatory: person(input.signatory),
+          agreementContact: input.agreementContact,
+          now: context.now,
+        },
+        context,
+      );
+      return answer(applicationId, outcome.position, { status: 'submitted' });
+    } catch (error) {
+      await this.reservations.release('orgnr', input.organisationNumber.replace('-', ''), applicationId, context);
+      throw error;
+    }
+  }
+}
+
+@CommandHandler(ApproveCustomerApplication)
+export class ApproveCustomerApplicationHandler implements ICommandHandler<ApproveCustomerApplication> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  async execute({ applicationId, context }: ApproveCustomerApplication): Promise<CommandAnswer> {
+    const { state } = await this.executor.load(applicationDecider, applicationStream(applicationId));
+    if (state.status === 'none') throw new NotFound('The customer application');
+    if (state.status === 'rejected') throw DomainError.conflict('APPLICATION_NOT_PENDING', 'The application is rejected already.');
+    // Derived from the application, so an approval retried after a crash reaches the same organisation.
+    const organisationId = derivedId('organisation', applicationId);
+    const application = state.application;
+    await this.executor.execute(
+      organisationDecider,
+      organisationStream(organisationId),
+      {
+        type: 'RegisterOrganisation',
+        organisationId,
+        applicationId,
+        organisationNumber: application.organisationNumber,
+        name: application.organisationName,
+        administrator: application.administrator,
+        signatory: application.signatory,
+        agreementContact: application.agreementContact,
+        now: context.now,
+      },
+      context,
+    );
+    const outcome = await this.executor.execute(
+      applicationDecider,
+      applicationStream(applicationId),
+      { type: 'ApproveApplication', organisationId, now: context.now },
+      context,
+    );
+    return answer(applicationId, outcome.position, { organisationId });
+  }
+}
+
+@CommandHandler(RejectCustomerApplication)
+export class RejectCustomerApplicationHandler implements ICommandHandler<RejectCustomerApplication> {
+  constructor(private readonly executor: CommandExecutor, private readonly reservations: Reservations) {}
+
+  async execute({ applicationId, reason, context }: RejectCustomerApplication): Promise<CommandAnswer> {
+    const { state } = await this.executor.load(applicationDecider, applicationStream(applicationId));
+    if (state.status === 'rejected') await this.releaseNumber(state.application.organisationNumber, applicationId, context);
+    const outcome = await this.executor.execute(
+      applicationDecider,
+      applicationStream(applicationId),
+      { type: 'RejectApplication', reason, now: context.now },
+      context,
+    );
+    if (outcome.state.status !== 'none') await this.releaseNumber(outcome.state.application.organisationNumber, applicationId, context);
+    return answer(applicationId, outcome.position);
+  }
+
+  /** The organisation may apply again. Also done when a rejection is retried after a crash before this step. */
+  private releaseNumber(organisationNumber: string, applicationId: string, context: CommandContext) {
+    return this.reservations.release('orgnr', organisationNumber.replace('-', ''), applicationId, context);
+  }
+}
+
+/** Maps the caller to what organisation decisions need; the personnummer only as its digest. */
+abstract class OrganisationCommandHandler {
+  constructor(
+    protected readonly executor: CommandExecutor,
+    @Inject(PERSONAL_NUMBER_DIGEST) protected readonly digest: PersonalNumberDigest,
+  ) {}
+
+  protected acting(caller: CallerRef, context: { actor: { id: string; name: string } }): Acting {
+    return {
+      id: context.actor.id,
+      name: context.actor.name,
+      accountId: caller.accountId,
+      personalNumberDigest: caller.personalNumber ? this.digest.of(caller.personalNumber) : null,
+      staff: caller.staff,
+    };
+  }
+}
+
+@CommandHandler(SignAgreement)
+export class SignAgreementHandler extends OrganisationCommandHandler implements ICommandHandler<SignAgreement> {
+  async execute({ organisationId, caller, context }: SignAgreement): Promise<CommandAnswer> {
+    const outcome = await this.executor.execute(
+      organisationDecider,
+      organisationStream(organisationId),
+      { type: 'SignAgreement', by: this.acting(caller, context), method: context.actor.method ?? 'unknown', now: context.now },
+      context,
+    );
+    return answer(organisationId, outcome.position);
+  }
+}
+
+@CommandHandler(SetMemberRoles)
+export class SetMemberRolesHandler extends OrganisationCommandHandler implements ICommandHandler<SetMemberRoles> {
+  async execute({ organisationId, accountId, roles, caller, context }: SetMemberRoles): Promise<CommandAnswer> {
+    const outcome = await this.executor.execute(
+      organisationDecider,
+      organisationStream(organisationId),
+      { type: 'SetMemberRoles', accountId, roles, by: this.acting(caller, context) },
+      context,
+    );
+    return answer(accountId, outcome.position, { organisationId, roles: [...new Set(roles)] });
+  }
+}
+
+@CommandHandler(LinkAgent)
+export class LinkAgentHandler extends OrganisationCommandHandler implements ICommandHandler<LinkAgent> {
+  async execute({ organisationId, agentOrganisationId, caller, context }: LinkAgent): Promise<CommandAnswer> {
+    const agent = await this.executor.load(organisationDecider, organisationStream(agentOrganisationId));
+    if (!agent.state.exists) {
+      throw DomainError.rule('AGENT_NOT_REGISTERED', 'The agent organisation is not registered.', [
+        { field: 'agentOrganisationId', message: 'no such organisation' },
+      ]);
+    }
+    const outcome = await this.executor.execute(
+      organisationDecider,
+      organisationStream(organisationId),
+      { type: 'LinkAgent', agentOrganisationId, by: this.acting(caller, context) },
+      context,
+    );
+    return answer(organisationId, outcome.position, { agentOrganisationId });
+  }
+}
+
+@CommandHandler(JoinOrganisation)
+export class JoinOrganisationHandler implements ICommandHandler<JoinOrganisation> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  async execute({ organisationId, member, context }: JoinOrganisation): Promise<CommandAnswer> {
+    const outcome = await this.executor.execute(
+      organisationDecider,
+      organisationStream(organisationId),
+      { type: 'JoinMember', ...member, now: context.now },
+      context,
+    );
+    return answer(organisationId, outcome.position);
+  }
+}
+
+export const ORGANISATION_COMMAND_HANDLERS = [
+  SubmitCustomerApplicationHandler,
+  ApproveCustomerApplicationHandler,
+  RejectCustomerApplicationHandler,
+  SignAgreementHandler,
+  SetMemberRolesHandler,
+  LinkAgentHandler,
+  JoinOrganisationHandler,
+];

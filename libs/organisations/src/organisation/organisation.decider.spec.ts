@@ -1,0 +1,430 @@
+import { DomainError, fold, Forbidden, NotFound } from '@kundportal/kernel';
+import { DeciderSpecification } from '@kundportal/kernel/testing';
+import type { Role } from '../roles';
+import { Acting, OrganisationCommand, organisationDecider } from './organisation.decider';
+import {
+  AgentLinked,
+  AgreementSigned,
+  MemberJoined,
+  MemberRolesChanged,
+  OrganisationEvent,
+  OrganisationRegistered,
+} from './organisation.events';
+
+const spec = DeciderSpecification.for(organisationDecider);
+
+const registeredAt = new Date('2026-03-04T13:30:00.000Z');
+const now = new Date('2026-03-05T10:00:00.000Z');
+const organisationId = 'organisation-1';
+const applicationId = 'application-1';
+const ADMIN_DIGEST = 'digest-anna';
+const SIGNATORY_DIGEST = 'digest-sven';
+const OTHER_DIGEST = 'digest-olle';
+
+const registration: OrganisationRegistered['data'] = {
+  organisationId,
+  applicationId,
+  organisationNumber: '212000-0142',
+  name: 'Region Exempel',
+  administrator: { name: 'Anna Admin', email: 'anna@region.example.se', personalNumberDigest: ADMIN_DIGEST },
+  signatory: { name: 'Sven Signatär', email: 'sven@region.example.se', personalNumberDigest: SIGNATORY_DIGEST },
+  agreementContact: { name: 'Karin Kontakt', email: 'karin@region.example.se' },
+  registeredAt: registeredAt.toISOString(),
+};
+const registered: OrganisationRegistered = { type: 'OrganisationRegistered', data: registration };
+
+const { registeredAt: _registeredAt, ...registrationFields } = registration;
+const register = (overrides: Partial<typeof registrationFields> = {}): OrganisationCommand => ({
+  type: 'RegisterOrganisation',
+  ...registrationFields,
+  ...overrides,
+  now: registeredAt,
+});
+
+const joined = (accountId: string, roles: Role[], personalNumberDigest: string | null = null): MemberJoined => ({
+  type: 'MemberJoined',
+  data: {
+    organisationId,
+    accountId,
+    name: `Name of ${accountId}`,
+    email: `${accountId}@region.example.se`,
+    personalNumberDigest,
+    roles,
+    joinedAt: now.toISOString(),
+  },
+});
+
+const rolesChanged = (accountId: string, roles: Role[], previousRoles: Role[], byStaff = false): MemberRolesChanged => ({
+  type: 'MemberRolesChanged',
+  data: { organisationId, accountId, roles, previousRoles, byStaff },
+});
+
+const signed = (by: Acting, method = 'bankid'): AgreementSigned => ({
+  type: 'AgreementSigned',
+  data: { organisationId, signedBy: { id: by.id, name: by.name }, method, signedAt: now.toISOString() },
+});
+
+const agentLinked = (agentOrganisationId: string): AgentLinked => ({
+  type: 'AgentLinked',
+  data: { organisationId, agentOrganisationId },
+});
+
+/** An account holder acting; `digest` is their personnummer digest (null for password sign-in). */
+const member = (accountId: string, digest: string | null = null): Acting => ({
+  id: accountId,
+  name: `Name of ${accountId}`,
+  accountId,
+  personalNumberDigest: digest,
+  staff: false,
+});
+const staff: Acting = { id: 'staff:kim', name: 'Kim Kundservice', accountId: null, personalNumberDigest: null, staff: true };
+/** Signed in with e-ID, named as signatory in the application, no account yet. */
+const namedSignatoryWithoutAccount: Acting = {
+  id: 'person:sven',
+  name: 'Sven Signatär',
+  accountId: null,
+  personalNumberDigest: SIGNATORY_DIGEST,
+  staff: false,
+};
+const stranger: Acting = member('acc-stranger', OTHER_DIGEST);
+
+const join = (accountId: string, personalNumberDigest: string | null): OrganisationCommand => ({
+  type: 'JoinMember',
+  accountId,
+  name: `Name of ${accountId}`,
+  email: `${accountId}@region.example.se`,
+  personalNumberDigest,
+  now,
+});
+const sign = (by: Acting, method = 'bankid'): OrganisationCommand => ({ type: 'SignAgreement', by, method, now });
+const setRoles = (accountId: string, roles: Role[], by: Acting): OrganisationCommand => ({ type: 'SetMemberRoles', accountId, roles, by });
+const linkAgent = (agentOrganisationId: string, by: Acting): OrganisationCommand => ({ type: 'LinkAgent', agentOrganisationId, by });
+
+const isCode = (code: string, statusCode: number) => (e: DomainError) => e.code === code && e.statusCode === statusCode;
+
+/** Anna (administrator), Sven (signatory) and Olle (no roles) have accounts. */
+const withMembers: OrganisationEvent[] = [
+  registered,
+  joined('acc-anna', ['administrator'], ADMIN_DIGEST),
+  joined('acc-sven', ['signatory'], SIGNATORY_DIGEST),
+  joined('acc-olle', [], OTHER_DIGEST),
+];
+const anna = member('acc-anna', ADMIN_DIGEST);
+const sven = member('acc-sven', SIGNATORY_DIGEST);
+const olle = member('acc-olle', OTHER_DIGEST);
+
+describe('organisationDecider', () => {
+  describe('RegisterOrganisation', () => {
+    it('registers the organisation from the approved application, stamped with the command time', () => {
+      spec.given([]).when(register()).then([registered]);
+    });
+
+    it('is a retry when registered already from the same application: no events', () => {
+      spec.given([registered]).when(register()).thenNothing();
+      spec.given(withMembers).when(register()).thenNothing();
+    });
+
+    it('refuses registering again from another application: ORGANISATION_ALREADY_REGISTERED (409)', () => {
+      spec
+        .given([registered])
+        .when(register({ applicationId: 'application-2' }))
+        .thenThrows(DomainError, isCode('ORGANISATION_ALREADY_REGISTERED', 409));
+    });
+  });
+
+  describe('JoinMember', () => {
+    it('is NotFound when the organisation is not registered', () => {
+      spec.given([]).when(join('acc-anna', ADMIN_DIGEST)).thenThrows(NotFound);
+    });
+
+    it('gives the person named as administrator the administrator role', () => {
+      spec.given([registered]).when(join('acc-anna', ADMIN_DIGEST)).then([joined('acc-anna', ['administrator'], ADMIN_DIGEST)]);
+    });
+
+    it('gives the person named as signatory the signatory role', () => {
+      spec.given([registered]).when(join('acc-sven', SIGNATORY_DIGEST)).then([joined('acc-sven', ['signatory'], SIGNATORY_DIGEST)]);
+    });
+
+    it('gives both roles to a person named as administrator and signatory', () => {
+      const bothNamed: OrganisationRegistered = {
+        type: 'OrganisationRegistered',
+        data: { ...registration, signatory: { ...registration.signatory, personalNumberDigest: ADMIN_DIGEST } },
+      };
+      spec
+        .given([bothNamed])
+        .when(join('acc-anna', ADMIN_DIGEST))
+        .then([joined('acc-anna', ['administrator', 'signatory'], ADMIN_DIGEST)]);
+    });
+
+    it('gives no roles to anyone else', () => {
+      spec.given([registered]).when(join('acc-olle', OTHER_DIGEST)).then([joined('acc-olle', [], OTHER_DIGEST)]);
+    });
+
+    it('gives no roles to an account without a personnummer', () => {
+      spec.given([registered]).when(join('acc-pw', null)).then([joined('acc-pw', [], null)]);
+    });
+
+    it('is a retry when the account is a member already: no events', () => {
+      spec.given([registered, joined('acc-anna', ['administrator'], ADMIN_DIGEST)]).when(join('acc-anna', ADMIN_DIGEST)).thenNothing();
+      // Roles changed since joining are not given back by a retried join.
+      spec
+        .given([registered, joined('acc-anna', ['administrator'], ADMIN_DIGEST), rolesChanged('acc-anna', [], ['administrator'], true)])
+        .when(join('acc-anna', ADMIN_DIGEST))
+        .thenNothing();
+    });
+  });
+
+  describe('SignAgreement', () => {
+    it('is NotFound when the organisation is not registered', () => {
+      spec.given([]).when(sign(namedSignatoryWithoutAccount)).thenThrows(NotFound);
+    });
+
+    it('lets the signatory named in the application sign before they have an account', () => {
+      spec.given([registered]).when(sign(namedSignatoryWithoutAccount, 'freja')).then([signed(namedSignatoryWithoutAccount, 'freja')]);
+    });
+
+    it('lets the named signatory sign as a member', () => {
+      spec.given(withMembers).when(sign(sven)).then([signed(sven)]);
+    });
+
+    it('lets a member holding the signatory role sign, though not named in the application', () => {
+      spec
+        .given([...withMembers, rolesChanged('acc-olle', ['signatory'], [])])
+        .when(sign(olle, 'siths'))
+        .then([signed(olle, 'siths')]);
+    });
+
+    it('refuses a member without the signatory role: Forbidden', () => {
+      spec.given(withMembers).when(sign(olle)).thenThrows(Forbidden);
+      spec.given(withMembers).when(sign(anna)).thenThrows(Forbidden);
+    });
+
+    it('refuses a member whose signatory role was taken away, when not named: Forbidden', () => {
+      spec
+        .given([...withMembers, rolesChanged('acc-olle', ['signatory'], []), rolesChanged('acc-olle', [], ['signatory'])])
+        .when(sign(olle))
+        .thenThrows(Forbidden);
+    });
+
+    it('refuses staff, who are not the signatory: Forbidden', () => {
+      spec.given(withMembers).when(sign(staff)).thenThrows(Forbidden);
+    });
+
+    it('tells a non-member the organisation does not exist: NotFound, not Forbidden', () => {
+      spec.given(withMembers).when(sign(stranger)).thenThrows(NotFound);
+      spec
+        .given(withMembers)
+        .when(sign({ id: 'person:x', name: 'X', accountId: null, personalNumberDigest: OTHER_DIGEST, staff: false }))
+        .thenThrows(NotFound);
+      spec
+        .given(withMembers)
+        .when(sign({ id: 'anonymous', name: 'Anonymous', accountId: null, personalNumberDigest: null, staff: false }))
+        .thenThrows(NotFound);
+    });
+
+    it('refuses signing twice: AGREEMENT_ALREADY_SIGNED (409)', () => {
+      spec
+        .given([...withMembers, signed(sven)])
+        .when(sign(sven))
+        .thenThrows(DomainError, isCode('AGREEMENT_ALREADY_SIGNED', 409));
+      spec
+        .given([registered, signed(namedSignatoryWithoutAccount)])
+        .when(sign(namedSignatoryWithoutAccount))
+        .thenThrows(DomainError, isCode('AGREEMENT_ALREADY_SIGNED', 409));
+    });
+
+    it('checks who signs before whether it is signed: a non-signatory gets Forbidden, a non-member NotFound', () => {
+      spec.given([...withMembers, signed(sven)]).when(sign(olle)).thenThrows(Forbidden);
+      spec.given([...withMembers, signed(sven)]).when(sign(stranger)).thenThrows(NotFound);
+    });
+  });
+
+  describe('SetMemberRoles', () => {
+    it('is NotFound when the organisation is not registered', () => {
+      spec.given([]).when(setRoles('acc-olle', ['orderer'], staff)).thenThrows(NotFound);
+    });
+
+    it('lets an administrator set a member’s roles, recording the previous ones', () => {
+      spec
+        .given(withMembers)
+        .when(setRoles('acc-olle', ['orderer', 'attestant'], anna))
+        .then([rolesChanged('acc-olle', ['orderer', 'attestant'], [], false)]);
+      spec
+        .given(withMembers)
+        .when(setRoles('acc-sven', ['orderer'], anna))
+        .then([rolesChanged('acc-sven', ['orderer'], ['signatory'], false)]);
+    });
+
+    it('drops repeated roles', () => {
+      spec
+        .given(withMembers)
+        .when(setRoles('acc-olle', ['orderer', 'orderer', 'attestant', 'orderer'], anna))
+        .then([rolesChanged('acc-olle', ['orderer', 'attestant'], [], false)]);
+    });
+
+    it('lets staff set roles, marked as by staff', () => {
+      spec.given(withMembers).when(setRoles('acc-olle', ['attestant'], staff)).then([rolesChanged('acc-olle', ['attestant'], [], true)]);
+    });
+
+    it('lets the only administrator change their own roles while keeping administrator', () => {
+      spec
+        .given(withMembers)
+        .when(setRoles('acc-anna', ['administrator', 'orderer'], anna))
+        .then([rolesChanged('acc-anna', ['administrator', 'orderer'], ['administrator'], false)]);
+    });
+
+    it('refuses a member without the administrator role: Forbidden', () => {
+      spec.given(withMembers).when(setRoles('acc-olle', ['orderer'], olle)).thenThrows(Forbidden);
+      spec.given(withMembers).when(setRoles('acc-olle', ['orderer'], sven)).thenThrows(Forbidden);
+    });
+
+    it('refuses an administrator whose role was taken away: Forbidden', () => {
+      spec
+        .given([...withMembers, rolesChanged('acc-olle', ['administrator'], []), rolesChanged('acc-anna', [], ['administrator'])])
+        .when(setRoles('acc-sven', [], anna))
+        .thenThrows(Forbidden);
+    });
+
+    it('tells a non-member the organisation does not exist: NotFound, not Forbidden', () => {
+      spec.given(withMembers).when(setRoles('acc-olle', ['orderer'], stranger)).thenThrows(NotFound);
+      // Being named as administrator in the application is not membership.
+      spec
+        .given([registered])
+        .when(setRoles('acc-olle', ['orderer'], { id: 'person:anna', name: 'Anna', accountId: null, personalNumberDigest: ADMIN_DIGEST, staff: false }))
+        .thenThrows(NotFound);
+    });
+
+    it('is NotFound when the account is not a member', () => {
+      spec.given(withMembers).when(setRoles('acc-stranger', ['orderer'], anna)).thenThrows(NotFound);
+      spec.given(withMembers).when(setRoles('acc-stranger', ['orderer'], staff)).thenThrows(NotFound);
+    });
+
+    it('refuses an administrator removing the last administrator: LAST_ADMINISTRATOR (422)', () => {
+      spec.given(withMembers).when(setRoles('acc-anna', ['orderer'], anna)).thenThrows(DomainError, isCode('LAST_ADMINISTRATOR', 422));
+      spec.given(withMembers).when(setRoles('acc-anna', [], anna)).thenThrows(DomainError, isCode('LAST_ADMINISTRATOR', 422));
+    });
+
+    it('lets an administrator remove an administrator while another remains', () => {
+      const twoAdministrators = [...withMembers, rolesChanged('acc-olle', ['administrator'], [])];
+      spec
+        .given(twoAdministrators)
+        .when(setRoles('acc-anna', ['orderer'], anna))
+        .then([rolesChanged('acc-anna', ['orderer'], ['administrator'], false)]);
+      spec.given(twoAdministrators).when(setRoles('acc-olle', [], anna)).then([rolesChanged('acc-olle', [], ['administrator'], false)]);
+    });
+
+    it('counts administrators as they are now, not as they joined', () => {
+      const annaDemoted = [
+        ...withMembers,
+        rolesChanged('acc-olle', ['administrator'], []),
+        rolesChanged('acc-anna', [], ['administrator']),
+      ];
+      spec.given(annaDemoted).when(setRoles('acc-olle', [], olle)).thenThrows(DomainError, isCode('LAST_ADMINISTRATOR', 422));
+    });
+
+    it('lets staff remove the last administrator (repairing a lock-out)', () => {
+      spec.given(withMembers).when(setRoles('acc-anna', [], staff)).then([rolesChanged('acc-anna', [], ['administrator'], true)]);
+    });
+  });
+
+  describe('LinkAgent', () => {
+    it('is NotFound when the organisation is not registered', () => {
+      spec.given([]).when(linkAgent('organisation-agent', staff)).thenThrows(NotFound);
+    });
+
+    it('lets staff link an agent organisation', () => {
+      spec.given([registered]).when(linkAgent('organisation-agent', staff)).then([agentLinked('organisation-agent')]);
+    });
+
+    it('lets staff link several agents', () => {
+      spec.given([registered, agentLinked('organisation-agent')]).when(linkAgent('organisation-agent-2', staff)).then([agentLinked('organisation-agent-2')]);
+    });
+
+    it('refuses anyone but staff, administrators included: Forbidden', () => {
+      spec.given(withMembers).when(linkAgent('organisation-agent', anna)).thenThrows(Forbidden);
+      spec.given(withMembers).when(linkAgent('organisation-agent', olle)).thenThrows(Forbidden);
+    });
+
+    it('refuses the organisation as its own agent: INVALID_AGENT (422)', () => {
+      spec.given([registered]).when(linkAgent(organisationId, staff)).thenThrows(DomainError, isCode('INVALID_AGENT', 422));
+    });
+
+    it('refuses an agent linked already: AGENT_ALREADY_LINKED (409)', () => {
+      spec
+        .given([registered, agentLinked('organisation-agent')])
+        .when(linkAgent('organisation-agent', staff))
+        .thenThrows(DomainError, isCode('AGENT_ALREADY_LINKED', 409));
+    });
+  });
+
+  describe('evolve', () => {
+    const state = (events: OrganisationEvent[]) => fold(organisationDecider, events);
+
+    it('starts with no organisation', () => {
+      expect(state([])).toEqual({ exists: false });
+    });
+
+    it('OrganisationRegistered: exists, no members, agreement unsigned, no agents', () => {
+      expect(state([registered])).toEqual({
+        exists: true,
+        registration,
+        members: new Map(),
+        agreementSigned: false,
+        agents: new Set(),
+      });
+    });
+
+    it('MemberJoined adds the member with their roles and digest', () => {
+      const s = state(withMembers);
+      expect(s.exists && s.members).toEqual(
+        new Map([
+          ['acc-anna', { roles: ['administrator'], personalNumberDigest: ADMIN_DIGEST }],
+          ['acc-sven', { roles: ['signatory'], personalNumberDigest: SIGNATORY_DIGEST }],
+          ['acc-olle', { roles: [], personalNumberDigest: OTHER_DIGEST }],
+        ]),
+      );
+    });
+
+    it('MemberRolesChanged replaces the member’s roles and keeps the digest', () => {
+      const s = state([...withMembers, rolesChanged('acc-olle', ['orderer', 'attestant'], [])]);
+      expect(s.exists && s.members.get('acc-olle')).toEqual({ roles: ['orderer', 'attestant'], personalNumberDigest: OTHER_DIGEST });
+    });
+
+    it('MemberRolesChanged for an unknown account changes nothing', () => {
+      expect(state([...withMembers, rolesChanged('acc-stranger', ['orderer'], [])])).toEqual(state(withMembers));
+    });
+
+    it('AgreementSigned marks the agreement signed', () => {
+      const s = state([registered, signed(namedSignatoryWithoutAccount)]);
+      expect(s.exists && s.agreementSigned).toBe(true);
+    });
+
+    it('AgentLinked adds the agent', () => {
+      const s = state([registered, agentLinked('organisation-agent'), agentLinked('organisation-agent-2')]);
+      expect(s.exists && s.agents).toEqual(new Set(['organisation-agent', 'organisation-agent-2']));
+    });
+
+    it('ignores events before the registration', () => {
+      const early: OrganisationEvent[] = [joined('acc-anna', ['administrator']), rolesChanged('acc-anna', [], []), signed(sven), agentLinked('x')];
+      expect(state(early)).toEqual({ exists: false });
+    });
+
+    const history: OrganisationEvent[] = [
+      ...withMembers,
+      rolesChanged('acc-olle', ['orderer', 'attestant'], []),
+      signed(sven),
+      agentLinked('organisation-agent'),
+    ];
+
+    it('is deterministic: folding the same events twice gives equal state', () => {
+      expect(state(history)).toEqual(state(history));
+    });
+
+    it('does not change an earlier state when folding further', () => {
+      const before = state(withMembers);
+      const snapshot = structuredClone(before);
+      history.slice(withMembers.length).reduce(organisationDecider.evolve, before);
+      expect(before).toEqual(snapshot);
+    });
+  });
+});

@@ -1,0 +1,2 @@
+export const ROLES = ['administrator', 'orderer', 'attestant', 'signatory'] as const;
+export type Role = (typeof ROLES)[number];

@@ -1,0 +1,299 @@
+import type { Filter, IndexSpec } from '../read-store.port';
+import { isIndexableScalar, isOperatorObject, isPlainObject, keyOf } from './document-values';
+
+/** The keys one document holds in one index: by leading field (lookups) and by all fields (uniqueness). */
+export interface IndexEntry {
+  readonly leading: readonly string[];
+  readonly full: readonly string[];
+}
+
+/**
+ * A hash index over one or more field paths. Like MongoDB's multikey indexes, an array value is
+ * indexed under each of its elements, and a path through an array of embedded documents under
+ * each element's value. Hash, not ordered: it answers equality and $in, which is what read-model
+ * queries select by; ranges and sorts run over the (small) candidate set.
+ */
+export class HashIndex {
+  readonly name: string;
+  readonly fields: readonly string[];
+  readonly unique: boolean;
+  readonly spec: Readonly<IndexSpec> & { name: string };
+  private readonly paths: readonly string[][];
+  private readonly leading: KeyMap = new Map();
+  /**
+   * Keyed by every field, for uniqueness and exact lookups: the same map as `leading` for a
+   * single-field index, none for a non-unique compound one (its leading field narrows enough,
+   * and a second map of every document would double its memory).
+   */
+  private readonly full: KeyMap | null;
+
+  constructor(spec: IndexSpec) {
+    const fields = Object.keys(spec.keys);
+    if (fields.length === 0) throw new Error('An index needs at least one field');
+    this.fields = fields;
+    this.paths = fields.map((f) => f.split('.'));
+    this.unique = spec.unique === true;
+    this.name = spec.name ?? HashIndex.defaultName(spec.keys);
+    this.spec = { keys: { ...spec.keys }, unique: this.unique, name: this.name };
+    this.full = fields.length === 1 ? this.leading : this.unique ? new Map() : null;
+  }
+
+  /** MongoDB's default index name, e.g. `status_1_createdAt_-1`. */
+  static defaultName(keys: IndexSpec['keys']): string {
+    return Object.entries(keys)
+      .map(([field, dir]) => `${field}_${dir}`)
+      .join('_');
+  }
+
+  /** Same fields, directions and uniqueness. */
+  sameDefinition(spec: IndexSpec): boolean {
+    const keys = Object.entries(spec.keys);
+    const mine = Object.entries(this.spec.keys);
+    return (
+      (spec.unique === true) === this.unique &&
+      keys.length === mine.length &&
+      keys.every(([f, d], i) => mine[i][0] === f && mine[i][1] === d)
+    );
+  }
+
+  sameKeys(spec: IndexSpec): boolean {
+    const keys = Object.entries(spec.keys);
+    const mine = Object.entries(this.spec.keys);
+    return keys.length === mine.length && keys.every(([f, d], i) => mine[i][0] === f && mine[i][1] === d);
+  }
+
+  /** Throws, like MongoDB, when a compound index would need the product of two arrays. */
+  entryFor(doc: Record<string, unknown>): IndexEntry {
+    const perField = this.paths.map((path) => {
+      const out: unknown[] = [];
+      collectValues(doc, path, 0, out);
+      return [...new Set(out.map(keyOf))];
+    });
+    if (perField.length === 1) return { leading: perField[0], full: perField[0] };
+    if (perField.filter((keys) => keys.length > 1).length > 1) {
+      throw new Error(`cannot index parallel arrays in index ${this.name}`);
+    }
+    return { leading: perField[0], full: this.full ? cartesian(perField).map(compoundKey) : [] };
+  }
+
+  /** For a unique index: the key `entry` shares with a document other than `id`, if any. */
+  conflict(id: string, entry: IndexEntry): string | undefined {
+    if (!this.unique || !this.full) return undefined;
+    for (const key of entry.full) {
+      const holders = this.full.get(key);
+      if (holders === undefined) continue;
+      if (typeof holders === 'string') {
+        if (holders !== id) return key;
+      } else {
+        for (const holder of holders) if (holder !== id) return key;
+      }
+    }
+    return undefined;
+  }
+
+  add(id: string, entry: IndexEntry): void {
+    addKeys(this.leading, entry.leading, id);
+    if (this.full && this.full !== this.leading) addKeys(this.full, entry.full, id);
+  }
+
+  remove(id: string, entry: IndexEntry): void {
+    removeKeys(this.leading, entry.leading, id);
+    if (this.full && this.full !== this.leading) removeKeys(this.full, entry.full, id);
+  }
+
+  clear(): void {
+    this.leading.clear();
+    this.full?.clear();
+  }
+
+  /** Whether `lookupFull` is available (single-field and unique indexes). */
+  get exact(): boolean {
+    return this.full !== null;
+  }
+
+  /** Ids under any of the leading-field values. May return the live set: do not mutate it. */
+  lookupLeading(values: readonly unknown[]): ReadonlySet<string> {
+    return lookup(
+      this.leading,
+      values.map((v) => keyOf(v)),
+    );
+  }
+
+  /** Ids under any combination of the given per-field values (one list per index field). */
+  lookupFull(valuesPerField: readonly (readonly unknown[])[]): ReadonlySet<string> {
+    if (!this.full) throw new Error(`Index ${this.name} has no exact lookup`);
+    const keys = cartesian(valuesPerField.map((values) => values.map((v) => keyOf(v)))).map(compoundKey);
+    return lookup(this.full, keys);
+  }
+}
+
+/** The candidates a filter can be answered from, and which index gave them. */
+export interface IndexPlan {
+  readonly index: string;
+  readonly ids: ReadonlySet<string>;
+}
+
+/** How many key combinations a compound lookup may try before the leading field is used instead. */
+const MAX_COMPOUND_KEYS = 256;
+
+/**
+ * Picks the smallest candidate set a filter can be narrowed to by the primary key or a hash index,
+ * or null when the filter needs a full scan. The result is a superset of the matches: the caller
+ * still tests every candidate against the whole filter.
+ *
+ * Usable: top-level equality or $eq/$in on scalars (string, number, boolean, Date), on `_id`, on an
+ * index's leading field, or on every field of a unique compound index; each clause of $and; $or
+ * when every branch is usable (the union).
+ */
+export function planCandidates(
+  filter: Filter,
+  indexes: readonly HashIndex[],
+  hasId: (id: string) => boolean,
+): IndexPlan | null {
+  let best: IndexPlan | null = null;
+  const consider = (plan: IndexPlan | null): void => {
+    if (plan && (best === null || plan.ids.size < best.ids.size)) best = plan;
+  };
+  const equalities = new Map<string, unknown[]>();
+  for (const field of Object.keys(filter)) {
+    const condition = filter[field];
+    if (field === '$and' && Array.isArray(condition)) {
+      for (const clause of condition) if (isPlainObject(clause)) consider(planCandidates(clause, indexes, hasId));
+    } else if (field === '$or' && Array.isArray(condition) && condition.length > 0) {
+      consider(planUnion(condition, indexes, hasId));
+    } else if (!field.startsWith('$')) {
+      const values = equalityValues(condition);
+      if (values) equalities.set(field, values);
+    }
+  }
+  for (const [field, values] of equalities) {
+    if (field === '_id') {
+      const ids = new Set<string>();
+      for (const v of values) if (typeof v === 'string' && hasId(v)) ids.add(v);
+      consider({ index: '_id_', ids });
+      continue;
+    }
+    for (const index of indexes) {
+      if (index.fields[0] === field) consider({ index: index.name, ids: index.lookupLeading(values) });
+    }
+  }
+  for (const index of indexes) {
+    if (index.fields.length < 2 || !index.exact || !index.fields.every((f) => equalities.has(f))) continue;
+    const perField = index.fields.map((f) => equalities.get(f) as unknown[]);
+    if (perField.reduce((n, values) => n * values.length, 1) > MAX_COMPOUND_KEYS) continue;
+    consider({ index: index.name, ids: index.lookupFull(perField) });
+  }
+  return best;
+}
+
+function planUnion(
+  branches: unknown[],
+  indexes: readonly HashIndex[],
+  hasId: (id: string) => boolean,
+): IndexPlan | null {
+  const ids = new Set<string>();
+  const used = new Set<string>();
+  for (const branch of branches) {
+    const plan = isPlainObject(branch) ? planCandidates(branch, indexes, hasId) : null;
+    if (!plan) return null;
+    used.add(plan.index);
+    for (const id of plan.ids) ids.add(id);
+  }
+  return { index: `$or(${[...used].join(',')})`, ids };
+}
+
+/** The scalars an equality-like condition pins a field to, or null when it does not. */
+export function equalityValues(condition: unknown): unknown[] | null {
+  if (isIndexableScalar(condition)) return [condition];
+  if (!isOperatorObject(condition)) return null;
+  const byEq = '$eq' in condition && isIndexableScalar(condition.$eq) ? [condition.$eq] : null;
+  const inList = condition.$in;
+  const byIn = Array.isArray(inList) && inList.every(isIndexableScalar) ? inList : null;
+  if (byEq && byIn) {
+    const allowed = new Set(byIn.map((v) => keyOf(v)));
+    return byEq.filter((v) => allowed.has(keyOf(v)));
+  }
+  return byEq ?? byIn;
+}
+
+/** Every value a path reaches, descending into arrays the way MongoDB's multikey indexes do. */
+function collectValues(value: unknown, path: readonly string[], i: number, out: unknown[]): void {
+  if (i === path.length) {
+    if (Array.isArray(value) && value.length > 0) for (const element of value) out.push(element);
+    else out.push(value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    const before = out.length;
+    const segment = path[i];
+    if (/^\d+$/.test(segment) && Number(segment) < value.length) collectValues(value[Number(segment)], path, i + 1, out);
+    for (const element of value) if (isPlainObject(element)) collectValues(element, path, i, out);
+    if (out.length === before) out.push(undefined);
+    return;
+  }
+  if (isPlainObject(value)) collectValues(value[path[i]], path, i + 1, out);
+  else out.push(undefined);
+}
+
+function cartesian(lists: readonly (readonly string[])[]): string[][] {
+  let combos: string[][] = [[]];
+  for (const list of lists) {
+    const next: string[][] = [];
+    for (const combo of combos) for (const item of list) next.push([...combo, item]);
+    combos = next;
+  }
+  return combos;
+}
+
+function compoundKey(parts: readonly string[]): string {
+  return JSON.stringify(parts);
+}
+
+/**
+ * Key → the ids holding it. A lone id is kept as the string itself: most keys of a unique or
+ * selective index have one holder, and 100,000 one-element Sets cost memory and GC time.
+ */
+type KeyMap = Map<string, string | Set<string>>;
+
+function addKeys(map: KeyMap, keys: readonly string[], id: string): void {
+  for (const key of keys) {
+    const holders = map.get(key);
+    if (holders === undefined) map.set(key, id);
+    else if (typeof holders === 'string') {
+      if (holders !== id) map.set(key, new Set([holders, id]));
+    } else holders.add(id);
+  }
+}
+
+function removeKeys(map: KeyMap, keys: readonly string[], id: string): void {
+  for (const key of keys) {
+    const holders = map.get(key);
+    if (holders === undefined) continue;
+    if (typeof holders === 'string') {
+      if (holders === id) map.delete(key);
+    } else {
+      holders.delete(id);
+      if (holders.size === 1) map.set(key, holders.values().next().value as string);
+      else if (holders.size === 0) map.delete(key);
+    }
+  }
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+/** May return a live set of the index: callers only read it. */
+function lookup(map: KeyMap, keys: readonly string[]): ReadonlySet<string> {
+  if (keys.length === 1) {
+    const holders = map.get(keys[0]);
+    if (holders === undefined) return EMPTY;
+    return typeof holders === 'string' ? new Set([holders]) : holders;
+  }
+  const out = new Set<string>();
+  for (const key of keys) {
+    const holders = map.get(key);
+    if (holders === undefined) continue;
+    if (typeof holders === 'string') out.add(holders);
+    else for (const id of holders) out.add(id);
+  }
+  return out;
+}

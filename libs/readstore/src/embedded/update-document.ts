@@ -1,0 +1,101 @@
+import type { Filter, Update } from '../read-store.port';
+import { cloneValue, getPath, isOperatorObject, isPlainObject, setPath } from './document-values';
+import { applyOperator, type UpdateOperatorName } from './mingo-engine';
+
+/** The update operators the port promises; anything else is refused rather than half-supported. */
+const OPERATORS: readonly UpdateOperatorName[] = ['$set', '$unset', '$inc', '$push', '$pull', '$addToSet', '$max', '$min'];
+const SUPPORTED = new Set<string>([...OPERATORS, '$setOnInsert']);
+
+/**
+ * Applies a MongoDB update document to `doc` in place (the caller passes a copy, so a failed
+ * update leaves the stored document untouched). `$setOnInsert` only counts when `inserting`.
+ * Refuses what MongoDB refuses: unknown operators, two operators on overlapping paths,
+ * changing `_id`, and $inc/$push/$addToSet/$pull on a field of the wrong type (mingo would skip
+ * those silently, hiding a projection bug).
+ */
+export function applyUpdate(doc: Record<string, unknown>, update: Update, inserting: boolean): void {
+  const operators = Object.keys(update);
+  if (operators.length === 0) throw new Error('An update needs at least one update operator');
+  for (const op of operators) {
+    if (!op.startsWith('$')) throw new Error(`Update must use update operators, found field '${op}'`);
+    if (!SUPPORTED.has(op)) throw new Error(`Unsupported update operator: ${op}`);
+    if (!isPlainObject(update[op])) throw new Error(`${op} needs an object of field paths`);
+  }
+  // A copy, so the stored document never shares objects with the caller's update.
+  const modifier = cloneValue(update) as Record<string, Record<string, unknown>>;
+  const { $setOnInsert } = modifier;
+  delete modifier.$setOnInsert;
+  if (inserting && $setOnInsert) {
+    // An upsert may choose the new document's _id; mingo refuses any update of _id.
+    for (const source of [modifier.$set, $setOnInsert]) {
+      if (source && '_id' in source) {
+        if (doc._id === undefined) doc._id = source._id;
+        delete source._id;
+      }
+    }
+    modifier.$set = { ...(modifier.$set ?? {}), ...$setOnInsert };
+  }
+  checkConflicts(modifier);
+  checkTargets(doc, modifier);
+  const id = doc._id;
+  for (const op of OPERATORS) {
+    const expr = modifier[op];
+    if (expr && Object.keys(expr).length > 0) applyOperator(doc, op, expr);
+  }
+  if (id !== undefined && doc._id !== id) throw new Error("The update would modify the immutable field '_id'");
+}
+
+function checkConflicts(modifier: Record<string, Record<string, unknown>>): void {
+  const paths: string[] = [];
+  for (const op of Object.keys(modifier)) paths.push(...Object.keys(modifier[op]));
+  if (paths.length < 2) return;
+  for (let i = 0; i < paths.length; i++) {
+    for (let j = i + 1; j < paths.length; j++) {
+      const [a, b] = paths[i].length <= paths[j].length ? [paths[i], paths[j]] : [paths[j], paths[i]];
+      if (a === b || b.startsWith(a + '.')) throw new Error(`Updating the path '${b}' would create a conflict at '${a}'`);
+    }
+  }
+}
+
+function checkTargets(doc: Record<string, unknown>, modifier: Record<string, Record<string, unknown>>): void {
+  const check = (op: string, ok: (current: unknown) => boolean, what: string): void => {
+    for (const path of Object.keys(modifier[op] ?? {})) {
+      if (path.includes('$')) continue;
+      const current = getPath(doc, path);
+      if (current !== undefined && !ok(current)) throw new Error(`Cannot apply ${op} to '${path}': it is not ${what}`);
+    }
+  };
+  for (const path of Object.keys(modifier.$inc ?? {})) {
+    if (typeof modifier.$inc[path] !== 'number') throw new Error(`$inc needs a number for '${path}'`);
+  }
+  check('$inc', (v) => typeof v === 'number', 'a number');
+  check('$push', Array.isArray, 'an array');
+  check('$addToSet', Array.isArray, 'an array');
+  check('$pull', Array.isArray, 'an array');
+}
+
+/**
+ * The document an upsert starts from: the filter's equality conditions (top level, $eq, and
+ * inside $and), as MongoDB does, so `updateOne({ tenantId, day }, { $inc }, { upsert })` creates a
+ * document that carries `tenantId` and `day`.
+ */
+export function seedFromFilter(filter: Filter): Record<string, unknown> {
+  const seed: Record<string, unknown> = {};
+  collectEqualities(filter, seed);
+  return seed;
+}
+
+function collectEqualities(filter: Filter, seed: Record<string, unknown>): void {
+  for (const field of Object.keys(filter)) {
+    const condition = filter[field];
+    if (field === '$and' && Array.isArray(condition)) {
+      for (const clause of condition) if (isPlainObject(clause)) collectEqualities(clause, seed);
+    } else if (field.startsWith('$')) {
+      continue;
+    } else if (isOperatorObject(condition)) {
+      if ('$eq' in condition) setPath(seed, field, cloneValue(condition.$eq));
+    } else if (!(condition instanceof RegExp)) {
+      setPath(seed, field, cloneValue(condition));
+    }
+  }
+}

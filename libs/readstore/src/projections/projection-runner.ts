@@ -1,0 +1,258 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '@kundportal/eventstore';
+import { READ_STORE, ReadStore } from '../read-store.port';
+import { Projection } from './projection';
+import { ProjectionBatch } from './projection-batch';
+
+export const CHECKPOINTS = 'projection_checkpoints';
+
+interface CheckpointDoc {
+  _id: string;
+  position: string;
+  version: number;
+  updatedAt: string;
+  [key: string]: unknown;
+}
+
+export type ProjectionState = 'starting' | 'running' | 'parked' | 'retrying' | 'stopped';
+
+export interface ProjectionStatus {
+  name: string;
+  state: ProjectionState;
+  position: string;
+  error?: { message: string; eventPosition: string; eventType: string; streamId: string };
+}
+
+const MAX_BATCH = 500;
+const NOT_YET = Symbol('not-yet');
+
+class ProjectionParked extends Error {
+  constructor(readonly event: RecordedEvent, readonly reason: unknown) {
+    super(`Projection failed on event ${event.type} at position ${event.position}: ${(reason as Error)?.message ?? reason}`);
+  }
+}
+
+interface Running {
+  projection: Projection;
+  state: ProjectionState;
+  position: bigint;
+  subscription?: Subscription;
+  error?: ProjectionStatus['error'];
+  done?: Promise<void>;
+}
+
+/**
+ * The one projection runner: each projection follows the log from its own checkpoint, in
+ * batches; its documents are written before its checkpoint, and its handlers are idempotent, so
+ * a crash in between replays harmlessly. A projection whose handler throws is parked (logged,
+ * reported by `/health`) while the others go on; `resume` retries it.
+ */
+@Injectable()
+export class ProjectionRunner {
+  private readonly logger = new Logger(ProjectionRunner.name);
+  private readonly running = new Map<string, Running>();
+  private waiters = new Set<{ position: bigint; resolve: () => void }>();
+  private stopping = false;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+  ) {}
+
+  /** Prepares collections and checkpoints (rebuilding a projection whose version changed), then starts all. */
+  async start(projections: Projection[]): Promise<void> {
+    for (const projection of projections) {
+      if (this.running.has(projection.name)) throw new Error(`Projection ${projection.name} registered twice`);
+      const entry: Running = { projection, state: 'starting', position: await this.prepare(projection) };
+      this.running.set(projection.name, entry);
+    }
+    for (const entry of this.running.values()) if (entry.state === 'starting') this.launch(entry);
+  }
+
+  private async prepare(projection: Projection): Promise<bigint> {
+    const checkpoints = this.readStore.collection<CheckpointDoc>(CHECKPOINTS);
+    const checkpoint = await checkpoints.findOne({ _id: projection.name });
+    if (checkpoint && checkpoint.version !== projection.version && !projection.reactor) {
+      this.logger.warn(`Rebuilding ${projection.name}: version ${checkpoint.version} → ${projection.version}`);
+      for (const name of Object.keys(projection.collections)) await this.readStore.collection(name).drop();
+    }
+    for (const [name, indexes] of Object.entries(projection.collections)) {
+      if (indexes.length > 0) await this.readStore.collection(name).createIndexes(indexes);
+    }
+    if (!checkpoint) return 0n;
+    if (checkpoint.version !== projection.version && !projection.reactor) {
+      await this.saveCheckpoint(projection, 0n);
+      return 0n;
+    }
+    return BigInt(checkpoint.position);
+  }
+
+  private launch(entry: Running): void {
+    entry.state = 'running';
+    entry.error = undefined;
+    entry.done = this.follow(entry).catch((error) => this.onFailure(entry, error));
+  }
+
+  private async follow(entry: Running): Promise<void> {
+    const { projection } = entry;
+    const handled = new Set(projection.eventTypes);
+    const owned = new Set(Object.keys(projection.collections));
+    const subscription = this.events.subscribeToAll({ after: entry.position });
+    entry.subscription = subscription;
+    const iterator = subscription[Symbol.asyncIterator]();
+    let next = iterator.next();
+    try {
+      while (!this.stopping && entry.state === 'running') {
+        const first = await next;
+        if (first.done) return;
+        next = iterator.next();
+        const batch = [first.value];
+        // Take what is already there without waiting, up to a batch.
+        while (batch.length < MAX_BATCH) {
+          const more = await Promise.race([next, new Promise<typeof NOT_YET>((r) => setImmediate(r, NOT_YET))]);
+          if (more === NOT_YET || more.done) break;
+          batch.push(more.value);
+          next = iterator.next();
+        }
+        await this.applyBatch(entry, batch, handled, owned);
+      }
+    } finally {
+      await subscription.unsubscribe();
+    }
+  }
+
+  private async applyBatch(entry: Running, events: RecordedEvent[], handled: Set<string>, owned: Set<string>) {
+    const writes = new ProjectionBatch(this.readStore, owned);
+    let reached = entry.position;
+    let failure: ProjectionParked | undefined;
+    for (const event of events) {
+      if (event.position <= reached) continue;
+      if (handled.has(event.type)) {
+        const mark = writes.mark();
+        try {
+          await entry.projection.apply(event, writes);
+        } catch (error) {
+          writes.rollbackTo(mark);
+          failure = new ProjectionParked(event, error);
+          break;
+        }
+      }
+      reached = event.position;
+    }
+    if (reached > entry.position) {
+      await writes.flush();
+      await this.saveCheckpoint(entry.projection, reached);
+      entry.position = reached;
+      this.notifyWaiters();
+    }
+    if (failure) throw failure;
+  }
+
+  private async saveCheckpoint(projection: Projection, position: bigint): Promise<void> {
+    await this.readStore.collection<CheckpointDoc>(CHECKPOINTS).replaceOne(
+      { _id: projection.name },
+      { _id: projection.name, position: position.toString(), version: projection.version, updatedAt: new Date().toISOString() },
+      { upsert: true },
+    );
+  }
+
+  private onFailure(entry: Running, error: unknown): void {
+    if (this.stopping) return;
+    if (error instanceof ProjectionParked) {
+      entry.state = 'parked';
+      entry.error = {
+        message: String((error.reason as Error)?.message ?? error.reason),
+        eventPosition: error.event.position.toString(),
+        eventType: error.event.type,
+        streamId: error.event.streamId,
+      };
+      this.logger.error(
+        { projection: entry.projection.name, ...entry.error, stack: (error.reason as Error)?.stack },
+        `Projection ${entry.projection.name} parked at event ${error.event.type} (position ${error.event.position})`,
+      );
+      return;
+    }
+    // The stores failed (connection lost, disk): start again from the stored checkpoint.
+    entry.state = 'retrying';
+    this.logger.warn({ projection: entry.projection.name, err: (error as Error)?.message }, 'Projection retrying');
+    setTimeout(async () => {
+      if (this.stopping) return;
+      try {
+        entry.position = await this.prepare(entry.projection);
+        this.launch(entry);
+      } catch (again) {
+        this.onFailure(entry, again);
+      }
+    }, 1000).unref();
+  }
+
+  /** Retries a parked projection from its checkpoint (after the fault is fixed). */
+  resume(name: string): boolean {
+    const entry = this.running.get(name);
+    if (!entry || entry.state !== 'parked') return false;
+    this.launch(entry);
+    return true;
+  }
+
+  status(): ProjectionStatus[] {
+    return [...this.running.values()].map((e) => ({
+      name: e.projection.name,
+      state: e.state,
+      position: e.position.toString(),
+      ...(e.error ? { error: e.error } : {}),
+    }));
+  }
+
+  /** The lowest checkpoint of the read models (reactors aside): all have processed the log up to here. */
+  lowestPosition(): bigint {
+    let low: bigint | null = null;
+    for (const e of this.running.values()) {
+      if (!e.projection.reactor && (low === null || e.position < low)) low = e.position;
+    }
+    return low ?? 0n;
+  }
+
+  get isRunning(): boolean {
+    return this.running.size > 0;
+  }
+
+  /** Resolves true once every projection has reached `position`; false after `timeoutMs`. */
+  waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
+    if (this.lowestPosition() >= position) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = {
+        position,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  private notifyWaiters(): void {
+    if (this.waiters.size === 0) return;
+    const low = this.lowestPosition();
+    for (const w of this.waiters) {
+      if (low >= w.position) {
+        this.waiters.delete(w);
+        w.resolve();
+      }
+    }
+  }
+
+  /** Stops following the log; batches under way finish first. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    const entries = [...this.running.values()];
+    for (const e of entries) e.state = 'stopped';
+    await Promise.all(entries.map((e) => e.subscription?.unsubscribe()));
+    await Promise.all(entries.map((e) => e.done));
+  }
+}

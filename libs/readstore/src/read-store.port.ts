@@ -1,0 +1,75 @@
+/**
+ * Read models, shaped like the part of MongoDB's collection API that projections and queries use.
+ * Filters and updates use MongoDB's syntax (the operators listed below), so the `mongo` adapter
+ * passes them through and the `embedded` adapter evaluates the same language.
+ *
+ * Filter operators: field equality (arrays match when they contain the value), dotted paths,
+ *   $eq $ne $in $nin $gt $gte $lt $lte $exists $and $or $elemMatch.
+ * Update operators: $set $unset $inc $push $pull $addToSet $setOnInsert $max $min.
+ */
+export type Doc = { _id: string } & Record<string, unknown>;
+export type Filter = Record<string, unknown>;
+export type Update = Record<string, unknown>;
+export type SortSpec = Record<string, 1 | -1>;
+
+export interface FindOptions {
+  sort?: SortSpec;
+  skip?: number;
+  limit?: number;
+}
+
+export type WriteOp<T extends Doc = Doc> =
+  | { insertOne: { document: T } }
+  | { replaceOne: { filter: Filter; replacement: T; upsert?: boolean } }
+  | { updateOne: { filter: Filter; update: Update; upsert?: boolean } }
+  | { updateMany: { filter: Filter; update: Update; upsert?: boolean } }
+  | { deleteOne: { filter: Filter } }
+  | { deleteMany: { filter: Filter } };
+
+export interface IndexSpec {
+  /** Field paths, in order; 1 ascending, -1 descending. */
+  keys: Record<string, 1 | -1>;
+  unique?: boolean;
+  name?: string;
+}
+
+export interface ReadCollection<T extends Doc = Doc> {
+  readonly name: string;
+  find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  findOne(filter: Filter): Promise<T | null>;
+  count(filter: Filter): Promise<number>;
+  insertOne(document: T): Promise<void>;
+  replaceOne(filter: Filter, replacement: T, options?: { upsert?: boolean }): Promise<{ matched: number; upserted: boolean }>;
+  updateOne(filter: Filter, update: Update, options?: { upsert?: boolean }): Promise<{ matched: number; upserted: boolean }>;
+  updateMany(filter: Filter, update: Update): Promise<{ matched: number }>;
+  deleteOne(filter: Filter): Promise<{ deleted: number }>;
+  deleteMany(filter: Filter): Promise<{ deleted: number }>;
+  /** Applies the operations in order. */
+  bulkWrite(ops: WriteOp<T>[]): Promise<void>;
+  createIndexes(specs: IndexSpec[]): Promise<void>;
+  /** Removes every document (used by rebuilds). */
+  drop(): Promise<void>;
+}
+
+export interface ReadStoreHealth {
+  status: 'up' | 'down';
+  adapter: string;
+  detail?: string;
+}
+
+export interface ReadStore {
+  collection<T extends Doc = Doc>(name: string): ReadCollection<T>;
+  health(): Promise<ReadStoreHealth>;
+  close(): Promise<void>;
+}
+
+/** Nest injection token for the ReadStore port. */
+export const READ_STORE = Symbol('ReadStore');
+
+/** A write that broke a unique index (MongoDB's E11000). */
+export class DuplicateKeyError extends Error {
+  constructor(readonly collection: string, detail: string) {
+    super(`Duplicate key in ${collection}: ${detail}`);
+    this.name = 'DuplicateKeyError';
+  }
+}

@@ -1,0 +1,31 @@
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@kundportal/kernel';
+import { EmbeddedReadStore } from './embedded/embedded-read-store';
+import { MongoReadStore } from './mongo/mongo-read-store';
+import { ProjectionRunner } from './projections/projection-runner';
+import { READ_STORE, ReadStore } from './read-store.port';
+
+/** The read store chosen by configuration, and the projection runner that fills it. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: READ_STORE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): Promise<ReadStore> =>
+        config.readStore.kind === 'mongo'
+          ? MongoReadStore.connect(config.readStore.uri, config.readStore.database)
+          : EmbeddedReadStore.open({ dataDir: config.dataDir }),
+    },
+    ProjectionRunner,
+  ],
+  exports: [READ_STORE, ProjectionRunner],
+})
+export class ReadStoreModule implements OnApplicationShutdown {
+  constructor(@Inject(READ_STORE) private readonly store: ReadStore, private readonly runner: ProjectionRunner) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+    await this.store.close();
+  }
+}

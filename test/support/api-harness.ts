@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pino from 'pino';
+import { AppConfig, loadConfig } from '@kundportal/kernel';
+import { createApp } from '../../apps/portal-api/src/bootstrap';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface SignInOptions {
+  method?: 'bankid' | 'freja' | 'siths';
+  name?: string;
+  staff?: boolean;
+  auditor?: boolean;
+}
+
+/**
+ * The API on its embedded default, on 127.0.0.1 with a fresh DATA_DIR, spoken to over real HTTP.
+ * Commands answer a position; `lastPosition` is sent as `X-Min-Position` on the next request so
+ * tests read their own writes the way clients do.
+ */
+export class ApiHarness {
+  lastPosition: string | null = null;
+
+  private constructor(readonly app: NestFastifyApplication, readonly baseUrl: string, readonly dataDir: string, private readonly ownsDir: boolean) {}
+
+  static async start(env: Record<string, string> = {}, dataDir?: string): Promise<ApiHarness> {
+    const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'kp-e2e-'));
+    const config: AppConfig = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', ...env });
+    const app = await createApp(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.getHttpServer().address() as { port: number };
+    return new ApiHarness(app, `http://127.0.0.1:${address.port}`, dir, dataDir === undefined);
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+    if (this.ownsDir) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  async request<T = any>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string>; minPosition?: string | null } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const min = options.minPosition === undefined ? this.lastPosition : options.minPosition;
+    if (min) headers['x-min-position'] = min;
+    const response = await fetch(this.baseUrl + path, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    const body = text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
+    if (body && typeof body === 'object' && typeof (body as { position?: unknown }).position === 'string') {
+      this.lastPosition = (body as { position: string }).position;
+    }
+    return { status: response.status, body: body as T, headers: response.headers };
+  }
+
+  get<T = any>(path: string, token?: string) {
+    return this.request<T>('GET', path, { token });
+  }
+
+  post<T = any>(path: string, body: unknown, token?: string, headers?: Record<string, string>) {
+    return this.request<T>('POST', path, { token, body, headers });
+  }
+
+  put<T = any>(path: string, body: unknown, token?: string) {
+    return this.request<T>('PUT', path, { token, body });
+  }
+
+  async signIn(personalNumber: string, options: SignInOptions = {}): Promise<string> {
+    const response = await this.post('/auth/dev/sign-in', { personalNumber, method: options.method ?? 'bankid', ...options });
+    if (response.status !== 200) throw new Error(`sign-in failed: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body.accessToken;
+  }
+}
