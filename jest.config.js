@@ -1,6 +1,6 @@
 /** Test layers by file name: *.spec.ts (pure), *.int-spec.ts (a store or server), *.e2e-spec.ts (HTTP). */
 const moduleNameMapper = {
-  '^@kundportal/kernel/testing$': '<rootDir>/libs/kernel/src/testing',
+  '^@kundportal/(kernel|readstore)/testing$': '<rootDir>/libs/$1/src/testing',
   '^@kundportal/(.*)$': '<rootDir>/libs/$1/src',
 };
 // jose is published as ES modules only: let swc turn it into CommonJS for jest.

@@ -1,6 +1,6 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from '@kundportal/kernel';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
 import { ReadSideModule } from '../../projector/src/read-side.module';
 import { AccountsController } from './controllers/accounts.controller';
 import { AuthController } from './controllers/auth.controller';
@@ -17,7 +17,6 @@ import { MinPositionInterceptor } from './http/min-position.interceptor';
 import { validationPipe } from './http/validation';
 
 @Module({
-  imports: [CqrsModule.forRoot(), ReadSideModule],
   controllers: [
     AuthController,
     MeController,
@@ -37,4 +36,8 @@ import { validationPipe } from './http/validation';
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
 })
-export class AppModule {}
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: AppModule, imports: [ReadSideModule.forRoot(config)] };
+  }
+}

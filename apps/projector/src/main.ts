@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   process.env.RUN_PROJECTIONS = 'true';
   const config = loadConfig();
   const logger = createRootLogger(config.logLevel);
-  const app = await NestFactory.create<NestFastifyApplication>(ProjectorModule, new FastifyAdapter({ loggerInstance: logger }), {
+  const app = await NestFactory.create<NestFastifyApplication>(ProjectorModule.forRoot(config), new FastifyAdapter({ loggerInstance: logger }), {
     logger: new PinoNestLogger(logger),
   });
   app.enableShutdownHooks();

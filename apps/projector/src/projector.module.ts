@@ -1,4 +1,5 @@
-import { Controller, Get, Module, Res } from '@nestjs/common';
+import { Controller, DynamicModule, Get, Module, Res } from '@nestjs/common';
+import { AppConfig } from '@kundportal/kernel';
 import type { FastifyReply } from 'fastify';
 import { HealthService } from './health.service';
 import { ReadSideModule } from './read-side.module';
@@ -15,5 +16,9 @@ class ProjectorHealthController {
   }
 }
 
-@Module({ imports: [ReadSideModule], controllers: [ProjectorHealthController] })
-export class ProjectorModule {}
+@Module({ controllers: [ProjectorHealthController] })
+export class ProjectorModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: ProjectorModule, imports: [ReadSideModule.forRoot(config)] };
+  }
+}

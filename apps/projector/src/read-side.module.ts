@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { EventStoreModule } from '@kundportal/eventstore';
 import { accountsProjection, IdentityModule } from '@kundportal/identity';
 import { APP_CONFIG, AppConfig, KernelModule } from '@kundportal/kernel';
@@ -32,7 +33,7 @@ export class ReadSideHost implements OnApplicationBootstrap {
  * alone; the API includes it and runs it in-process unless RUN_PROJECTIONS=false.
  */
 @Module({
-  imports: [KernelModule, EventStoreModule, ReadStoreModule, OrganisationsModule, IdentityModule, NotificationsModule],
+  imports: [EventStoreModule, ReadStoreModule, OrganisationsModule, IdentityModule, NotificationsModule],
   providers: [
     {
       provide: PROJECTIONS,
@@ -45,4 +46,8 @@ export class ReadSideHost implements OnApplicationBootstrap {
   ],
   exports: [PROJECTIONS, ReadModelWaiter, HealthService, OrganisationsModule, IdentityModule, NotificationsModule],
 })
-export class ReadSideModule {}
+export class ReadSideModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: ReadSideModule, imports: [KernelModule.forRoot(config), CqrsModule.forRoot()] };
+  }
+}

@@ -1,5 +1,4 @@
 import { EsdbEmulator } from '../../../../test/emulators/esdb/esdb-emulator';
-import { RecordedEvent } from '../event-store.port';
 import { Collector, describeEventStoreContract, event, streamName } from '../testing/event-store.contract';
 import { EsdbEventStore } from './esdb-event-store';
 
@@ -46,7 +45,7 @@ describe('EsdbEventStore on the EventStoreDB wire emulator: faults and system ev
     await emulator.close();
   });
 
-  async function appendOne(stream: string, expected: bigint | 'no_stream'): Promise<RecordedEvent['id']> {
+  async function appendOne(stream: string, expected: bigint | 'no_stream'): Promise<string> {
     const e = event();
     await store.appendToStream(stream, [e], { expectedRevision: expected });
     return e.id;

@@ -16,6 +16,7 @@ if (connectionString) {
     return { store, cleanup: () => store.close() };
   });
 } else {
+  console.warn('EventStore contract against a real EventStoreDB skipped: EVENTSTORE_CONNECTION_STRING not set');
   describe('EventStore contract: EventStoreDB (real server)', () => {
     it.skip('skipped: EVENTSTORE_CONNECTION_STRING not set', () => undefined);
   });

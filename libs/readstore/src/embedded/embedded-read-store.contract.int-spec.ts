@@ -1,9 +1,22 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuplicateKeyError } from '../read-store.port';
 import { describeReadStoreContract } from '../testing/read-store.contract';
 import { EmbeddedReadStore } from './embedded-read-store';
+import { READ_MODEL_FILE } from './sqlite-read-model-file';
+
+/** Run in a child process: counts the documents, or prints the SQLite error. */
+const PEEK = `
+  const Database = require('better-sqlite3');
+  try {
+    const db = new Database(process.argv[1], { timeout: 0 });
+    console.log(db.prepare('SELECT count(*) AS n FROM documents').get().n + ' document(s)');
+  } catch (error) {
+    console.log(error.message);
+  }
+`;
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'kundportal-readstore-'));
 
@@ -119,6 +132,17 @@ describe('EmbeddedReadStore persistence', () => {
     const second = await EmbeddedReadStore.open({ dataDir });
     expect(await second.collection('c').find({})).toEqual([{ _id: 'b' }]);
     await second.close();
+  });
+
+  it('locks its file against other processes while open', async () => {
+    const store = await EmbeddedReadStore.open({ dataDir });
+    await store.collection('c').insertOne({ _id: 'a' });
+    // Another process (the API and a projector sharing DATA_DIR by mistake) cannot read or write it.
+    const otherProcess = (): string =>
+      execFileSync(process.execPath, ['-e', PEEK, join(dataDir, READ_MODEL_FILE)], { encoding: 'utf8', cwd: process.cwd() }).trim();
+    expect(otherProcess()).toMatch(/locked/);
+    await store.close();
+    expect(otherProcess()).toBe('1 document(s)');
   });
 
   it('reports down and refuses calls once closed', async () => {

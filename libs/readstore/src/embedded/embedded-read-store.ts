@@ -14,9 +14,9 @@ import {
 } from '../read-store.port';
 import { cloneValue, encodeDocument, isOperatorObject } from './document-values';
 import { HashIndex, planCandidates } from './hash-index';
+import { compileFilter } from './mingo-engine';
 import { sortDocuments } from './sort-documents';
 import { SqliteReadModelFile } from './sqlite-read-model-file';
-import { compileFilter } from './mingo-engine';
 import { applyUpdate, seedFromFilter } from './update-document';
 
 export interface EmbeddedReadStoreOptions {
@@ -40,10 +40,11 @@ interface StoreContext {
 
 /**
  * The read store inside the process: documents in memory, hash indexes for equality lookups,
- * mingo (MongoDB's query language) for filters, updates and sorting, and an SQLite file written
- * through on every call so a restart does not mean a rebuild.
+ * mingo (MongoDB's query language) for filters, updates and sort order, and an SQLite file
+ * written through on every call so a restart does not mean a rebuild.
  *
- * Calls are synchronous underneath, so each one is atomic with respect to the others.
+ * Calls are synchronous underneath, so each one is atomic with respect to the others. One
+ * process per data directory (the file is locked while open).
  */
 export class EmbeddedReadStore implements ReadStore {
   private readonly collections = new Map<string, EmbeddedCollection>();

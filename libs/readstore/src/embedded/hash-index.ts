@@ -47,15 +47,10 @@ export class HashIndex {
 
   /** Same fields, directions and uniqueness. */
   sameDefinition(spec: IndexSpec): boolean {
-    const keys = Object.entries(spec.keys);
-    const mine = Object.entries(this.spec.keys);
-    return (
-      (spec.unique === true) === this.unique &&
-      keys.length === mine.length &&
-      keys.every(([f, d], i) => mine[i][0] === f && mine[i][1] === d)
-    );
+    return (spec.unique === true) === this.unique && this.sameKeys(spec);
   }
 
+  /** Same fields in the same order and directions. */
   sameKeys(spec: IndexSpec): boolean {
     const keys = Object.entries(spec.keys);
     const mine = Object.entries(this.spec.keys);

@@ -22,8 +22,10 @@ export interface LoadedCollection {
 }
 
 /**
- * Write-through copy of the embedded read models. WAL with synchronous=NORMAL: a crash can lose
- * the last commits but never tears one, and read models are rebuilt from the event log anyway,
+ * Write-through copy of the embedded read models, one SQLite transaction per port call.
+ * WAL with synchronous=NORMAL: a process crash loses nothing; a power loss can lose the last
+ * commits but never tears one, and commits survive in order, so a projection's checkpoint never
+ * gets ahead of the documents written before it. Read models can be rebuilt from the event log,
  * so an fsync per write would buy nothing.
  */
 export class SqliteReadModelFile {
@@ -33,7 +35,13 @@ export class SqliteReadModelFile {
   private readonly putIndex: Database.Statement<[string, string, string]>;
   private readonly commitTx: (changes: CollectionChanges) => void;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly path: string,
+  ) {
+    // The documents live in this process's memory: a second process writing the same file would
+    // be invisible to it (and overwritten by it). An exclusive lock makes that fail at open.
+    db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.exec(`
@@ -69,7 +77,14 @@ export class SqliteReadModelFile {
 
   static open(dataDir: string): SqliteReadModelFile {
     mkdirSync(dataDir, { recursive: true });
-    return new SqliteReadModelFile(new Database(join(dataDir, READ_MODEL_FILE)));
+    const path = join(dataDir, READ_MODEL_FILE);
+    const db = new Database(path, { timeout: 1_000 });
+    try {
+      return new SqliteReadModelFile(db, path);
+    } catch (error) {
+      db.close();
+      throw inUse(path, error);
+    }
   }
 
   commit(changes: CollectionChanges): void {
@@ -78,6 +93,14 @@ export class SqliteReadModelFile {
 
   /** Every collection's documents and index definitions. */
   loadAll(): Map<string, LoadedCollection> {
+    try {
+      return this.readAll();
+    } catch (error) {
+      throw inUse(this.path, error);
+    }
+  }
+
+  private readAll(): Map<string, LoadedCollection> {
     const out = new Map<string, LoadedCollection>();
     const get = (name: string): LoadedCollection => {
       let c = out.get(name);
@@ -102,4 +125,12 @@ export class SqliteReadModelFile {
   close(): void {
     this.db.close();
   }
+}
+
+/** SQLITE_BUSY at open means another process holds the file (see locking_mode above). */
+function inUse(path: string, error: unknown): unknown {
+  if (error instanceof Error && /locked|busy/i.test(error.message)) {
+    return new Error(`${path} is in use by another process: ${error.message}`, { cause: error });
+  }
+  return error;
 }

@@ -1,0 +1,105 @@
+import { project, recorded, snapshot } from '@kundportal/readstore/testing';
+import { customerApplicationsProjection, organisationsProjection } from './organisation.projections';
+
+const person = (name: string) => ({ name, email: `${name}@region.se`, personalNumberDigest: `digest-${name}` });
+const registered = recorded('OrganisationRegistered', {
+  organisationId: 'org-1',
+  applicationId: 'app-1',
+  organisationNumber: '212000-0142',
+  name: 'Region Exempel',
+  administrator: person('anna'),
+  signatory: person('sven'),
+  agreementContact: { name: 'kim', email: 'kim@region.se' },
+  registeredAt: '2026-01-01T08:00:00.000Z',
+});
+const joined = recorded('MemberJoined', {
+  organisationId: 'org-1',
+  accountId: 'acc-1',
+  name: 'Anna',
+  email: 'anna@region.se',
+  personalNumberDigest: 'digest-anna',
+  roles: ['administrator'],
+  joinedAt: '2026-01-02T08:00:00.000Z',
+});
+const rolesChanged = recorded('MemberRolesChanged', {
+  organisationId: 'org-1',
+  accountId: 'acc-1',
+  roles: ['administrator', 'orderer'],
+  previousRoles: ['administrator'],
+  byStaff: false,
+});
+const signed = recorded('AgreementSigned', {
+  organisationId: 'org-1',
+  signedBy: { id: 'person-1', name: 'Sven' },
+  method: 'bankid',
+  signedAt: '2026-01-03T08:00:00.000Z',
+});
+const agent = recorded('AgentLinked', { organisationId: 'org-1', agentOrganisationId: 'org-2' });
+
+describe('organisations projection', () => {
+  const history = [registered, joined, rolesChanged, signed, agent];
+
+  it('shapes the organisation and its members for their screens', async () => {
+    const state = await snapshot(organisationsProjection, await project(organisationsProjection, history));
+    expect(state.organisations).toEqual([
+      {
+        _id: 'org-1',
+        name: 'Region Exempel',
+        organisationNumber: '212000-0142',
+        agreement: { status: 'signed', signedAt: '2026-01-03T08:00:00.000Z', signedBy: { id: 'person-1', name: 'Sven' } },
+        agentOrganisationIds: ['org-2'],
+        administratorDigest: 'digest-anna',
+        signatoryDigest: 'digest-sven',
+        registeredAt: '2026-01-01T08:00:00.000Z',
+      },
+    ]);
+    expect(state.organisation_members).toEqual([
+      expect.objectContaining({ _id: 'org-1:acc-1', organisationId: 'org-1', accountId: 'acc-1', roles: ['administrator', 'orderer'] }),
+    ]);
+  });
+
+  it('changes nothing when events are replayed (each event twice, or the whole history again)', async () => {
+    const once = await snapshot(organisationsProjection, await project(organisationsProjection, history));
+    const twice = await snapshot(organisationsProjection, await project(organisationsProjection, history.flatMap((e) => [e, e])));
+    const store = await project(organisationsProjection, history);
+    const replayed = await snapshot(organisationsProjection, await project(organisationsProjection, history, store));
+    expect(twice).toEqual(once);
+    expect(replayed).toEqual(once);
+  });
+});
+
+describe('customer applications projection', () => {
+  const submitted = recorded('CustomerApplicationSubmitted', {
+    applicationId: 'app-1',
+    organisationNumber: '212000-0142',
+    organisationName: 'Region Exempel',
+    administrator: person('anna'),
+    signatory: person('sven'),
+    agreementContact: { name: 'kim', email: 'kim@region.se' },
+    submittedAt: '2026-01-01T07:00:00.000Z',
+  });
+  const approved = recorded('CustomerApplicationApproved', { applicationId: 'app-1', organisationId: 'org-1', approvedAt: '2026-01-01T08:00:00.000Z' });
+
+  it('follows an application from submitted to approved', async () => {
+    const state = await snapshot(customerApplicationsProjection, await project(customerApplicationsProjection, [submitted, approved]));
+    expect(state.customer_applications).toEqual([
+      {
+        _id: 'app-1',
+        organisationNumber: '212000-0142',
+        organisationName: 'Region Exempel',
+        status: 'approved',
+        submittedAt: '2026-01-01T07:00:00.000Z',
+        decidedAt: '2026-01-01T08:00:00.000Z',
+        organisationId: 'org-1',
+        reason: null,
+      },
+    ]);
+  });
+
+  it('keeps the decision when the submission is replayed after it', async () => {
+    const store = await project(customerApplicationsProjection, [submitted, approved]);
+    const before = await snapshot(customerApplicationsProjection, store);
+    await project(customerApplicationsProjection, [submitted, approved], store);
+    expect(await snapshot(customerApplicationsProjection, store)).toEqual(before);
+  });
+});

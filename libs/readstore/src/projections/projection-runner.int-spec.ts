@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { EmbeddedEventStore } from '@kundportal/eventstore';
+import { EmbeddedReadStore } from '../embedded/embedded-read-store';
+import { Projection } from './projection';
+import { CHECKPOINTS, ProjectionRunner } from './projection-runner';
+
+const metadata = { actor: { id: 'a', name: 'A' }, correlationId: 'c', causationId: 'c', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 };
+
+function counter(name: string, options: { version?: number; reactor?: boolean; failOn?: (n: number) => boolean } = {}) {
+  const seen: number[] = [];
+  const projection: Projection & { seen: number[]; failOn?: (n: number) => boolean } = {
+    name,
+    version: options.version ?? 1,
+    reactor: options.reactor,
+    collections: { [`${name}_docs`]: [{ keys: { n: 1 } }] },
+    eventTypes: ['Counted'],
+    seen,
+    failOn: options.failOn,
+    apply(event, ctx) {
+      const n = (event.data as { n: number }).n;
+      const docs = ctx.collection(`${name}_docs`);
+      docs.replaceOne({ _id: String(n) }, { _id: String(n), n }, { upsert: true });
+      if (projection.failOn?.(n)) throw new Error(`cannot count ${n}`);
+      seen.push(n);
+    },
+  };
+  return projection;
+}
+
+describe('ProjectionRunner (embedded stores)', () => {
+  let dir: string;
+  let events: EmbeddedEventStore;
+  let reads: EmbeddedReadStore;
+  let runner: ProjectionRunner;
+
+  /** Appends Counted events n = from … from+count-1, each followed by an unrelated event; concurrent, so group-committed, in call order. */
+  const append = async (from: number, count: number) => {
+    const writes = [];
+    for (let n = from; n < from + count; n++) {
+      writes.push(events.appendToStream(`count-${n % 3}`, [{ id: randomUUID(), type: 'Counted', data: { n }, metadata }], { expectedRevision: 'any' }));
+      // Other events move checkpoints without reaching handlers.
+      writes.push(events.appendToStream('noise', [{ id: randomUUID(), type: 'Other', data: {}, metadata }], { expectedRevision: 'any' }));
+    }
+    const results = await Promise.all(writes);
+    return results[results.length - 1].position;
+  };
+  const docs = (name: string) => reads.collection(`${name}_docs`).count({});
+  const checkpoint = async (name: string) => (await reads.collection(CHECKPOINTS).findOne({ _id: name }))?.position;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kp-runner-'));
+    events = EmbeddedEventStore.open({ dataDir: dir });
+    reads = await EmbeddedReadStore.open({ dataDir: dir });
+    runner = new ProjectionRunner(events, reads);
+  });
+  afterEach(async () => {
+    await runner.stop();
+    await reads.close();
+    await events.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('catches up, then follows live appends, and answers waitFor without polling', async () => {
+    await append(0, 1200);
+    const projection = counter('a');
+    await runner.start([projection]);
+    const head = await events.headPosition();
+    expect(await runner.waitFor(head, 5000)).toBe(true);
+    expect(projection.seen).toHaveLength(1200);
+    const live = append(1200, 10);
+    const position = await live;
+    expect(await runner.waitFor(position, 5000)).toBe(true);
+    expect(projection.seen).toEqual(Array.from({ length: 1210 }, (_, i) => i));
+    expect(await docs('a')).toBe(1210);
+    expect(await checkpoint('a')).toBe(position.toString());
+    expect(await runner.waitFor(position + 1000n, 50)).toBe(false);
+  });
+
+  it('resumes from its checkpoint after a restart', async () => {
+    const first = counter('b');
+    await runner.start([first]);
+    expect(await runner.waitFor(await append(0, 20), 5000)).toBe(true);
+    await runner.stop();
+    await append(20, 5);
+    const second = counter('b');
+    runner = new ProjectionRunner(events, reads);
+    await runner.start([second]);
+    expect(await runner.waitFor(await events.headPosition(), 5000)).toBe(true);
+    expect(second.seen).toEqual([20, 21, 22, 23, 24]);
+  });
+
+  it('parks a failing projection, keeps the others going, writes none of the failing event, and resumes after a fix', async () => {
+    const broken = counter('broken', { failOn: (n) => n === 5 });
+    const healthy = counter('healthy');
+    await runner.start([broken, healthy]);
+    const head = await append(0, 10);
+    await new Promise((r) => setTimeout(r, 200));
+    const status = Object.fromEntries(runner.status().map((s) => [s.name, s]));
+    expect(status.healthy.state).toBe('running');
+    expect(status.healthy.position).toBe(head.toString());
+    expect(status.broken.state).toBe('parked');
+    expect(status.broken.error).toMatchObject({ eventType: 'Counted', message: 'cannot count 5' });
+    expect(broken.seen).toEqual([0, 1, 2, 3, 4]);
+    expect(await reads.collection('broken_docs').findOne({ _id: '5' })).toBeNull();
+    expect(await runner.waitFor(head, 100)).toBe(false);
+
+    broken.failOn = undefined;
+    expect(runner.resume('broken')).toBe(true);
+    expect(await runner.waitFor(head, 5000)).toBe(true);
+    expect(broken.seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('rebuilds a projection whose version changed, but never a reactor', async () => {
+    await runner.start([counter('c'), counter('r', { reactor: true })]);
+    expect(await runner.waitFor(await append(0, 5), 5000)).toBe(true);
+    await runner.stop();
+    const rebuilt = counter('c', { version: 2 });
+    const reactor = counter('r', { reactor: true, version: 2 });
+    runner = new ProjectionRunner(events, reads);
+    await runner.start([rebuilt, reactor]);
+    expect(await runner.waitFor(await events.headPosition(), 5000)).toBe(true);
+    expect(rebuilt.seen).toEqual([0, 1, 2, 3, 4]);
+    expect(reactor.seen).toEqual([]);
+    expect(await docs('c')).toBe(5);
+  });
+});
