@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@kundportal/eventstore';
-import { ProjectionRunner, READ_STORE, ReadStore } from '@kundportal/readstore';
+import { CHECKPOINTS, CheckpointDoc, Projection, ProjectionRunner, ProjectionStatus, PROJECTIONS, READ_STORE, ReadStore } from '@kundportal/readstore';
 
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';
   eventStore: unknown;
   readStore: unknown;
   headPosition: string | null;
-  projections: Array<ReturnType<ProjectionRunner['status']>[number] & { lag: string | null }>;
+  projections: Array<Omit<ProjectionStatus, 'state'> & { state: ProjectionStatus['state'] | 'elsewhere'; lag: string | null }>;
 }
 
 /** The state of both stores and of each projection here, with its lag behind the log. */
@@ -17,6 +17,7 @@ export class HealthService {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly reads: ReadStore,
     private readonly runner: ProjectionRunner,
+    @Inject(PROJECTIONS) private readonly projections: Projection[],
   ) {}
 
   async report(): Promise<HealthReport> {
@@ -25,9 +26,21 @@ export class HealthService {
       this.reads.health(),
       this.events.headPosition().catch(() => null),
     ]);
-    const projections = this.runner.status().map((p) => ({ ...p, lag: head === null ? null : (head - BigInt(p.position)).toString() }));
+    const here = this.runner.isRunning ? this.runner.status() : await this.elsewhere().catch(() => []);
+    const projections = here.map((p) => ({ ...p, lag: head === null ? null : (head - BigInt(p.position)).toString() }));
     const storesUp = eventStore.status === 'up' && readStore.status === 'up';
-    const status = !storesUp ? 'down' : projections.some((p) => p.state !== 'running') ? 'degraded' : 'ok';
+    const status = !storesUp ? 'down' : projections.some((p) => p.state !== 'running' && p.state !== 'elsewhere') ? 'degraded' : 'ok';
     return { status, eventStore, readStore, headPosition: head?.toString() ?? null, projections };
+  }
+
+  /** Projections run by another process (the projector): their progress and faults as stored with the read models. */
+  private async elsewhere(): Promise<HealthReport['projections']> {
+    const docs = await this.reads.collection<CheckpointDoc>(CHECKPOINTS).find({ _id: { $in: this.projections.map((p) => p.name) } });
+    const byName = new Map(docs.map((d) => [d._id, d]));
+    return this.projections.map((p) => {
+      const doc = byName.get(p.name);
+      const parked = doc?.state === 'parked';
+      return { name: p.name, state: parked ? 'parked' : 'elsewhere', position: doc?.position ?? '0', lag: null, ...(parked && doc?.error ? { error: doc.error } : {}) };
+    });
   }
 }

@@ -3,3 +3,4 @@ export * from './command-executor';
 export * from './reservations';
 export { EmbeddedEventStore } from './embedded/embedded-event-store';
 export * from './eventstore.module';
+export { EsdbEventStore } from './esdb/esdb-event-store';

@@ -1,5 +1,5 @@
 export * from './mail/mail-transport';
-export { SmtpMailTransport } from './mail/smtp-mail-transport';
+export { SmtpMailTransport, MailDeliveryError, isPermanentMailFailure } from './mail/smtp-mail-transport';
 export * from './notification.queries';
 export { MailReactor } from './mail.reactor';
 export { OutboxDispatcher, OUTBOX, OutboxDoc } from './outbox';

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { Clock, CLOCK, maskEmail } from '@kundportal/kernel';
 import { READ_STORE, ReadStore } from '@kundportal/readstore';
 import { MAIL_TRANSPORT, MailTransport } from './mail/mail-transport';
+import { isPermanentMailFailure } from './mail/smtp-mail-transport';
 import type { RenderedMail } from './templates';
 
 export const OUTBOX = 'mail_outbox';
@@ -70,8 +71,15 @@ export class OutboxDispatcher implements OnApplicationShutdown {
         await this.transport.send({ to: mail.to, subject: mail.subject, text: mail.text, template: mail.template, data: mail.data });
         await outbox.updateOne({ _id: mail._id }, { $set: { sentAt: this.clock.now().toISOString() }, $inc: { attempts: 1 } });
       } catch (error) {
-        this.logger.warn({ to: maskEmail(mail.to), template: mail.template, err: (error as Error).message }, 'Sending mail failed');
-        await outbox.updateOne({ _id: mail._id }, { $set: { lastError: (error as Error).message }, $inc: { attempts: 1 } });
+        // A recipient the server refuses for good is not retried; anything else is, next round.
+        const permanent = isPermanentMailFailure(error);
+        this.logger.warn({ to: maskEmail(mail.to), template: mail.template, permanent, err: (error as Error).message }, 'Sending mail failed');
+        await outbox.updateOne(
+          { _id: mail._id },
+          permanent
+            ? { $set: { lastError: (error as Error).message, attempts: MAX_ATTEMPTS } }
+            : { $set: { lastError: (error as Error).message }, $inc: { attempts: 1 } },
+        );
       }
     }
     return pending.length;

@@ -6,11 +6,14 @@ import { ProjectionBatch } from './projection-batch';
 
 export const CHECKPOINTS = 'projection_checkpoints';
 
-interface CheckpointDoc {
+/** Stored with the read models, so other processes (an API beside a projector) can read progress and faults. */
+export interface CheckpointDoc {
   _id: string;
   position: string;
   version: number;
   updatedAt: string;
+  state?: 'running' | 'parked';
+  error?: ProjectionStatus['error'];
   [key: string]: unknown;
 }
 
@@ -151,7 +154,7 @@ export class ProjectionRunner {
   private async saveCheckpoint(projection: Projection, position: bigint): Promise<void> {
     await this.readStore.collection<CheckpointDoc>(CHECKPOINTS).replaceOne(
       { _id: projection.name },
-      { _id: projection.name, position: position.toString(), version: projection.version, updatedAt: new Date().toISOString() },
+      { _id: projection.name, position: position.toString(), version: projection.version, updatedAt: new Date().toISOString(), state: 'running' },
       { upsert: true },
     );
   }
@@ -170,6 +173,10 @@ export class ProjectionRunner {
         { projection: entry.projection.name, ...entry.error, stack: (error.reason as Error)?.stack },
         `Projection ${entry.projection.name} parked at event ${error.event.type} (position ${error.event.position})`,
       );
+      this.readStore
+        .collection<CheckpointDoc>(CHECKPOINTS)
+        .updateOne({ _id: entry.projection.name }, { $set: { state: 'parked', error: entry.error } })
+        .catch(() => undefined);
       return;
     }
     // The stores failed (connection lost, disk): start again from the stored checkpoint.
