@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { IncomingMessage } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -24,6 +25,7 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
     abortOnError: false,
   });
   app.enableShutdownHooks();
+  drainOnClose(app.getHttpAdapter().getInstance());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -35,4 +37,21 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+/**
+ * Graceful shutdown: once closing starts, every answer (requests in flight finish normally) says
+ * `Connection: close`, so keep-alive connections end with their last answer and the server can
+ * close instead of waiting for idle clients.
+ */
+function drainOnClose(fastify: FastifyInstance): void {
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) void reply.header('connection', 'close');
+    return payload;
+  });
 }

@@ -29,6 +29,21 @@ export function jongodbBinaryPath(): string {
   return binary;
 }
 
+/**
+ * The emulator runs under a small shell that kills it when our end of its stdin closes: on stop(),
+ * and also when this process dies without cleaning up (a jest worker killed on timeout), so no
+ * emulator outlives its test run.
+ */
+const WATCHDOG = [
+  // A background job's stdin is /dev/null in sh, so the watcher reads the pipe through fd 3.
+  'exec 3<&0',
+  '"$0" "$@" 3<&- & pid=$!',
+  'echo "JONGODB_PID=$pid" >&2',
+  '(cat <&3 >/dev/null; kill $pid 2>/dev/null) &',
+  'exec 3<&-',
+  'wait $pid',
+].join('\n');
+
 export async function startJongodbEmulator(options: { startTimeoutMs?: number } = {}): Promise<MongoWireEmulator> {
   const binary = jongodbBinaryPath();
   const timeoutMs = options.startTimeoutMs ?? 15_000;
@@ -37,24 +52,18 @@ export async function startJongodbEmulator(options: { startTimeoutMs?: number } 
   // retry on a new port.
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const child = spawn(binary, ['--host=127.0.0.1', `--port=${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const killOnExit = (): void => {
-      child.kill('SIGKILL');
-    };
-    process.once('exit', killOnExit);
+    const child = spawn('/bin/sh', ['-c', WATCHDOG, binary, '--host=127.0.0.1', `--port=${port}`], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     try {
       await waitUntilReady(child, port, timeoutMs);
       return {
         kind: 'jongodb-emulator',
         uri: `mongodb://127.0.0.1:${port}/?directConnection=true`,
-        stop: async () => {
-          process.removeListener('exit', killOnExit);
-          await stopProcess(child);
-        },
+        stop: () => stopProcess(child),
       };
     } catch (error) {
       lastError = error;
-      process.removeListener('exit', killOnExit);
       await stopProcess(child);
     }
   }
@@ -79,6 +88,7 @@ function waitUntilReady(child: ChildProcess, port: number, timeoutMs: number): P
   return new Promise((resolve, reject) => {
     let output = '';
     let settled = false;
+    let probing = false;
     const finish = (error?: Error): void => {
       if (settled) return;
       settled = true;
@@ -94,7 +104,10 @@ function waitUntilReady(child: ChildProcess, port: number, timeoutMs: number): P
     };
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
-      if (output.includes('JONGODB_URI=')) {
+      const pid = /JONGODB_PID=(\d+)/.exec(output);
+      if (pid) (child as ChildProcess & { emulatorPid?: number }).emulatorPid = Number(pid[1]);
+      if (output.includes('JONGODB_URI=') && !probing) {
+        probing = true;
         probe(port).then(
           () => finish(),
           (error: Error) => finish(error),
@@ -119,14 +132,26 @@ function probe(port: number): Promise<void> {
   });
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
+/** Closes the watchdog's stdin (it then stops the emulator); kills both if that takes too long. */
+function stopProcess(child: ChildProcess & { emulatorPid?: number }): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    const force = setTimeout(() => {
+      if (child.emulatorPid) killQuietly(child.emulatorPid);
+      child.kill('SIGKILL');
+    }, 5_000);
     child.once('exit', () => {
       clearTimeout(force);
       resolve();
     });
-    child.kill('SIGTERM');
+    child.stdin?.end();
   });
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }

@@ -48,6 +48,8 @@ export class EmbeddedEventStore implements EventStore {
   private flushScheduled = false;
   private closed = false;
   private head: bigint;
+  /** Durable commits and the appends they carried: appends per commit shows the group commit at work. */
+  readonly stats = { commits: 0, appends: 0 };
   private readonly notifier = new LogNotifier();
   private readonly stmt: {
     insert: Database.Statement;
@@ -141,6 +143,8 @@ export class EmbeddedEventStore implements EventStore {
       for (const append of batch) append.reject(error);
       return;
     }
+    this.stats.commits += 1;
+    this.stats.appends += batch.length;
     for (let i = 0; i < batch.length; i++) {
       const outcome = outcomes[i];
       if (outcome.ok) batch[i].resolve(outcome.result);
