@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventStoreModule } from '@kundportal/eventstore';
-import { accountsProjection, IdentityModule } from '@kundportal/identity';
+import { accountsProjection, IdentityModule, MembershipReactor } from '@kundportal/identity';
 import { APP_CONFIG, AppConfig, KernelModule } from '@kundportal/kernel';
 import { MailReactor, NotificationsModule, OutboxDispatcher } from '@kundportal/notifications';
 import { ORGANISATION_PROJECTIONS, OrganisationsModule } from '@kundportal/organisations';
@@ -37,8 +37,13 @@ export class ReadSideHost implements OnApplicationBootstrap {
   providers: [
     {
       provide: PROJECTIONS,
-      inject: [MailReactor],
-      useFactory: (mail: MailReactor): Projection[] => [...ORGANISATION_PROJECTIONS, accountsProjection, mail],
+      inject: [MailReactor, MembershipReactor],
+      useFactory: (mail: MailReactor, membership: MembershipReactor): Projection[] => [
+        ...ORGANISATION_PROJECTIONS,
+        accountsProjection,
+        mail,
+        membership,
+      ],
     },
     ReadModelWaiter,
     ReadSideHost,

@@ -51,6 +51,11 @@ export class CommandExecutor {
     throw DomainError.conflict('CONCURRENCY_CONFLICT', 'Too many concurrent changes; try again.');
   }
 
+  /** The log's head: the position to answer with when a command changed nothing (a recognised retry). */
+  headPosition(): Promise<bigint> {
+    return this.store.headPosition();
+  }
+
   /** Folds a stream into its current state. Also for queries that must read the write side (audit). */
   async load<TEvent extends DomainEvent, TState>(
     decider: Pick<Decider<unknown, TEvent, TState>, 'initialState' | 'evolve'>,

@@ -1,12 +1,25 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandExecutor, ReservationHeld, Reservations } from '@kundportal/eventstore';
-import { CommandAnswer, DomainError, newId, PERSONAL_NUMBER_DIGEST, PersonalNumberDigest } from '@kundportal/kernel';
+import { CommandAnswer, CommandContext, derivedId, DomainError, PERSONAL_NUMBER_DIGEST, PersonalNumberDigest } from '@kundportal/kernel';
 import { JoinOrganisation, OrganisationQueries } from '@kundportal/organisations';
 import { ACCOUNT_EID_METHODS, accountDecider } from './account.decider';
 import { accountStream } from './account.events';
 import { CreateAccount } from './commands';
 
+/** A claim older than this whose account never came to exist was left by a crash, and may be taken over. */
+const ABANDONED_AFTER_MS = 30_000;
+
+/** One account per person: its id is derived from the personnummer's digest, so the account stream itself is the lock. */
+export function accountIdFor(personalNumberDigest: string): string {
+  return derivedId('account', personalNumberDigest);
+}
+
+/**
+ * Creates the account and joins it to its organisation. Each step is idempotent and the ids are
+ * derived, so a creation cut short by a crash is completed by the same person trying again (and
+ * by the membership reactor, which joins every created account).
+ */
 @CommandHandler(CreateAccount)
 export class CreateAccountHandler implements ICommandHandler<CreateAccount> {
   constructor(
@@ -21,22 +34,20 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccount> {
     if (!principal.personalNumber || !ACCOUNT_EID_METHODS.includes(principal.method)) {
       throw DomainError.rule('EID_METHOD_NOT_ALLOWED', 'An account is created after signing in with BankID or Freja eID.');
     }
+    const personalNumberDigest = this.digest.of(principal.personalNumber);
+    const accountId = accountIdFor(personalNumberDigest);
+    const existing = await this.executor.load(accountDecider, accountStream(accountId));
+    if (existing.state.exists) return this.completeOrRefuse(existing.state.account, context);
+
     const organisation = await this.organisations.byOrganisationNumber(input.organisationNumber);
     if (!organisation) {
       throw DomainError.rule('ORGANISATION_NOT_REGISTERED', 'The organisation is not registered; submit a customer application first.', [
         { field: 'organisationNumber', message: 'not a registered organisation' },
       ]);
     }
-    const personalNumberDigest = this.digest.of(principal.personalNumber);
     const email = input.email.toLowerCase();
-    const accountId = newId();
     await this.claim('pnr', personalNumberDigest, accountId, context, 'You have an account already.');
-    try {
-      await this.claim('email', email, accountId, context, 'An account with that e-mail exists already.');
-    } catch (error) {
-      await this.reservations.release('pnr', personalNumberDigest, accountId, context);
-      throw error;
-    }
+    await this.claim('email', email, accountId, context, 'An account with that e-mail exists already.');
     await this.executor.execute(
       accountDecider,
       accountStream(accountId),
@@ -59,9 +70,30 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccount> {
     return { id: accountId, position: joined.position, organisationId: organisation._id };
   }
 
-  private async claim(kind: 'pnr' | 'email', key: string, owner: string, context: CreateAccount['context'], message: string) {
+  /** The account exists: finish a creation a crash cut short (201), or say it exists (409). */
+  private async completeOrRefuse(
+    account: { accountId: string; organisationId: string; name: string; email: string; personalNumberDigest: string | null },
+    context: CommandContext,
+  ): Promise<CommandAnswer> {
+    const joined = await this.commandBus.execute(
+      new JoinOrganisation(
+        account.organisationId,
+        { accountId: account.accountId, name: account.name, email: account.email, personalNumberDigest: account.personalNumberDigest },
+        context,
+      ),
+    );
+    if (!joined.joined) throw DomainError.conflict('ACCOUNT_EXISTS', 'You have an account already.');
+    return { id: account.accountId, position: joined.position, organisationId: account.organisationId };
+  }
+
+  private async claim(kind: 'pnr' | 'email', key: string, owner: string, context: CommandContext, message: string) {
+    const abandoned = async (holder: string, claimedAt: Date | null) => {
+      const age = claimedAt ? context.now.getTime() - claimedAt.getTime() : Infinity;
+      if (age < ABANDONED_AFTER_MS) return false;
+      return !(await this.executor.load(accountDecider, accountStream(holder))).state.exists;
+    };
     try {
-      await this.reservations.claim(kind, key, owner, context);
+      await this.reservations.claim(kind, key, owner, context, abandoned);
     } catch (error) {
       if (error instanceof ReservationHeld) throw DomainError.conflict('ACCOUNT_EXISTS', message);
       throw error;

@@ -1,12 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandExecutor, Reservations, ReservationHeld } from '@kundportal/eventstore';
+import { CommandExecutor } from '@kundportal/eventstore';
 import {
   CommandAnswer,
-  CommandContext,
   derivedId,
   DomainError,
-  newId,
   NotFound,
   PERSONAL_NUMBER_DIGEST,
   PersonalNumberDigest,
@@ -31,50 +29,68 @@ const answer = (id: string, position: bigint, extra: Record<string, unknown> = {
   ...extra,
 });
 
+/**
+ * One organisationsnummer, one live application: the application's id is derived from the number
+ * and a generation that moves on only past rejected applications. The application stream itself
+ * is the lock (appended with "no stream"), so a submission is one atomic write and a crash can
+ * never leave the number held by nothing.
+ */
+export function applicationIdFor(organisationNumber: string, generation: number): string {
+  return derivedId('customer-application', organisationNumber, String(generation));
+}
+
+const MAX_GENERATIONS = 1000;
+
 @CommandHandler(SubmitCustomerApplication)
 export class SubmitCustomerApplicationHandler implements ICommandHandler<SubmitCustomerApplication> {
   constructor(
     private readonly executor: CommandExecutor,
-    private readonly reservations: Reservations,
     @Inject(PERSONAL_NUMBER_DIGEST) private readonly digest: PersonalNumberDigest,
   ) {}
 
   async execute({ input, context }: SubmitCustomerApplication): Promise<CommandAnswer> {
-    const applicationId = context.idempotencyKey ? derivedId('application', context.idempotencyKey) : newId();
-    try {
-      await this.reservations.claim('orgnr', input.organisationNumber.replace('-', ''), applicationId, context);
-    } catch (error) {
-      if (error instanceof ReservationHeld) {
-        throw DomainError.conflict('ORGANISATION_ALREADY_REGISTERED', 'The organisation is registered or has an application already.');
-      }
-      throw error;
-    }
     const person = (p: { name: string; email: string; personalNumber: string }) => ({
       name: p.name,
       email: p.email,
       personalNumberDigest: this.digest.of(p.personalNumber),
     });
-    try {
-      const outcome = await this.executor.execute(
-        applicationDecider,
-        applicationStream(applicationId),
-        {
-          type: 'SubmitApplication',
-          applicationId,
-          organisationNumber: input.organisationNumber,
-          organisationName: input.organisationName,
-          administrator: person(input.administrator),
-          signatory: person(input.signatory),
-          agreementContact: input.agreementContact,
-          now: context.now,
-        },
-        context,
-      );
-      return answer(applicationId, outcome.position, { status: 'submitted' });
-    } catch (error) {
-      await this.reservations.release('orgnr', input.organisationNumber.replace('-', ''), applicationId, context);
-      throw error;
+    for (let generation = 0; generation < MAX_GENERATIONS; generation++) {
+      const applicationId = applicationIdFor(input.organisationNumber, generation);
+      const { state } = await this.executor.load(applicationDecider, applicationStream(applicationId));
+      if (state.status === 'rejected') continue;
+      if (state.status !== 'none') {
+        // The same request retried (same Idempotency-Key, or an answer lost on the way back) gets its answer again.
+        if (context.idempotencyKey && state.application.idempotencyKey === context.idempotencyKey) {
+          return answer(applicationId, await this.executor.headPosition(), { status: 'submitted' });
+        }
+        throw DomainError.conflict('ORGANISATION_ALREADY_REGISTERED', 'The organisation is registered or has an application already.');
+      }
+      try {
+        const outcome = await this.executor.execute(
+          applicationDecider,
+          applicationStream(applicationId),
+          {
+            type: 'SubmitApplication',
+            applicationId,
+            organisationNumber: input.organisationNumber,
+            organisationName: input.organisationName,
+            administrator: person(input.administrator),
+            signatory: person(input.signatory),
+            agreementContact: input.agreementContact,
+            idempotencyKey: context.idempotencyKey ?? null,
+            now: context.now,
+          },
+          context,
+        );
+        return answer(applicationId, outcome.position, { status: 'submitted' });
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'APPLICATION_EXISTS') {
+          throw DomainError.conflict('ORGANISATION_ALREADY_REGISTERED', 'The organisation is registered or has an application already.');
+        }
+        throw error;
+      }
     }
+    throw DomainError.rule('TOO_MANY_APPLICATIONS', 'This organisation has applied too many times.');
   }
 }
 
@@ -117,24 +133,17 @@ export class ApproveCustomerApplicationHandler implements ICommandHandler<Approv
 
 @CommandHandler(RejectCustomerApplication)
 export class RejectCustomerApplicationHandler implements ICommandHandler<RejectCustomerApplication> {
-  constructor(private readonly executor: CommandExecutor, private readonly reservations: Reservations) {}
+  constructor(private readonly executor: CommandExecutor) {}
 
+  /** A rejected application frees its organisationsnummer by itself: the next submission takes the next generation. */
   async execute({ applicationId, reason, context }: RejectCustomerApplication): Promise<CommandAnswer> {
-    const { state } = await this.executor.load(applicationDecider, applicationStream(applicationId));
-    if (state.status === 'rejected') await this.releaseNumber(state.application.organisationNumber, applicationId, context);
     const outcome = await this.executor.execute(
       applicationDecider,
       applicationStream(applicationId),
       { type: 'RejectApplication', reason, now: context.now },
       context,
     );
-    if (outcome.state.status !== 'none') await this.releaseNumber(outcome.state.application.organisationNumber, applicationId, context);
     return answer(applicationId, outcome.position);
-  }
-
-  /** The organisation may apply again. Also done when a rejection is retried after a crash before this step. */
-  private releaseNumber(organisationNumber: string, applicationId: string, context: CommandContext) {
-    return this.reservations.release('orgnr', organisationNumber.replace('-', ''), applicationId, context);
   }
 }
 
@@ -212,7 +221,7 @@ export class JoinOrganisationHandler implements ICommandHandler<JoinOrganisation
       { type: 'JoinMember', ...member, now: context.now },
       context,
     );
-    return answer(organisationId, outcome.position);
+    return answer(organisationId, outcome.position, { joined: outcome.events.length > 0 });
   }
 }
 

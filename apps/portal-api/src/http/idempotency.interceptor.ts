@@ -1,9 +1,9 @@
-import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor, RequestMethod } from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor, OnModuleInit, RequestMethod } from '@nestjs/common';
 import { HTTP_CODE_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { catchError, from, Observable, of, switchMap, tap } from 'rxjs';
-import { AppError, Clock, CLOCK, DomainError, ValidationFailed } from '@kundportal/kernel';
+import { APP_CONFIG, AppConfig, AppError, Clock, CLOCK, DomainError, ValidationFailed } from '@kundportal/kernel';
 import { DuplicateKeyError, READ_STORE, ReadStore } from '@kundportal/readstore';
 import type { AuthenticatedRequest } from './auth';
 import { IDEMPOTENCY_HEADER } from './caller.service';
@@ -12,6 +12,8 @@ import { toErrorBody } from './error-body';
 export const IDEMPOTENCY_KEYS = 'idempotency_keys';
 const TTL_MS = 24 * 3600 * 1000;
 const WAIT_FOR_FIRST_MS = 10_000;
+/** A claim still pending after this was left by a process that died mid-request; a repeat takes it over. */
+const ABANDONED_AFTER_MS = 60_000;
 
 interface KeyDoc {
   _id: string;
@@ -29,8 +31,24 @@ interface KeyDoc {
  * insert), so concurrent repeats wait for the first instead of running twice.
  */
 @Injectable()
-export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(@Inject(READ_STORE) private readonly store: ReadStore, @Inject(CLOCK) private readonly clock: Clock) {}
+export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit {
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * The embedded read store belongs to one process at a time (its file is locked), so a claim still
+   * pending at start was left by the previous process: free it for the client's retry. A retry runs
+   * the command again with the same key, whose derived event ids make a repeat of a stored decision
+   * harmless.
+   */
+  async onModuleInit(): Promise<void> {
+    if (this.config.readStore.kind === 'embedded') {
+      await this.store.collection<KeyDoc>(IDEMPOTENCY_KEYS).deleteMany({ state: 'pending' });
+    }
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
@@ -76,7 +94,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }
       const existing = await keys.findOne({ _id: id });
       if (!existing) continue;
-      if (now.getTime() - Date.parse(existing.createdAt) > TTL_MS) {
+      const age = now.getTime() - Date.parse(existing.createdAt);
+      if (age > TTL_MS || (existing.state === 'pending' && age > ABANDONED_AFTER_MS)) {
         await keys.deleteOne({ _id: id, createdAt: existing.createdAt });
         continue;
       }

@@ -23,6 +23,7 @@ const submit: Extract<ApplicationCommand, { type: 'SubmitApplication' }> = {
   administrator: { name: 'Anna Admin', email: 'anna@region.example.se', personalNumberDigest: 'digest-anna' },
   signatory: { name: 'Sven Signatär', email: 'sven@region.example.se', personalNumberDigest: 'digest-sven' },
   agreementContact: { name: 'Karin Kontakt', email: 'karin@region.example.se' },
+  idempotencyKey: null,
   now: submittedAt,
 };
 
@@ -35,6 +36,7 @@ const submitted: CustomerApplicationSubmitted = {
     administrator: submit.administrator,
     signatory: submit.signatory,
     agreementContact: submit.agreementContact,
+    idempotencyKey: null,
     submittedAt: '2026-03-02T09:00:00.000Z',
   },
 };
@@ -60,10 +62,10 @@ describe('applicationDecider', () => {
       spec.given([]).when(submit).then([submitted]);
     });
 
-    it('treats a second submission on the same stream as a retry: no new events', () => {
-      spec.given([submitted]).when(submit).thenNothing();
-      spec.given([submitted, approved()]).when(submit).thenNothing();
-      spec.given([submitted, rejected]).when(submit).thenNothing();
+    it('refuses a second submission on the same stream: APPLICATION_EXISTS (409)', () => {
+      spec.given([submitted]).when(submit).thenThrows(DomainError, isCode('APPLICATION_EXISTS', 409));
+      spec.given([submitted, approved()]).when(submit).thenThrows(DomainError, isCode('APPLICATION_EXISTS', 409));
+      spec.given([submitted, rejected]).when(submit).thenThrows(DomainError, isCode('APPLICATION_EXISTS', 409));
     });
   });
 

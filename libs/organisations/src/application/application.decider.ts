@@ -10,6 +10,7 @@ export type ApplicationCommand =
       administrator: NamedPerson;
       signatory: NamedPerson;
       agreementContact: Contact;
+      idempotencyKey: string | null;
       now: Date;
     }
   | { type: 'ApproveApplication'; organisationId: string; now: Date }
@@ -25,8 +26,7 @@ export const applicationDecider: Decider<ApplicationCommand, ApplicationEvent, A
   decide(command, state) {
     switch (command.type) {
       case 'SubmitApplication': {
-        // Application ids are fresh or derived from an Idempotency-Key: an existing one is this submission retried.
-        if (state.status !== 'none') return [];
+        if (state.status !== 'none') throw DomainError.conflict('APPLICATION_EXISTS', 'The application exists already.');
         const { type: _type, now, ...data } = command;
         return [{ type: 'CustomerApplicationSubmitted', data: { ...data, submittedAt: now.toISOString() } }];
       }

@@ -19,6 +19,8 @@ export type CustomerApplicationSubmitted = {
     administrator: NamedPerson;
     signatory: NamedPerson;
     agreementContact: Contact;
+    /** The request's Idempotency-Key, so a retry after a lost answer is recognised. */
+    idempotencyKey: string | null;
     submittedAt: string;
   };
 };
