@@ -4,6 +4,9 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ReadSideModule } from '../../projector/src/read-side.module';
 import { AccountsController } from './controllers/accounts.controller';
 import { AuthController } from './controllers/auth.controller';
+import { AuditController } from './controllers/audit.controller';
+import { CatalogueController } from './controllers/catalogue.controller';
+import { OrdersController } from './controllers/orders.controller';
 import { CustomerApplicationsController } from './controllers/customer-applications.controller';
 import { DevController } from './controllers/dev.controller';
 import { HealthController } from './controllers/health.controller';
@@ -23,6 +26,9 @@ import { validationPipe } from './http/validation';
     CustomerApplicationsController,
     AccountsController,
     OrganisationsController,
+    CatalogueController,
+    OrdersController,
+    AuditController,
     HealthController,
     DevController,
   ],

@@ -1,5 +1,7 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { CatalogueModule, catalogueProjection } from '@kundportal/catalogue';
+import { OrderingModule, ordersProjection } from '@kundportal/ordering';
 import { EventStoreModule } from '@kundportal/eventstore';
 import { accountsProjection, IdentityModule, MembershipReactor } from '@kundportal/identity';
 import { APP_CONFIG, AppConfig, KernelModule } from '@kundportal/kernel';
@@ -33,7 +35,7 @@ export class ReadSideHost implements OnApplicationBootstrap {
  * alone; the API includes it and runs it in-process unless RUN_PROJECTIONS=false.
  */
 @Module({
-  imports: [EventStoreModule, ReadStoreModule, OrganisationsModule, IdentityModule, NotificationsModule],
+  imports: [EventStoreModule, ReadStoreModule, OrganisationsModule, IdentityModule, NotificationsModule, CatalogueModule, OrderingModule],
   providers: [
     {
       provide: PROJECTIONS,
@@ -41,6 +43,8 @@ export class ReadSideHost implements OnApplicationBootstrap {
       useFactory: (mail: MailReactor, membership: MembershipReactor): Projection[] => [
         ...ORGANISATION_PROJECTIONS,
         accountsProjection,
+        catalogueProjection,
+        ordersProjection,
         mail,
         membership,
       ],
@@ -49,7 +53,16 @@ export class ReadSideHost implements OnApplicationBootstrap {
     ReadSideHost,
     HealthService,
   ],
-  exports: [PROJECTIONS, ReadModelWaiter, HealthService, OrganisationsModule, IdentityModule, NotificationsModule],
+  exports: [
+    PROJECTIONS,
+    ReadModelWaiter,
+    HealthService,
+    OrganisationsModule,
+    IdentityModule,
+    NotificationsModule,
+    CatalogueModule,
+    OrderingModule,
+  ],
 })
 export class ReadSideModule {
   static forRoot(config: AppConfig): DynamicModule {

@@ -1,10 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RecordedEvent } from '@kundportal/eventstore';
 import { APP_CONFIG, AppConfig } from '@kundportal/kernel';
-import type { OrganisationRegistered } from '@kundportal/organisations';
+import { ORDER_EVENT_TYPES, OrderEvent, OrderQueries } from '@kundportal/ordering';
+import { ORGANISATION_EVENT_TYPES, OrganisationQueries, OrganisationRegistered } from '@kundportal/organisations';
 import { IndexSpec, Projection, ProjectionContext } from '@kundportal/readstore';
 import { OUTBOX, outboxEntry, OutboxDoc } from './outbox';
 import { RenderedMail, templates } from './templates';
+
+interface Recipient {
+  name: string;
+  email: string;
+}
 
 /**
  * Turns events into e-mails in the outbox. A reactor: its checkpoint and outbox survive read-model
@@ -18,34 +24,101 @@ export class MailReactor implements Projection {
   readonly collections: Record<string, IndexSpec[]> = {
     [OUTBOX]: [{ keys: { sentAt: 1, createdAt: 1 } }, { keys: { to: 1, createdAt: 1 } }],
   };
-  readonly eventTypes = ['OrganisationRegistered'];
+  readonly eventTypes: readonly string[] = ['OrganisationRegistered', ...ORDER_EVENT_TYPES];
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly organisations: OrganisationQueries,
+    private readonly orders: OrderQueries,
+  ) {}
 
-  apply(event: RecordedEvent, ctx: ProjectionContext): void {
+  async apply(event: RecordedEvent, ctx: ProjectionContext): Promise<void> {
     const outbox = ctx.collection<OutboxDoc>(OUTBOX);
     const queue = (to: string, mail: RenderedMail) => {
       const address = to.toLowerCase();
       const entry = outboxEntry(`${event.id}:${mail.template}:${address}`, address, mail, event.metadata.occurredAt);
       outbox.updateOne(entry.filter, entry.update, { upsert: true });
     };
-    switch (event.type) {
-      case 'OrganisationRegistered': {
-        const d = (event as unknown as OrganisationRegistered).data;
-        const base = this.config.publicBaseUrl;
-        queue(d.administrator.email, templates.organisationApprovedAdministrator({ name: d.administrator.name, organisationName: d.name, link: `${base}/` }));
+    if (event.type === 'OrganisationRegistered') return this.organisationRegistered(event as unknown as OrganisationRegistered, queue);
+    if ((ORDER_EVENT_TYPES as readonly string[]).includes(event.type)) return this.orderChanged(event as unknown as OrderEvent, queue);
+  }
+
+  private organisationRegistered({ data: d }: OrganisationRegistered, queue: (to: string, mail: RenderedMail) => void): void {
+    const base = this.config.publicBaseUrl;
+    queue(d.administrator.email, templates.organisationApprovedAdministrator({ name: d.administrator.name, organisationName: d.name, link: `${base}/` }));
+    queue(
+      d.signatory.email,
+      templates.agreementToSign({
+        name: d.signatory.name,
+        organisationName: d.name,
+        organisationId: d.organisationId,
+        link: `${base}/organisations/${d.organisationId}/agreement`,
+      }),
+    );
+    queue(d.agreementContact.email, templates.agreementContactInformation({ name: d.agreementContact.name, organisationName: d.name }));
+  }
+
+  /** Whoever must act next hears of it; the orderer hears the outcome. */
+  private async orderChanged(event: OrderEvent, queue: (to: string, mail: RenderedMail) => void): Promise<void> {
+    const order = await this.orders.byId(event.data.orderId);
+    // The order projection runs beside this reactor and may lag; the event carries what the mail needs.
+    const submitted = event.type === 'OrderSubmitted' ? event.data : null;
+    const customerId = submitted?.organisationId ?? order?.organisationId;
+    const agentId = submitted ? submitted.viaAgentOrganisationId : (order?.viaAgentOrganisationId ?? null);
+    const customerName = submitted?.organisationName ?? order?.organisationName ?? '';
+    const offeringName = submitted?.offering.name ?? order?.offeringName ?? '';
+    const submittedBy = submitted?.submittedBy ?? order?.submittedBy;
+    if (!customerId || !submittedBy) return;
+    const link = `${this.config.publicBaseUrl}/orders/${event.data.orderId}`;
+
+    const awaiting = async (organisationId: string | null, role: 'orderer' | 'attestant') => {
+      if (!organisationId) return;
+      for (const member of await this.holders(organisationId, role)) {
         queue(
-          d.signatory.email,
-          templates.agreementToSign({
-            name: d.signatory.name,
-            organisationName: d.name,
-            organisationId: d.organisationId,
-            link: `${base}/organisations/${d.organisationId}/agreement`,
+          member.email,
+          templates.orderAwaitsYou({
+            name: member.name,
+            action: role === 'orderer' ? 'approve' : 'attest',
+            customerOrganisationName: customerName,
+            offeringName,
+            submittedBy: submittedBy.name,
+            link,
           }),
         );
-        queue(d.agreementContact.email, templates.agreementContactInformation({ name: d.agreementContact.name, organisationName: d.name }));
-        break;
+      }
+    };
+    const orderer = async (): Promise<Recipient[]> =>
+      submittedBy.accountId ? (await this.organisations.members(customerId)).filter((m) => m.accountId === submittedBy.accountId) : [];
+
+    switch (event.type) {
+      case 'OrderSubmitted':
+        return agentId ? awaiting(agentId, 'orderer') : awaiting(customerId, 'attestant');
+      case 'OrderApprovedByAgent':
+        return awaiting(event.data.organisationId, 'attestant');
+      case 'OrderAttested':
+        return event.data.step === 'agent-attestation' ? awaiting(customerId, 'attestant') : undefined;
+      case 'OrderRejected':
+        for (const person of await orderer()) {
+          queue(
+            person.email,
+            templates.orderRejected({ name: person.name, customerOrganisationName: customerName, offeringName, reason: event.data.reason, rejectedBy: event.data.by.name, link }),
+          );
+        }
+        return;
+      case 'OrderFulfilled': {
+        const recipients = [...(await orderer()), ...(agentId ? await this.holders(agentId, 'orderer') : [])];
+        for (const person of recipients) {
+          queue(
+            person.email,
+            templates.orderFulfilled({ name: person.name, customerOrganisationName: customerName, offeringName, instructions: event.data.instructions, viaAgent: agentId !== null, link }),
+          );
+        }
+        return;
       }
     }
+  }
+
+  private async holders(organisationId: string, role: string): Promise<Recipient[]> {
+    return (await this.organisations.members(organisationId)).filter((m) => m.roles.includes(role as never));
   }
 }

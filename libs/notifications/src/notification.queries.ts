@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PERSONAL_NUMBER_DIGEST, PersonalNumberDigest } from '@kundportal/kernel';
+import { OrderQueries } from '@kundportal/ordering';
 import { OrganisationQueries } from '@kundportal/organisations';
 import { READ_STORE, ReadStore } from '@kundportal/readstore';
 import { OUTBOX, OutboxDoc } from './outbox';
@@ -20,12 +21,20 @@ export interface Notifications {
 export class NotificationQueries {
   constructor(
     private readonly organisations: OrganisationQueries,
+    private readonly orders: OrderQueries,
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(PERSONAL_NUMBER_DIGEST) private readonly digest: PersonalNumberDigest,
   ) {}
 
-  /** What the caller has to handle now: agreements to sign (as named signatory or role holder). */
+  /** What the caller has to handle now: orders to approve or attest, agreements to sign (as named signatory or role holder). */
   async forCaller(caller: { personalNumber: string | null; accountId: string | null }): Promise<Notifications> {
+    const memberships = caller.accountId ? await this.organisations.membershipsOf(caller.accountId) : [];
+    const approvals: NotificationItem[] = (await this.orders.approvalsFor(memberships)).map((a) => ({
+      kind: 'approval',
+      refId: a._id,
+      title: `${a.step === 'agent-approval' ? 'Approve' : 'Attest'} the order of ${a.offeringName} from ${a.customerOrganisationName}`,
+      at: a.submittedAt,
+    }));
     const toSign = new Map<string, NotificationItem>();
     if (caller.personalNumber) {
       for (const org of await this.organisations.awaitingSignatureBy(this.digest.of(caller.personalNumber))) {
@@ -33,17 +42,15 @@ export class NotificationQueries {
       }
     }
     if (caller.accountId) {
-      const signatoryOf = (await this.organisations.membershipsOf(caller.accountId))
-        .filter((m) => m.roles.includes('signatory'))
-        .map((m) => m.organisationId);
+      const signatoryOf = memberships.filter((m) => m.roles.includes('signatory')).map((m) => m.organisationId);
       for (const org of await this.organisations.organisations(signatoryOf)) {
         if (org.agreement.status === 'awaiting-signature') {
           toSign.set(org._id, { kind: 'agreement-to-sign', refId: org._id, title: `Sign the customer agreement for ${org.name}`, at: org.registeredAt });
         }
       }
     }
-    const items = [...toSign.values()].sort((a, b) => b.at.localeCompare(a.at));
-    const badge = { approvals: 0, unreadTickets: 0, agreementsToSign: toSign.size };
+    const items = [...approvals, ...toSign.values()].sort((a, b) => b.at.localeCompare(a.at));
+    const badge = { approvals: approvals.length, unreadTickets: 0, agreementsToSign: toSign.size };
     return { badge: { total: badge.approvals + badge.unreadTickets + badge.agreementsToSign, ...badge }, items };
   }
 

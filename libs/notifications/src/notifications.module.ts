@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@kundportal/kernel';
+import { OrderingModule } from '@kundportal/ordering';
 import { OrganisationsModule } from '@kundportal/organisations';
 import { MailReactor } from './mail.reactor';
 import { MAIL_TRANSPORT } from './mail/mail-transport';
@@ -8,7 +9,7 @@ import { NotificationQueries } from './notification.queries';
 import { LogMailTransport, OutboxDispatcher } from './outbox';
 
 @Module({
-  imports: [OrganisationsModule],
+  imports: [OrganisationsModule, OrderingModule],
   providers: [
     MailReactor,
     NotificationQueries,

@@ -40,4 +40,44 @@ export const templates = {
       data,
     };
   },
+
+  orderAwaitsYou(data: {
+    name: string;
+    action: 'approve' | 'attest';
+    customerOrganisationName: string;
+    offeringName: string;
+    submittedBy: string;
+    link: string;
+  }): RenderedMail {
+    const verb = data.action === 'approve' ? 'approval' : 'attestation';
+    return {
+      template: data.action === 'approve' ? 'order-to-approve' : 'order-to-attest',
+      subject: `Order from ${data.customerOrganisationName} awaits your ${verb}: ${data.offeringName}`,
+      text:
+        `Hello ${data.name},\n\n${data.submittedBy} at ${data.customerOrganisationName} has ordered ${data.offeringName}. ` +
+        `It is your turn to ${data.action} it: ${data.link}\n`,
+      data,
+    };
+  },
+
+  orderRejected(data: { name: string; customerOrganisationName: string; offeringName: string; reason: string; rejectedBy: string; link: string }): RenderedMail {
+    return {
+      template: 'order-rejected',
+      subject: `Order rejected: ${data.offeringName} for ${data.customerOrganisationName}`,
+      text: `Hello ${data.name},\n\n${data.rejectedBy} rejected the order of ${data.offeringName}.\nReason: ${data.reason}\n${data.link}\n`,
+      data,
+    };
+  },
+
+  orderFulfilled(data: { name: string; customerOrganisationName: string; offeringName: string; instructions: string; viaAgent: boolean; link: string }): RenderedMail {
+    return {
+      template: 'order-fulfilled',
+      subject: `Order fulfilled: ${data.offeringName} for ${data.customerOrganisationName}`,
+      text:
+        `Hello ${data.name},\n\nThe order of ${data.offeringName} for ${data.customerOrganisationName} is fulfilled.` +
+        (data.viaAgent ? ' The technical connection may start.' : '') +
+        `\n\nInstructions:\n${data.instructions}\n\n${data.link}\n`,
+      data,
+    };
+  },
 };

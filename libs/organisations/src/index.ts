@@ -5,3 +5,4 @@ export { ORGANISATION_PROJECTIONS, OrganisationDoc, MemberDoc, ApplicationDoc } 
 export { OrganisationsModule } from './organisations.module';
 export type { OrganisationRegistered, MemberJoined, AgreementSigned } from './organisation/organisation.events';
 export { ORGANISATION_EVENT_TYPES } from './organisation/organisation.events';
+export * from './organisation.facts';

@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandExecutor } from '@kundportal/eventstore';
 import {
@@ -148,6 +148,7 @@ export class RejectCustomerApplicationHandler implements ICommandHandler<RejectC
 }
 
 /** Maps the caller to what organisation decisions need; the personnummer only as its digest. */
+@Injectable()
 abstract class OrganisationCommandHandler {
   constructor(
     protected readonly executor: CommandExecutor,

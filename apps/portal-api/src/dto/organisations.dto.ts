@@ -6,6 +6,7 @@ import {
   IsEmail,
   IsIn,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -49,16 +50,19 @@ export class CustomerApplicationDto {
   organisationName!: string;
 
   @ApiProperty({ type: NamedPersonDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => NamedPersonDto)
   administrator!: NamedPersonDto;
 
   @ApiProperty({ type: NamedPersonDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => NamedPersonDto)
   signatory!: NamedPersonDto;
 
   @ApiProperty({ type: ContactDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => ContactDto)
   agreementContact!: ContactDto;

@@ -1,0 +1,148 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { NotFound } from '@kundportal/kernel';
+import { Principal } from '@kundportal/identity';
+import { ApproveOrder, AttestOrder, FulfilOrder, OrderCaller, OrderDoc, OrderQueries, RejectOrder, SubmitOrder } from '@kundportal/ordering';
+import { OrganisationQueries } from '@kundportal/organisations';
+import { AttestOrderDto, FulfilOrderDto, RejectOrderDto, SubmitOrderDto } from '../dto/orders.dto';
+import { CurrentPrincipal, StaffOnly } from '../http/auth';
+import { Caller, CallerService } from '../http/caller.service';
+import { IdPipe } from '../http/id.pipe';
+
+const summary = (o: OrderDoc) => ({
+  id: o._id,
+  organisationId: o.organisationId,
+  organisationName: o.organisationName,
+  offeringId: o.offeringId,
+  offeringName: o.offeringName,
+  status: o.status,
+  viaAgentOrganisationId: o.viaAgentOrganisationId,
+  submittedAt: o.submittedAt,
+  lastChangedAt: o.lastChangedAt,
+});
+
+@ApiTags('orders')
+@ApiBearerAuth()
+@Controller()
+export class OrdersController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly callers: CallerService,
+    private readonly orders: OrderQueries,
+    private readonly organisations: OrganisationQueries,
+  ) {}
+
+  private orderCaller(caller: Caller): OrderCaller {
+    return { accountId: caller.account?._id ?? null, name: caller.account?.name ?? caller.principal.name, staff: caller.principal.staff };
+  }
+
+  /** Organisations whose orders the caller sees; null means every order (staff, auditors). */
+  private async reach(caller: Caller): Promise<string[] | null> {
+    if (caller.principal.staff || caller.principal.auditor) return null;
+    if (!caller.account) return [];
+    return (await this.organisations.membershipsOf(caller.account._id)).map((m) => m.organisationId);
+  }
+
+  private async visibleOrder(id: string, caller: Caller): Promise<OrderDoc> {
+    const order = await this.orders.byId(id);
+    const reach = await this.reach(caller);
+    if (!order || (reach !== null && !order.visibleTo.some((o) => reach.includes(o)))) throw new NotFound('The order');
+    return order;
+  }
+
+  @Post('orders')
+  @ApiOperation({ summary: 'Order an offering for an organisation (its orderers), directly or via one of its agents' })
+  async submit(@Body() body: SubmitOrderDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const caller = await this.callers.resolve(principal);
+    const input = {
+      organisationId: body.organisationId.toLowerCase(),
+      offeringId: body.offeringId,
+      details: body.details,
+      ...(body.viaAgentOrganisationId ? { viaAgentOrganisationId: body.viaAgentOrganisationId.toLowerCase() } : {}),
+    };
+    return this.commands.execute(new SubmitOrder(input, this.orderCaller(caller), this.callers.context(request, caller)));
+  }
+
+  @Get('orders')
+  @ApiQuery({ name: 'organisationId', required: false })
+  @ApiOperation({ summary: 'Orders of the caller’s organisations (as customer or agent), newest change first; staff and auditors see all' })
+  async list(@CurrentPrincipal() principal: Principal, @Query('organisationId') organisationId?: string) {
+    const caller = await this.callers.resolve(principal);
+    const reach = await this.reach(caller);
+    let scope = reach;
+    if (organisationId !== undefined) {
+      const id = new IdPipe().transform(String(organisationId));
+      if (reach !== null && !reach.includes(id)) throw new NotFound('The organisation');
+      scope = [id];
+    }
+    return { items: (await this.orders.list(scope)).map(summary) };
+  }
+
+  @Get('orders/:id')
+  @ApiOperation({ summary: 'An order with each step: who acted, when and how' })
+  async get(@Param('id', IdPipe) id: string, @CurrentPrincipal() principal: Principal) {
+    const order = await this.visibleOrder(id, await this.callers.resolve(principal));
+    return {
+      ...summary(order),
+      details: order.details,
+      viaAgentOrganisationName: order.viaAgentOrganisationName,
+      submittedBy: order.submittedBy,
+      steps: order.steps.map((s) => ({ step: s.step, organisationId: s.organisationId, by: s.by, at: s.at, method: s.method, outcome: s.outcome, ...(s.reason ? { reason: s.reason } : {}) })),
+      instructions: order.instructions,
+    };
+  }
+
+  @Post('orders/:id/approve')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Approve as the agent organisation’s orderer' })
+  async approve(@Param('id', IdPipe) id: string, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const caller = await this.callers.resolve(principal);
+    return this.commands.execute(new ApproveOrder(id, this.orderCaller(caller), this.callers.context(request, caller)));
+  }
+
+  @Post('orders/:id/attest')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Attest as the attestant whose turn it is, with BankID or a one-time SMS code' })
+  async attest(@Param('id', IdPipe) id: string, @Body() body: AttestOrderDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const caller = await this.callers.resolve(principal);
+    return this.commands.execute(new AttestOrder(id, body.method, this.orderCaller(caller), this.callers.context(request, caller)));
+  }
+
+  @Post('orders/:id/reject')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reject with a reason (whoever may approve or attest now)' })
+  async reject(@Param('id', IdPipe) id: string, @Body() body: RejectOrderDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const caller = await this.callers.resolve(principal);
+    return this.commands.execute(new RejectOrder(id, body.reason, this.orderCaller(caller), this.callers.context(request, caller)));
+  }
+
+  @Post('orders/:id/fulfil')
+  @StaffOnly()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Fulfil an attested order with instructions, e-mailed to the orderer (staff)' })
+  async fulfil(@Param('id', IdPipe) id: string, @Body() body: FulfilOrderDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const caller = await this.callers.resolve(principal);
+    return this.commands.execute(new FulfilOrder(id, body.instructions, this.orderCaller(caller), this.callers.context(request, caller)));
+  }
+
+  @Get('approvals')
+  @ApiOperation({ summary: 'Orders waiting for an action the caller may take, always naming the customer organisation' })
+  async approvals(@CurrentPrincipal() principal: Principal) {
+    const caller = await this.callers.resolve(principal);
+    const memberships = caller.account ? await this.organisations.membershipsOf(caller.account._id) : [];
+    const items = await this.orders.approvalsFor(memberships);
+    return {
+      items: items.map((a) => ({
+        orderId: a._id,
+        step: a.step,
+        customerOrganisationId: a.customerOrganisationId,
+        customerOrganisationName: a.customerOrganisationName,
+        offeringName: a.offeringName,
+        submittedAt: a.submittedAt,
+        submittedBy: a.submittedBy,
+      })),
+    };
+  }
+}

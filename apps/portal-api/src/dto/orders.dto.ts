@@ -1,0 +1,51 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Equals, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { Trim } from '../http/validators';
+
+export class SubmitOrderDto {
+  @ApiProperty()
+  @IsUUID()
+  organisationId!: string;
+
+  @ApiProperty({ example: 'webcert-fristaende' })
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,99}$/, { message: 'must be an offering id from the catalogue' })
+  offeringId!: string;
+
+  @ApiProperty({ example: { careUnits: 3 }, description: 'Values for the offering’s order-form fields' })
+  @IsObject()
+  details!: Record<string, unknown>;
+
+  @ApiProperty({ description: 'The terms must be accepted', example: true })
+  @Equals(true, { message: 'the terms must be accepted' })
+  acceptTerms!: true;
+
+  @ApiPropertyOptional({ description: 'Order through this agent organisation' })
+  @IsOptional()
+  @IsUUID()
+  viaAgentOrganisationId?: string;
+}
+
+export class AttestOrderDto {
+  @ApiProperty({ enum: ['bankid', 'sms-otp'] })
+  @IsIn(['bankid', 'sms-otp'])
+  method!: 'bankid' | 'sms-otp';
+}
+
+export class RejectOrderDto {
+  @ApiProperty({ example: 'Wrong number of care units' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason!: string;
+}
+
+export class FulfilOrderDto {
+  @ApiProperty({ example: 'We will contact you on Monday to connect your care units.' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10000)
+  instructions!: string;
+}

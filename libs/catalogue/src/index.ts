@@ -1,0 +1,10 @@
+export * from './commands';
+export * from './catalogue-ids';
+export * from './order-fields';
+export * from './catalogue.queries';
+export * from './catalogue.write-side';
+export { CATALOGUE_SERVICES, catalogueProjection, CatalogueServiceDoc, CatalogueOfferingDoc } from './catalogue.projection';
+export { SEED_SERVICE, SEED_OFFERING } from './catalogue.seeder';
+export { CatalogueModule } from './catalogue.module';
+export type { StartupFee, Currency, ServicePublished, OfferingPublished, OfferingRetired, CatalogueEvent } from './service/service.events';
+export { CATALOGUE_EVENT_TYPES, CURRENCIES } from './service/service.events';

@@ -1,0 +1,1 @@
+export const serviceStream = (serviceId: string) => `service-${serviceId}`;

@@ -1,0 +1,285 @@
+import { assertNever, Decider, DomainError, ErrorDetail, Forbidden, NotFound, ValidationFailed } from '@kundportal/kernel';
+import {
+  AttestationMethod,
+  OrderedOffering,
+  OrderEvent,
+  OrderSubmitted,
+  PersonRef,
+  Step,
+} from './order.events';
+
+export type OrderStatus =
+  | 'awaiting-agent-approval'
+  | 'awaiting-agent-attestation'
+  | 'awaiting-attestation'
+  | 'attested'
+  | 'fulfilled'
+  | 'rejected';
+
+export interface StepRecord {
+  step: Step | 'fulfilment';
+  organisationId: string | null;
+  by: PersonRef;
+  at: string;
+  method: AttestationMethod | null;
+  outcome: 'approved' | 'attested' | 'rejected' | 'fulfilled';
+  reason?: string;
+}
+
+export type OrderState =
+  | { exists: false }
+  | { exists: true; status: OrderStatus; order: OrderSubmitted['data']; steps: StepRecord[]; instructions: string | null };
+
+/** What the caller may do in each organisation of the order, read from the log at decision time. */
+export interface Acting {
+  person: PersonRef;
+  staff: boolean;
+  /** Roles held in the customer organisation and in the agent organisation (empty when not a member). */
+  customer: { member: boolean; roles: string[] };
+  agent: { member: boolean; roles: string[] };
+}
+
+export interface OrganisationForOrder {
+  id: string;
+  name: string;
+  agreementSigned: boolean;
+  hasAttestant: boolean;
+  agentOrganisationIds: string[];
+}
+
+export type OrderCommand =
+  | {
+      type: 'SubmitOrder';
+      orderId: string;
+      organisation: OrganisationForOrder;
+      by: Acting;
+      offering: OrderedOffering | null;
+      detailProblems: ErrorDetail[];
+      details: Record<string, unknown>;
+      viaAgent: { id: string; name: string } | null;
+      now: Date;
+    }
+  | { type: 'ApproveOrder'; by: Acting; now: Date }
+  | { type: 'AttestOrder'; by: Acting; method: AttestationMethod; now: Date }
+  | { type: 'RejectOrder'; by: Acting; reason: string; now: Date }
+  | { type: 'FulfilOrder'; by: Acting; instructions: string; now: Date };
+
+
+/** Who acts at each waiting step: the organisation's side and the role. */
+const TURNS: Record<Step, { side: 'customer' | 'agent'; role: string; status: OrderStatus }> = {
+  'agent-approval': { side: 'agent', role: 'orderer', status: 'awaiting-agent-approval' },
+  'agent-attestation': { side: 'agent', role: 'attestant', status: 'awaiting-agent-attestation' },
+  attestation: { side: 'customer', role: 'attestant', status: 'awaiting-attestation' },
+};
+
+export function stepOf(status: OrderStatus): Step | null {
+  switch (status) {
+    case 'awaiting-agent-approval':
+      return 'agent-approval';
+    case 'awaiting-agent-attestation':
+      return 'agent-attestation';
+    case 'awaiting-attestation':
+      return 'attestation';
+    default:
+      return null;
+  }
+}
+
+/** The steps of this order (a direct order has only the customer's attestation). */
+function stepsFor(order: OrderSubmitted['data']): Step[] {
+  return order.viaAgentOrganisationId ? ['agent-approval', 'agent-attestation', 'attestation'] : ['attestation'];
+}
+
+function mayAct(by: Acting, step: Step): boolean {
+  const turn = TURNS[step];
+  return by[turn.side].roles.includes(turn.role);
+}
+
+type Existing = Extract<OrderState, { exists: true }>;
+
+/**
+ * The order's turn rules: the caller must see the order (404), may act at some step of it with a
+ * role (403), and it must be that step's turn now (409 ORDER_STATE_CONFLICT).
+ */
+function requireTurn(state: OrderState, by: Acting, steps: Step[]): { order: Existing; step: Step } {
+  if (!state.exists) throw new NotFound('The order');
+  if (!by.staff && !by.customer.member && !by.agent.member) throw new NotFound('The order');
+  const own = stepsFor(state.order).filter((s) => steps.includes(s));
+  const mine = own.filter((s) => mayAct(by, s));
+  if (mine.length === 0) throw new Forbidden('You do not hold the role for this step of the order.');
+  const current = stepOf(state.status);
+  if (current === null || !mine.includes(current)) {
+    throw DomainError.conflict('ORDER_STATE_CONFLICT', `The order is ${state.status}; it is not your turn.`);
+  }
+  return { order: state, step: current };
+}
+
+function orgAt(order: OrderSubmitted['data'], step: Step): string {
+  return TURNS[step].side === 'agent' ? (order.viaAgentOrganisationId as string) : order.organisationId;
+}
+
+export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
+  initialState: () => ({ exists: false }),
+
+  decide(command, state) {
+    switch (command.type) {
+      case 'SubmitOrder': {
+        if (state.exists) throw DomainError.conflict('ORDER_EXISTS', 'The order exists already.');
+        const { organisation, by } = command;
+        if (!by.customer.member) throw new NotFound('The organisation');
+        if (!by.customer.roles.includes('orderer')) throw new Forbidden('Only the organisation’s orderers may order.');
+        if (!command.offering) {
+          throw DomainError.rule('OFFERING_NOT_AVAILABLE', 'That offering is not in the catalogue.', [
+            { field: 'offeringId', message: 'not an offering in the catalogue' },
+          ]);
+        }
+        if (command.detailProblems.length > 0) throw new ValidationFailed(command.detailProblems, 'The order details do not fit the offering.');
+        if (!organisation.agreementSigned) {
+          throw DomainError.rule('AGREEMENT_NOT_SIGNED', 'The customer agreement must be signed before ordering.');
+        }
+        if (!organisation.hasAttestant) {
+          throw DomainError.rule('NO_ATTESTANT', 'The organisation has no attestant to attest the order; an administrator must appoint one.');
+        }
+        if (command.viaAgent && !organisation.agentOrganisationIds.includes(command.viaAgent.id)) {
+          throw DomainError.rule('NOT_AN_AGENT_OF_ORGANISATION', 'That organisation is not an agent of yours.', [
+            { field: 'viaAgentOrganisationId', message: 'not an agent of the organisation' },
+          ]);
+        }
+        return [
+          {
+            type: 'OrderSubmitted',
+            data: {
+              orderId: command.orderId,
+              organisationId: organisation.id,
+              organisationName: organisation.name,
+              offering: command.offering,
+              details: command.details,
+              viaAgentOrganisationId: command.viaAgent?.id ?? null,
+              viaAgentOrganisationName: command.viaAgent?.name ?? null,
+              submittedBy: by.person,
+              termsAccepted: true,
+              submittedAt: command.now.toISOString(),
+            },
+          },
+        ];
+      }
+
+      case 'ApproveOrder': {
+        const { order, step } = requireTurn(state, command.by, ['agent-approval']);
+        return [
+          {
+            type: 'OrderApprovedByAgent',
+            data: {
+              orderId: order.order.orderId,
+              customerOrganisationId: order.order.organisationId,
+              step: 'agent-approval',
+              organisationId: orgAt(order.order, step),
+              by: command.by.person,
+              at: command.now.toISOString(),
+            },
+          },
+        ];
+      }
+
+      case 'AttestOrder': {
+        const { order, step } = requireTurn(state, command.by, ['agent-attestation', 'attestation']);
+        return [
+          {
+            type: 'OrderAttested',
+            data: {
+              orderId: order.order.orderId,
+              customerOrganisationId: order.order.organisationId,
+              step: step as 'agent-attestation' | 'attestation',
+              organisationId: orgAt(order.order, step),
+              method: command.method,
+              by: command.by.person,
+              at: command.now.toISOString(),
+            },
+          },
+        ];
+      }
+
+      case 'RejectOrder': {
+        const { order, step } = requireTurn(state, command.by, ['agent-approval', 'agent-attestation', 'attestation']);
+        return [
+          {
+            type: 'OrderRejected',
+            data: {
+              orderId: order.order.orderId,
+              customerOrganisationId: order.order.organisationId,
+              step,
+              organisationId: orgAt(order.order, step),
+              reason: command.reason,
+              by: command.by.person,
+              at: command.now.toISOString(),
+            },
+          },
+        ];
+      }
+
+      case 'FulfilOrder': {
+        if (!state.exists) throw new NotFound('The order');
+        if (!command.by.staff) throw new Forbidden('Only support staff fulfil orders.');
+        if (state.status !== 'attested') {
+          throw DomainError.conflict('ORDER_STATE_CONFLICT', `The order is ${state.status}; only an attested order can be fulfilled.`);
+        }
+        return [
+          { type: 'OrderFulfilled', data: { orderId: state.order.orderId, instructions: command.instructions, by: command.by.person, at: command.now.toISOString() } },
+        ];
+      }
+
+      default:
+        return assertNever(command);
+    }
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'OrderSubmitted':
+        return {
+          exists: true,
+          status: event.data.viaAgentOrganisationId ? 'awaiting-agent-approval' : 'awaiting-attestation',
+          order: event.data,
+          steps: [],
+          instructions: null,
+        };
+      case 'OrderApprovedByAgent':
+        if (!state.exists) return state;
+        return {
+          ...state,
+          status: 'awaiting-agent-attestation',
+          steps: [...state.steps, { step: 'agent-approval', organisationId: event.data.organisationId, by: event.data.by, at: event.data.at, method: null, outcome: 'approved' }],
+        };
+      case 'OrderAttested':
+        if (!state.exists) return state;
+        return {
+          ...state,
+          status: event.data.step === 'agent-attestation' ? 'awaiting-attestation' : 'attested',
+          steps: [
+            ...state.steps,
+            { step: event.data.step, organisationId: event.data.organisationId, by: event.data.by, at: event.data.at, method: event.data.method, outcome: 'attested' },
+          ],
+        };
+      case 'OrderRejected':
+        if (!state.exists) return state;
+        return {
+          ...state,
+          status: 'rejected',
+          steps: [
+            ...state.steps,
+            { step: event.data.step, organisationId: event.data.organisationId, by: event.data.by, at: event.data.at, method: null, outcome: 'rejected', reason: event.data.reason },
+          ],
+        };
+      case 'OrderFulfilled':
+        if (!state.exists) return state;
+        return {
+          ...state,
+          status: 'fulfilled',
+          instructions: event.data.instructions,
+          steps: [...state.steps, { step: 'fulfilment', organisationId: null, by: event.data.by, at: event.data.at, method: null, outcome: 'fulfilled' }],
+        };
+      default:
+        return assertNever(event);
+    }
+  },
+};

@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { CommandExecutor, RecordedEvent } from '@kundportal/eventstore';
+import { NotFound } from '@kundportal/kernel';
+import { OrganisationFactsReader } from '@kundportal/organisations';
+import { orderDecider, OrderState } from './order.decider';
+import { OrderEvent, orderStream } from './order.events';
+
+/** The order as auditors see it after an event: the write side's own state, folded with the same `evolve`. */
+export function orderStateView(state: OrderState) {
+  if (!state.exists) return null;
+  const o = state.order;
+  return {
+    id: o.orderId,
+    status: state.status,
+    organisationId: o.organisationId,
+    organisationName: o.organisationName,
+    viaAgentOrganisationId: o.viaAgentOrganisationId,
+    offering: o.offering,
+    details: o.details,
+    submittedBy: o.submittedBy,
+    submittedAt: o.submittedAt,
+    steps: state.steps,
+    instructions: state.instructions,
+  };
+}
+
+/**
+ * Audit replay. By design the one read that folds an aggregate instead of reading a projection:
+ * auditors want the order exactly as the write side knew it, event by event.
+ */
+@Injectable()
+export class OrderHistory {
+  constructor(private readonly executor: CommandExecutor, private readonly organisations: OrganisationFactsReader) {}
+
+  private async events(orderId: string): Promise<RecordedEvent[]> {
+    const { recorded } = await this.executor.load(orderDecider, orderStream(orderId));
+    if (recorded.length === 0) throw new NotFound('The order');
+    return recorded;
+  }
+
+  async history(orderId: string) {
+    let state = orderDecider.initialState();
+    const events = (await this.events(orderId)).map((e) => {
+      state = orderDecider.evolve(state, { type: e.type, data: e.data } as OrderEvent);
+      return {
+        revision: Number(e.revision),
+        position: e.position.toString(),
+        type: e.type,
+        at: e.metadata.occurredAt,
+        actor: { id: e.metadata.actor.id, name: e.metadata.actor.name, method: e.metadata.actor.method ?? null },
+        correlationId: e.metadata.correlationId,
+        data: e.data,
+        state: orderStateView(state),
+      };
+    });
+    return { orderId, events };
+  }
+
+  /** The order as it stood at `at`, and who held which role then in its organisations. */
+  async stateAt(orderId: string, at: Date) {
+    let state = orderDecider.initialState();
+    let revision: number | null = null;
+    for (const e of await this.events(orderId)) {
+      if (Date.parse(e.metadata.occurredAt) > at.getTime()) break;
+      state = orderDecider.evolve(state, { type: e.type, data: e.data } as OrderEvent);
+      revision = Number(e.revision);
+    }
+    if (!state.exists) return { revision: null, state: null, roles: null };
+    const rolesAt = async (organisationId: string | null) => {
+      if (!organisationId) return null;
+      const facts = await this.organisations.readAt(organisationId, at);
+      if (!facts) return null;
+      return { organisationId, attestants: facts.holders('attestant'), orderers: facts.holders('orderer') };
+    };
+    return {
+      revision,
+      state: orderStateView(state),
+      roles: { customer: await rolesAt(state.order.organisationId), agent: await rolesAt(state.order.viaAgentOrganisationId) },
+    };
+  }
+}

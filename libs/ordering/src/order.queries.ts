@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Filter, READ_STORE, ReadStore } from '@kundportal/readstore';
+import { APPROVALS, ApprovalDoc, ORDERS, OrderDoc } from './order.projections';
+
+export interface Membership {
+  organisationId: string;
+  roles: string[];
+}
+
+@Injectable()
+export class OrderQueries {
+  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+
+  /** Orders visible through these organisations (all orders when `organisationIds` is null), newest change first. */
+  list(organisationIds: string[] | null, limit = 500): Promise<OrderDoc[]> {
+    const filter: Filter = organisationIds === null ? {} : { visibleTo: { $in: organisationIds } };
+    return this.store.collection<OrderDoc>(ORDERS).find(filter, { sort: { lastChangedAt: -1, _id: 1 }, limit });
+  }
+
+  byId(id: string): Promise<OrderDoc | null> {
+    return this.store.collection<OrderDoc>(ORDERS).findOne({ _id: id });
+  }
+
+  /** The orders waiting for an action the member may take: their organisation's turn, with the role for it. */
+  approvalsFor(memberships: Membership[]): Promise<ApprovalDoc[]> {
+    const filter = approvalFilter(memberships);
+    if (!filter) return Promise.resolve([]);
+    return this.store.collection<ApprovalDoc>(APPROVALS).find(filter, { sort: { submittedAt: 1, _id: 1 } });
+  }
+
+  countApprovalsFor(memberships: Membership[]): Promise<number> {
+    const filter = approvalFilter(memberships);
+    return filter ? this.store.collection<ApprovalDoc>(APPROVALS).count(filter) : Promise.resolve(0);
+  }
+}
+
+function approvalFilter(memberships: Membership[]): Filter | null {
+  const turns = memberships
+    .map((m) => ({ organisationId: m.organisationId, roles: m.roles.filter((r) => r === 'orderer' || r === 'attestant') }))
+    .filter((m) => m.roles.length > 0)
+    .map((m) => ({ waitingOrganisationId: m.organisationId, role: { $in: m.roles } }));
+  if (turns.length === 0) return null;
+  return { waiting: true, $or: turns };
+}

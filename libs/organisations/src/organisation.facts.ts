@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { CommandExecutor } from '@kundportal/eventstore';
+import { organisationDecider, OrganisationState } from './organisation/organisation.decider';
+import type { Role } from './roles';
+import { organisationStream } from './streams';
+
+/** An organisation as it stands in the log: for other contexts' decisions, which must not act on a lagging read model. */
+export interface OrganisationFacts {
+  organisationId: string;
+  name: string;
+  organisationNumber: string;
+  agreementSigned: boolean;
+  agentOrganisationIds: string[];
+  isMember(accountId: string | null): boolean;
+  rolesOf(accountId: string | null): Role[];
+  holders(role: Role): string[];
+}
+
+@Injectable()
+export class OrganisationFactsReader {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  /** The organisation now; null when it does not exist. */
+  async read(organisationId: string): Promise<OrganisationFacts | null> {
+    const { state } = await this.executor.load(organisationDecider, organisationStream(organisationId));
+    return factsOf(state);
+  }
+
+  /** The organisation as it stood at a moment (for audit): events up to and including `at`. */
+  async readAt(organisationId: string, at: Date): Promise<OrganisationFacts | null> {
+    const { recorded } = await this.executor.load(organisationDecider, organisationStream(organisationId));
+    let state = organisationDecider.initialState();
+    for (const e of recorded) {
+      if (Date.parse(e.metadata.occurredAt) > at.getTime()) break;
+      state = organisationDecider.evolve(state, { type: e.type, data: e.data } as Parameters<typeof organisationDecider.evolve>[1]);
+    }
+    return factsOf(state);
+  }
+}
+
+function factsOf(state: OrganisationState): OrganisationFacts | null {
+  if (!state.exists) return null;
+  const { members } = state;
+  return {
+    organisationId: state.registration.organisationId,
+    name: state.registration.name,
+    organisationNumber: state.registration.organisationNumber,
+    agreementSigned: state.agreementSigned,
+    agentOrganisationIds: [...state.agents],
+    isMember: (accountId) => accountId !== null && members.has(accountId),
+    rolesOf: (accountId) => (accountId === null ? [] : members.get(accountId)?.roles ?? []),
+    holders: (role) => [...members.entries()].filter(([, m]) => m.roles.includes(role)).map(([id]) => id),
+  };
+}
