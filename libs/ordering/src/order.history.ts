@@ -5,10 +5,15 @@ import { OrganisationFactsReader } from '@kundportal/organisations';
 import { orderDecider, OrderState } from './order.decider';
 import { OrderEvent, orderStream } from './order.events';
 
-/** The order as auditors see it after an event: the write side's own state, folded with the same `evolve`. */
-export function orderStateView(state: OrderState) {
+/**
+ * The order as auditors see it: the write side's own state, folded with the same `evolve`. In a
+ * history each event's state leaves out the steps (the events before it are the steps), so the
+ * answer grows with the events, not with their square.
+ */
+export function orderStateView(state: OrderState, withSteps = true) {
   if (!state.exists) return null;
   const o = state.order;
+  const last = state.steps[state.steps.length - 1];
   return {
     id: o.orderId,
     status: state.status,
@@ -19,7 +24,7 @@ export function orderStateView(state: OrderState) {
     details: o.details,
     submittedBy: o.submittedBy,
     submittedAt: o.submittedAt,
-    steps: state.steps,
+    ...(withSteps ? { steps: state.steps } : { stepCount: state.steps.length, lastStep: last ?? null }),
     instructions: state.instructions,
   };
 }
@@ -50,7 +55,7 @@ export class OrderHistory {
         actor: { id: e.metadata.actor.id, name: e.metadata.actor.name, method: e.metadata.actor.method ?? null },
         correlationId: e.metadata.correlationId,
         data: e.data,
-        state: orderStateView(state),
+        state: orderStateView(state, false),
       };
     });
     return { orderId, events };
