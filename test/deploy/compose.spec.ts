@@ -15,7 +15,7 @@ const DEPLOY = join(ROOT, 'deploy');
 const COMPOSE_FILE = join(DEPLOY, 'docker-compose.yml');
 const K8S_DIR = join(DEPLOY, 'k8s');
 
-/** Every variable the application reads; the API and the projector must both get each one. */
+/** What a production deployment must set (see libs/kernel/src/config.ts); the API and the projector must both get each one. */
 const APP_ENV = [
   'PORT',
   'HOST',
@@ -31,6 +31,7 @@ const APP_ENV = [
   'MAIL_FROM',
   'PUBLIC_BASE_URL',
   'LOG_LEVEL',
+  'PERSONAL_NUMBER_KEY',
 ] as const;
 
 const MONGO_MEMBERS = ['mongo1', 'mongo2', 'mongo3'] as const;

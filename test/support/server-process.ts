@@ -3,38 +3,11 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { CONFIG_VARIABLES } from '@kundportal/kernel';
 
 /** The repository root: the child runs the TypeScript sources from here. */
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 const ENTRY = 'apps/portal-api/src/main.ts';
-
-/**
- * Every setting the service reads (libs/kernel/src/config.ts). Inherited values are dropped so the
- * child runs on its embedded defaults whatever the shell running the tests has exported.
- */
-const SERVICE_VARIABLES = [
-  'PORT',
-  'HOST',
-  'DATA_DIR',
-  'EVENTSTORE_CONNECTION_STRING',
-  'MONGODB_URI',
-  'MONGODB_DATABASE',
-  'AUTH_MODE',
-  'OIDC_ISSUER',
-  'OIDC_AUDIENCE',
-  'OIDC_JWKS_URI',
-  'TOKEN_TTL_SECONDS',
-  'RUN_PROJECTIONS',
-  'SMTP_URL',
-  'MAIL_FROM',
-  'PUBLIC_BASE_URL',
-  'LOG_LEVEL',
-  'BODY_LIMIT_BYTES',
-  'PERSONAL_NUMBER_KEY',
-  'NODE_OPTIONS',
-  'TS_NODE_PROJECT',
-  'SWC_NODE_PROJECT',
-];
 
 const OUTPUT_LIMIT = 64 * 1024;
 const live = new Set<ChildProcess>();
@@ -129,7 +102,8 @@ export class ServerProcess {
   static async start(options: { dataDir: string; env?: Record<string, string>; readyTimeoutMs?: number }): Promise<ServerProcess> {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of SERVICE_VARIABLES) delete env[name];
+    // Inherited settings are dropped so the child runs on its embedded defaults whatever the shell exported.
+    for (const name of CONFIG_VARIABLES) delete env[name];
     Object.assign(env, {
       PORT: String(port),
       HOST: '127.0.0.1',

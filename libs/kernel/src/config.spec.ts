@@ -1,5 +1,6 @@
-import { resolve } from 'node:path';
-import { AppConfig, ConfigError, loadConfig } from './config';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AppConfig, CONFIG_VARIABLES, ConfigError, loadConfig } from './config';
 
 type Env = Record<string, string | undefined>;
 
@@ -227,5 +228,17 @@ describe('loadConfig', () => {
     it('is optional with the embedded event store (kept in DATA_DIR instead)', () => {
       expect(loadConfig({}).personalNumberKey).toBeUndefined();
     });
+  });
+});
+
+describe('CONFIG_VARIABLES', () => {
+  const source = readFileSync(join(__dirname, 'config.ts'), 'utf8');
+  const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+
+  it('names every variable loadConfig reads, and the README documents each', () => {
+    const body = source.slice(source.indexOf('export function loadConfig'));
+    const read = new Set([...body.matchAll(/env\.([A-Z_]+)|env, '([A-Z_]+)'/g)].map((m) => m[1] ?? m[2]));
+    expect([...read].sort()).toEqual([...CONFIG_VARIABLES].sort());
+    for (const name of CONFIG_VARIABLES) expect({ name, documented: readme.includes(`\`${name}\``) }).toEqual({ name, documented: true });
   });
 });

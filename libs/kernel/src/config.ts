@@ -29,6 +29,28 @@ export interface AppConfig {
 
 export const APP_CONFIG = Symbol('AppConfig');
 
+/** Every variable `loadConfig` reads (the README lists them with their meaning). */
+export const CONFIG_VARIABLES = [
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'EVENTSTORE_CONNECTION_STRING',
+  'MONGODB_URI',
+  'MONGODB_DATABASE',
+  'AUTH_MODE',
+  'OIDC_ISSUER',
+  'OIDC_AUDIENCE',
+  'OIDC_JWKS_URI',
+  'TOKEN_TTL_SECONDS',
+  'RUN_PROJECTIONS',
+  'SMTP_URL',
+  'MAIL_FROM',
+  'PUBLIC_BASE_URL',
+  'LOG_LEVEL',
+  'BODY_LIMIT_BYTES',
+  'PERSONAL_NUMBER_KEY',
+] as const;
+
 export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>;

@@ -1,5 +1,6 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import { parseMessage } from '../../../../test/support/smtp-sink';
 import type { OutgoingMail } from './mail-transport';
 import {
   MailDeliveryError,
@@ -51,7 +52,7 @@ async function startServer(hooks: ServerHooks = {}): Promise<TestServer> {
             mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             rcptTo: session.envelope.rcptTo.map((r) => r.address),
             user: typeof session.user === 'string' ? session.user : undefined,
-            ...parseMessage(Buffer.concat(chunks).toString('latin1')),
+            ...parsed(Buffer.concat(chunks).toString('latin1')),
           });
           callback();
         });
@@ -72,44 +73,9 @@ async function startServer(hooks: ServerHooks = {}): Promise<TestServer> {
 }
 
 /** Just enough RFC 5322/2047/2045 parsing for what nodemailer produces for a text mail. */
-function parseMessage(raw: string): { headers: Map<string, string>; body: string } {
-  const split = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
-  const headers = new Map<string, string>();
-  for (const line of head.split('\r\n')) {
-    const colon = line.indexOf(':');
-    headers.set(line.slice(0, colon).trim().toLowerCase(), decodeWords(line.slice(colon + 1).trim()));
-  }
-  const rawBody = raw.slice(split + 4);
-  const encoding = (headers.get('content-transfer-encoding') ?? '7bit').toLowerCase();
-  let bytes: Buffer;
-  if (encoding === 'quoted-printable') bytes = decodeQuotedPrintable(rawBody.replace(/=\r\n/g, ''));
-  else if (encoding === 'base64') bytes = Buffer.from(rawBody, 'base64');
-  else bytes = Buffer.from(rawBody, 'latin1');
-  return { headers, body: bytes.toString('utf8').replace(/\r\n/g, '\n').replace(/\n$/, '') };
-}
-
-function decodeQuotedPrintable(text: string): Buffer {
-  const bytes: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '=' && /^[0-9A-F]{2}$/i.test(text.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else {
-      bytes.push(text.charCodeAt(i));
-    }
-  }
-  return Buffer.from(bytes);
-}
-
-function decodeWords(value: string): string {
-  return value
-    .replace(/(=\?[^?]+\?[QB]\?[^?]*\?=)\s+(?==\?)/gi, '$1')
-    .replace(/=\?([^?]+)\?([QB])\?([^?]*)\?=/gi, (_m, _charset: string, kind: string, data: string) =>
-      kind.toUpperCase() === 'B'
-        ? Buffer.from(data, 'base64').toString('utf8')
-        : decodeQuotedPrintable(data.replace(/_/g, ' ')).toString('utf8'),
-    );
+function parsed(raw: string): { headers: Map<string, string>; body: string } {
+  const { headers, text } = parseMessage(raw);
+  return { headers, body: text.replace(/\n$/, '') };
 }
 
 function smtpError(message: string, responseCode: number): Error {

@@ -1,0 +1,736 @@
+import { AppError, DomainError, ErrorDetail, fold, Forbidden, NotFound, ValidationFailed } from '@kundportal/kernel';
+import { DeciderSpecification } from '@kundportal/kernel/testing';
+import { Acting, OrderCommand, orderDecider, OrderState, OrderStatus, OrganisationForOrder, StepRecord } from './order.decider';
+import {
+  AttestationMethod,
+  OrderApprovedByAgent,
+  OrderAttested,
+  OrderedOffering,
+  OrderEvent,
+  OrderFulfilled,
+  OrderRejected,
+  OrderSubmitted,
+  Step,
+} from './order.events';
+
+const spec = DeciderSpecification.for(orderDecider);
+
+const orderId = 'order-1';
+const CUSTOMER = 'org-customer';
+const AGENT = 'org-agent';
+const submittedAt = new Date('2026-03-02T09:00:00.000Z');
+const at = (minutes: number) => new Date(submittedAt.getTime() + minutes * 60_000);
+
+const offering: OrderedOffering = {
+  serviceId: 'webcert',
+  serviceName: 'Webcert',
+  offeringId: 'webcert-fristaende',
+  name: 'Webcert Fristående',
+  version: 1,
+  startupFee: { amount: 5000, currency: 'SEK' },
+  fields: [{ name: 'careUnits', label: 'Vårdenheter', type: 'integer', required: true, min: 1 }],
+};
+
+const organisation: OrganisationForOrder = {
+  id: CUSTOMER,
+  name: 'Region Exempel',
+  agreementSigned: true,
+  hasAttestant: true,
+  agentOrganisationIds: [AGENT],
+};
+
+/** `null` for a side: not a member of that organisation; an array: a member holding these roles. */
+const acting = (name: string, sides: { customer?: string[] | null; agent?: string[] | null; staff?: boolean }): Acting => ({
+  person: { accountId: sides.staff ? null : `acc-${name}`, name },
+  staff: sides.staff ?? false,
+  customer: { member: sides.customer != null, roles: sides.customer ?? [] },
+  agent: { member: sides.agent != null, roles: sides.agent ?? [] },
+});
+
+const customerOrderer = acting('olof', { customer: ['orderer'] });
+const customerAttestant = acting('astrid', { customer: ['attestant'] });
+const customerMember = acting('mona', { customer: [] });
+const agentOrderer = acting('agnes', { agent: ['orderer'] });
+const agentAttestant = acting('arvid', { agent: ['attestant'] });
+const agentMember = acting('alma', { agent: [] });
+/** Attestant in both organisations: may attest at both attestation steps, once each. */
+const doubleAttestant = acting('dora', { customer: ['attestant'], agent: ['attestant'] });
+const stranger = acting('stina', {});
+const staff = acting('Kim Kundservice', { staff: true });
+
+type Submit = Extract<OrderCommand, { type: 'SubmitOrder' }>;
+const submit = (overrides: Partial<Submit> = {}): OrderCommand => ({
+  type: 'SubmitOrder',
+  orderId,
+  organisation,
+  by: customerOrderer,
+  offering,
+  detailProblems: [],
+  details: { careUnits: 3 },
+  viaAgent: null,
+  now: submittedAt,
+  ...overrides,
+});
+const viaAgent = { id: AGENT, name: 'Agent AB' };
+const approve = (by: Acting, now = at(10)): OrderCommand => ({ type: 'ApproveOrder', by, now });
+const attest = (by: Acting, method: AttestationMethod = 'bankid', now = at(20)): OrderCommand => ({ type: 'AttestOrder', by, method, now });
+const reject = (by: Acting, reason = 'Fel antal vårdenheter', now = at(30)): OrderCommand => ({ type: 'RejectOrder', by, reason, now });
+const fulfil = (by: Acting, instructions = 'Vi kontaktar er om anslutning.', now = at(40)): OrderCommand => ({
+  type: 'FulfilOrder',
+  by,
+  instructions,
+  now,
+});
+
+const submitted = (agent = false): OrderSubmitted => ({
+  type: 'OrderSubmitted',
+  data: {
+    orderId,
+    organisationId: CUSTOMER,
+    organisationName: 'Region Exempel',
+    offering,
+    details: { careUnits: 3 },
+    viaAgentOrganisationId: agent ? AGENT : null,
+    viaAgentOrganisationName: agent ? 'Agent AB' : null,
+    submittedBy: customerOrderer.person,
+    termsAccepted: true,
+    submittedAt: submittedAt.toISOString(),
+  },
+});
+const approved = (by = agentOrderer, when = at(10)): OrderApprovedByAgent => ({
+  type: 'OrderApprovedByAgent',
+  data: { orderId, customerOrganisationId: CUSTOMER, step: 'agent-approval', organisationId: AGENT, by: by.person, at: when.toISOString() },
+});
+const attested = (step: 'agent-attestation' | 'attestation', by: Acting, method: AttestationMethod = 'bankid', when = at(20)): OrderAttested => ({
+  type: 'OrderAttested',
+  data: {
+    orderId,
+    customerOrganisationId: CUSTOMER,
+    step,
+    organisationId: step === 'agent-attestation' ? AGENT : CUSTOMER,
+    method,
+    by: by.person,
+    at: when.toISOString(),
+  },
+});
+const rejected = (step: Step, by: Acting, reason = 'Fel antal vårdenheter', when = at(30)): OrderRejected => ({
+  type: 'OrderRejected',
+  data: {
+    orderId,
+    customerOrganisationId: CUSTOMER,
+    step,
+    organisationId: step === 'attestation' ? CUSTOMER : AGENT,
+    reason,
+    by: by.person,
+    at: when.toISOString(),
+  },
+});
+const fulfilled = (by = staff, instructions = 'Vi kontaktar er om anslutning.', when = at(40)): OrderFulfilled => ({
+  type: 'OrderFulfilled',
+  data: { orderId, instructions, by: by.person, at: when.toISOString() },
+});
+
+/** Histories leaving the order in each status. */
+const direct = {
+  'awaiting-attestation': [submitted()],
+  attested: [submitted(), attested('attestation', customerAttestant)],
+  rejected: [submitted(), rejected('attestation', customerAttestant)],
+  fulfilled: [submitted(), attested('attestation', customerAttestant), fulfilled()],
+} satisfies Partial<Record<OrderStatus, OrderEvent[]>>;
+const viaAgentOrder = {
+  'awaiting-agent-approval': [submitted(true)],
+  'awaiting-agent-attestation': [submitted(true), approved()],
+  'awaiting-attestation': [submitted(true), approved(), attested('agent-attestation', agentAttestant, 'sms-otp')],
+  attested: [submitted(true), approved(), attested('agent-attestation', agentAttestant, 'sms-otp'), attested('attestation', customerAttestant)],
+  rejected: [submitted(true), approved(), rejected('agent-attestation', agentAttestant)],
+  fulfilled: [
+    submitted(true),
+    approved(),
+    attested('agent-attestation', agentAttestant, 'sms-otp'),
+    attested('attestation', customerAttestant),
+    fulfilled(),
+  ],
+} satisfies Record<OrderStatus, OrderEvent[]>;
+const finished = ['attested', 'rejected', 'fulfilled'] as const;
+
+const isCode = (code: string, statusCode: number) => (e: AppError) => e.code === code && e.statusCode === statusCode;
+const stateConflict = isCode('ORDER_STATE_CONFLICT', 409);
+const statusAfter = (events: readonly OrderEvent[]) => {
+  const state = fold(orderDecider, events);
+  return state.exists ? state.status : null;
+};
+
+describe('orderDecider', () => {
+  it('the fixtures leave the order in the status they are named after', () => {
+    for (const [status, events] of [...Object.entries(direct), ...Object.entries(viaAgentOrder)]) {
+      expect(statusAfter(events)).toBe(status);
+    }
+  });
+
+  describe('SubmitOrder', () => {
+    it('submits a direct order with the offering as it is now, the details, the accepted terms and the orderer', () => {
+      spec.given([]).when(submit()).then([submitted()]);
+      expect(statusAfter([submitted()])).toBe('awaiting-attestation');
+    });
+
+    it('submits an order via an agent of the organisation, which waits for the agent’s approval', () => {
+      spec.given([]).when(submit({ viaAgent })).then([submitted(true)]);
+      expect(statusAfter([submitted(true)])).toBe('awaiting-agent-approval');
+    });
+
+    it('keeps the offering snapshot and details exactly as given, stamped with the command time', () => {
+      const later = new Date('2026-04-01T12:34:56.000Z');
+      const other: OrderedOffering = { ...offering, version: 7, startupFee: { amount: 0, currency: 'SEK' } };
+      const [event] = orderDecider.decide(submit({ offering: other, details: { careUnits: 12 }, now: later }), orderDecider.initialState());
+      expect(event).toEqual({
+        type: 'OrderSubmitted',
+        data: expect.objectContaining({
+          offering: other,
+          details: { careUnits: 12 },
+          termsAccepted: true,
+          submittedBy: { accountId: 'acc-olof', name: 'olof' },
+          submittedAt: '2026-04-01T12:34:56.000Z',
+        }),
+      });
+    });
+
+    it('lets a member holding several roles, orderer among them, submit', () => {
+      const both = acting('bo', { customer: ['attestant', 'orderer'] });
+      spec
+        .given([])
+        .when(submit({ by: both }))
+        .then([{ ...submitted(), data: { ...submitted().data, submittedBy: both.person } }]);
+    });
+
+    describe('refusals, in order of precedence', () => {
+      /** Everything wrong at once; each case below repairs what the earlier refusals check. */
+      const allWrong: Partial<Submit> = {
+        offering: null,
+        detailProblems: [{ field: 'details.careUnits', message: 'must be at least 1' }],
+        organisation: { ...organisation, agreementSigned: false, hasAttestant: false, agentOrganisationIds: [] },
+        viaAgent,
+      };
+
+      it('NotFound when the caller is not a member of the customer organisation', () => {
+        spec.given([]).when(submit({ ...allWrong, by: stranger })).thenThrows(NotFound);
+        spec.given([]).when(submit({ by: stranger })).thenThrows(NotFound);
+        // Membership of the agent organisation does not let one order for the customer.
+        spec.given([]).when(submit({ by: acting('agnes', { agent: ['orderer'] }), viaAgent })).thenThrows(NotFound);
+        // Staff do not order for customers.
+        spec.given([]).when(submit({ by: staff })).thenThrows(NotFound);
+      });
+
+      it('Forbidden when the member is not an orderer', () => {
+        spec.given([]).when(submit({ ...allWrong, by: customerAttestant })).thenThrows(Forbidden);
+        spec.given([]).when(submit({ by: customerMember })).thenThrows(Forbidden);
+        spec.given([]).when(submit({ by: acting('x', { customer: ['attestant'], agent: ['orderer'] }), viaAgent })).thenThrows(Forbidden);
+      });
+
+      it('422 OFFERING_NOT_AVAILABLE when the offering is not in the catalogue', () => {
+        const error = spec.given([]).when(submit(allWrong)).thenThrows(DomainError, isCode('OFFERING_NOT_AVAILABLE', 422));
+        expect(error.details).toEqual([{ field: 'offeringId', message: expect.any(String) }]);
+        spec.given([]).when(submit({ offering: null })).thenThrows(DomainError, isCode('OFFERING_NOT_AVAILABLE', 422));
+      });
+
+      it('400 VALIDATION_FAILED naming every detail that does not fit the offering', () => {
+        const problems: ErrorDetail[] = [
+          { field: 'details.careUnits', message: 'must be at least 1' },
+          { field: 'details.extra', message: 'is not a field of the offering' },
+        ];
+        const error = spec
+          .given([])
+          .when(submit({ ...allWrong, offering, detailProblems: problems }))
+          .thenThrows(ValidationFailed, isCode('VALIDATION_FAILED', 400));
+        expect(error.details).toEqual(problems);
+      });
+
+      it('422 AGREEMENT_NOT_SIGNED when the customer agreement is not signed', () => {
+        spec
+          .given([])
+          .when(submit({ ...allWrong, offering, detailProblems: [] }))
+          .thenThrows(DomainError, isCode('AGREEMENT_NOT_SIGNED', 422));
+        spec
+          .given([])
+          .when(submit({ organisation: { ...organisation, agreementSigned: false } }))
+          .thenThrows(DomainError, isCode('AGREEMENT_NOT_SIGNED', 422));
+      });
+
+      it('422 NO_ATTESTANT when the organisation has nobody to attest the order', () => {
+        spec
+          .given([])
+          .when(submit({ ...allWrong, offering, detailProblems: [], organisation: { ...organisation, hasAttestant: false, agentOrganisationIds: [] } }))
+          .thenThrows(DomainError, isCode('NO_ATTESTANT', 422));
+        spec
+          .given([])
+          .when(submit({ organisation: { ...organisation, hasAttestant: false } }))
+          .thenThrows(DomainError, isCode('NO_ATTESTANT', 422));
+      });
+
+      it('422 NOT_AN_AGENT_OF_ORGANISATION when the order goes via an organisation that is not its agent', () => {
+        const error = spec
+          .given([])
+          .when(submit({ ...allWrong, offering, detailProblems: [], organisation: { ...organisation, agentOrganisationIds: [] } }))
+          .thenThrows(DomainError, isCode('NOT_AN_AGENT_OF_ORGANISATION', 422));
+        expect(error.details).toEqual([{ field: 'viaAgentOrganisationId', message: expect.any(String) }]);
+        spec
+          .given([])
+          .when(submit({ viaAgent: { id: 'org-other-agent', name: 'Annan Agent AB' } }))
+          .thenThrows(DomainError, isCode('NOT_AN_AGENT_OF_ORGANISATION', 422));
+      });
+
+      it('409 ORDER_EXISTS when the order exists already, whatever its status', () => {
+        for (const events of [...Object.values(direct), ...Object.values(viaAgentOrder)]) {
+          spec.given(events).when(submit()).thenThrows(DomainError, isCode('ORDER_EXISTS', 409));
+          spec.given(events).when(submit({ viaAgent })).thenThrows(DomainError, isCode('ORDER_EXISTS', 409));
+        }
+      });
+
+      it('as implemented, ORDER_EXISTS is checked before anything else', () => {
+        spec.given([submitted()]).when(submit({ ...allWrong, by: stranger })).thenThrows(DomainError, isCode('ORDER_EXISTS', 409));
+      });
+    });
+  });
+
+  describe('ApproveOrder', () => {
+    it('lets an orderer of the agent organisation approve at awaiting-agent-approval', () => {
+      spec.given(viaAgentOrder['awaiting-agent-approval']).when(approve(agentOrderer)).then([approved()]);
+      expect(statusAfter([...viaAgentOrder['awaiting-agent-approval'], approved()])).toBe('awaiting-agent-attestation');
+    });
+
+    it('names the agent as the acting organisation and the customer the order is for', () => {
+      const [event] = orderDecider.decide(approve(agentOrderer), fold(orderDecider, viaAgentOrder['awaiting-agent-approval']));
+      expect(event.data).toMatchObject({ step: 'agent-approval', organisationId: AGENT, customerOrganisationId: CUSTOMER });
+    });
+
+    it('Forbidden to members of either organisation without the agent’s orderer role, and to staff', () => {
+      for (const by of [agentAttestant, agentMember, customerOrderer, customerAttestant, customerMember, staff]) {
+        spec.given(viaAgentOrder['awaiting-agent-approval']).when(approve(by)).thenThrows(Forbidden);
+      }
+    });
+
+    it('409 ORDER_STATE_CONFLICT for the agent’s orderer after the approval step', () => {
+      for (const status of ['awaiting-agent-attestation', 'awaiting-attestation', ...finished] as const) {
+        spec.given(viaAgentOrder[status]).when(approve(agentOrderer)).thenThrows(DomainError, stateConflict);
+      }
+    });
+
+    it('approving twice is refused the second time', () => {
+      spec.given([...viaAgentOrder['awaiting-agent-approval'], approved()]).when(approve(agentOrderer)).thenThrows(DomainError, stateConflict);
+    });
+
+    it('NotFound for a caller who is in neither organisation, and for an order that does not exist', () => {
+      spec.given(viaAgentOrder['awaiting-agent-approval']).when(approve(stranger)).thenThrows(NotFound);
+      spec.given([]).when(approve(agentOrderer)).thenThrows(NotFound);
+    });
+
+    it('a direct order has no approval step: its orderer and attestant are Forbidden, anyone else NotFound', () => {
+      spec.given(direct['awaiting-attestation']).when(approve(customerOrderer)).thenThrows(Forbidden);
+      spec.given(direct['awaiting-attestation']).when(approve(customerAttestant)).thenThrows(Forbidden);
+      // An orderer of some agent organisation is no member of anything this order involves.
+      spec.given(direct['awaiting-attestation']).when(approve(acting('agnes', { agent: null }))).thenThrows(NotFound);
+    });
+  });
+
+  describe('AttestOrder', () => {
+    it('lets an attestant of the agent attest at awaiting-agent-attestation, leading to the customer’s attestation', () => {
+      spec
+        .given(viaAgentOrder['awaiting-agent-attestation'])
+        .when(attest(agentAttestant, 'sms-otp'))
+        .then([attested('agent-attestation', agentAttestant, 'sms-otp')]);
+      expect(statusAfter(viaAgentOrder['awaiting-attestation'])).toBe('awaiting-attestation');
+    });
+
+    it('lets an attestant of the customer attest at awaiting-attestation, via agent or direct: attested', () => {
+      spec.given(viaAgentOrder['awaiting-attestation']).when(attest(customerAttestant, 'bankid')).then([attested('attestation', customerAttestant, 'bankid')]);
+      spec.given(direct['awaiting-attestation']).when(attest(customerAttestant, 'sms-otp')).then([attested('attestation', customerAttestant, 'sms-otp')]);
+      expect(statusAfter([...direct['awaiting-attestation'], attested('attestation', customerAttestant)])).toBe('attested');
+    });
+
+    it('the event names the step, the acting organisation, the method and the customer', () => {
+      const [agentStep] = orderDecider.decide(attest(agentAttestant, 'sms-otp'), fold(orderDecider, viaAgentOrder['awaiting-agent-attestation']));
+      expect(agentStep.data).toMatchObject({ step: 'agent-attestation', organisationId: AGENT, method: 'sms-otp', customerOrganisationId: CUSTOMER });
+      const [customerStep] = orderDecider.decide(attest(customerAttestant, 'bankid'), fold(orderDecider, viaAgentOrder['awaiting-attestation']));
+      expect(customerStep.data).toMatchObject({ step: 'attestation', organisationId: CUSTOMER, method: 'bankid', customerOrganisationId: CUSTOMER });
+    });
+
+    it('an attestant of both organisations attests each step once, as each step comes', () => {
+      const first = viaAgentOrder['awaiting-agent-attestation'];
+      spec.given(first).when(attest(doubleAttestant, 'bankid')).then([attested('agent-attestation', doubleAttestant, 'bankid')]);
+      const second = [...first, attested('agent-attestation', doubleAttestant, 'bankid')];
+      spec.given(second).when(attest(doubleAttestant, 'bankid')).then([attested('attestation', doubleAttestant, 'bankid')]);
+      spec.given([...second, attested('attestation', doubleAttestant)]).when(attest(doubleAttestant)).thenThrows(DomainError, stateConflict);
+    });
+
+    it('at most one attestation per step: attesting twice at the same step is refused the second time', () => {
+      spec.given([...direct['awaiting-attestation'], attested('attestation', customerAttestant)]).when(attest(customerAttestant)).thenThrows(DomainError, stateConflict);
+      // Another attestant of the same organisation cannot add a second attestation either.
+      spec
+        .given([...direct['awaiting-attestation'], attested('attestation', customerAttestant)])
+        .when(attest(acting('greta', { customer: ['attestant'] })))
+        .thenThrows(DomainError, stateConflict);
+      spec.given(viaAgentOrder['awaiting-attestation']).when(attest(agentAttestant)).thenThrows(DomainError, stateConflict);
+    });
+
+    it('409 ORDER_STATE_CONFLICT for an attestant whose step is not now', () => {
+      // The customer's attestant while the agent has not approved or attested yet.
+      spec.given(viaAgentOrder['awaiting-agent-approval']).when(attest(customerAttestant)).thenThrows(DomainError, stateConflict);
+      spec.given(viaAgentOrder['awaiting-agent-attestation']).when(attest(customerAttestant)).thenThrows(DomainError, stateConflict);
+      // The agent's attestant before the agent's approval.
+      spec.given(viaAgentOrder['awaiting-agent-approval']).when(attest(agentAttestant)).thenThrows(DomainError, stateConflict);
+    });
+
+    it('409 ORDER_STATE_CONFLICT on a finished order', () => {
+      for (const status of finished) {
+        spec.given(direct[status]).when(attest(customerAttestant)).thenThrows(DomainError, stateConflict);
+        spec.given(viaAgentOrder[status]).when(attest(customerAttestant)).thenThrows(DomainError, stateConflict);
+        spec.given(viaAgentOrder[status]).when(attest(agentAttestant)).thenThrows(DomainError, stateConflict);
+      }
+    });
+
+    it('Forbidden to members without an attestant role in the order, and to staff', () => {
+      for (const by of [agentOrderer, agentMember, customerOrderer, customerMember, staff]) {
+        for (const status of ['awaiting-agent-approval', 'awaiting-agent-attestation', 'awaiting-attestation'] as const) {
+          spec.given(viaAgentOrder[status]).when(attest(by)).thenThrows(Forbidden);
+        }
+      }
+      spec.given(direct['awaiting-attestation']).when(attest(customerOrderer)).thenThrows(Forbidden);
+    });
+
+    it('a direct order has no agent attestation: an agent attestant elsewhere is NotFound', () => {
+      spec.given(direct['awaiting-attestation']).when(attest(acting('arvid', { agent: null }))).thenThrows(NotFound);
+      spec.given(direct['awaiting-attestation']).when(attest(stranger)).thenThrows(NotFound);
+    });
+
+    it('NotFound for an order that does not exist', () => {
+      spec.given([]).when(attest(customerAttestant)).thenThrows(NotFound);
+    });
+  });
+
+  describe('RejectOrder', () => {
+    it('at agent-approval, by an orderer of the agent', () => {
+      spec.given(viaAgentOrder['awaiting-agent-approval']).when(reject(agentOrderer, 'Inte vår kund')).then([rejected('agent-approval', agentOrderer, 'Inte vår kund')]);
+    });
+
+    it('at agent-attestation, by an attestant of the agent', () => {
+      spec.given(viaAgentOrder['awaiting-agent-attestation']).when(reject(agentAttestant)).then([rejected('agent-attestation', agentAttestant)]);
+    });
+
+    it('at attestation, by an attestant of the customer, via agent or direct', () => {
+      spec.given(viaAgentOrder['awaiting-attestation']).when(reject(customerAttestant)).then([rejected('attestation', customerAttestant)]);
+      spec.given(direct['awaiting-attestation']).when(reject(customerAttestant, 'För dyrt')).then([rejected('attestation', customerAttestant, 'För dyrt')]);
+    });
+
+    it('the event names the step, the acting organisation, the customer and the reason; the order is rejected', () => {
+      const [event] = orderDecider.decide(reject(agentOrderer, 'Okänd kund'), fold(orderDecider, viaAgentOrder['awaiting-agent-approval']));
+      expect(event.data).toMatchObject({ step: 'agent-approval', organisationId: AGENT, customerOrganisationId: CUSTOMER, reason: 'Okänd kund' });
+      expect(statusAfter([...viaAgentOrder['awaiting-agent-approval'], event])).toBe('rejected');
+    });
+
+    it('409 ORDER_STATE_CONFLICT for someone who may act at another step of the order', () => {
+      spec.given(viaAgentOrder['awaiting-agent-approval']).when(reject(customerAttestant)).thenThrows(DomainError, stateConflict);
+      spec.given(viaAgentOrder['awaiting-agent-approval']).when(reject(agentAttestant)).thenThrows(DomainError, stateConflict);
+      spec.given(viaAgentOrder['awaiting-agent-attestation']).when(reject(agentOrderer)).thenThrows(DomainError, stateConflict);
+      spec.given(viaAgentOrder['awaiting-agent-attestation']).when(reject(customerAttestant)).thenThrows(DomainError, stateConflict);
+      spec.given(viaAgentOrder['awaiting-attestation']).when(reject(agentOrderer)).thenThrows(DomainError, stateConflict);
+      spec.given(viaAgentOrder['awaiting-attestation']).when(reject(agentAttestant)).thenThrows(DomainError, stateConflict);
+    });
+
+    it('409 ORDER_STATE_CONFLICT on a finished order', () => {
+      for (const status of finished) {
+        spec.given(direct[status]).when(reject(customerAttestant)).thenThrows(DomainError, stateConflict);
+        for (const by of [agentOrderer, agentAttestant, customerAttestant]) {
+          spec.given(viaAgentOrder[status]).when(reject(by)).thenThrows(DomainError, stateConflict);
+        }
+      }
+    });
+
+    it('Forbidden to members without a role for any step, the orderer who submitted it included, and to staff', () => {
+      for (const by of [customerOrderer, customerMember, agentMember, staff]) {
+        spec.given(viaAgentOrder['awaiting-agent-approval']).when(reject(by)).thenThrows(Forbidden);
+        spec.given(viaAgentOrder['awaiting-attestation']).when(reject(by)).thenThrows(Forbidden);
+      }
+      spec.given(direct['awaiting-attestation']).when(reject(customerOrderer)).thenThrows(Forbidden);
+    });
+
+    it('NotFound for a caller in neither organisation, and for an order that does not exist', () => {
+      spec.given(viaAgentOrder['awaiting-agent-approval']).when(reject(stranger)).thenThrows(NotFound);
+      spec.given(direct['awaiting-attestation']).when(reject(acting('agnes', { agent: null }))).thenThrows(NotFound);
+      spec.given([]).when(reject(customerAttestant)).thenThrows(NotFound);
+    });
+  });
+
+  describe('FulfilOrder', () => {
+    it('lets staff fulfil an attested order, with instructions', () => {
+      spec.given(direct.attested).when(fulfil(staff)).then([fulfilled()]);
+      spec.given(viaAgentOrder.attested).when(fulfil(staff, 'Anslutning kan börja')).then([fulfilled(staff, 'Anslutning kan börja')]);
+      const state = fold(orderDecider, [...direct.attested, fulfilled()]);
+      expect(state).toMatchObject({ status: 'fulfilled', instructions: 'Vi kontaktar er om anslutning.' });
+    });
+
+    it('409 ORDER_STATE_CONFLICT before the order is attested, or when it is rejected or fulfilled', () => {
+      for (const status of ['awaiting-agent-approval', 'awaiting-agent-attestation', 'awaiting-attestation', 'rejected', 'fulfilled'] as const) {
+        spec.given(viaAgentOrder[status]).when(fulfil(staff)).thenThrows(DomainError, stateConflict);
+      }
+      spec.given(direct['awaiting-attestation']).when(fulfil(staff)).thenThrows(DomainError, stateConflict);
+    });
+
+    it('Forbidden to anyone who sees the order but is not staff', () => {
+      for (const by of [customerAttestant, customerOrderer, agentOrderer, agentAttestant, doubleAttestant]) {
+        spec.given(viaAgentOrder.attested).when(fulfil(by)).thenThrows(Forbidden);
+      }
+    });
+
+    it('NotFound for an order that does not exist', () => {
+      spec.given([]).when(fulfil(staff)).thenThrows(NotFound);
+    });
+
+    it('NotFound, not Forbidden, for a caller who cannot see the order (API: never reveal another organisation’s data)', () => {
+      spec.given(direct.attested).when(fulfil(stranger)).thenThrows(NotFound);
+    });
+  });
+
+  describe('evolve', () => {
+    const fullAgentFlow = viaAgentOrder.fulfilled;
+
+    /** Deep-freezes so that any mutation of an event or a state fails loudly. */
+    const frozen = <T>(value: T): T => {
+      if (value && typeof value === 'object') {
+        for (const v of Object.values(value)) frozen(v);
+        Object.freeze(value);
+      }
+      return value;
+    };
+
+    it('is deterministic: the same events give the same state, without touching the events or the earlier state', () => {
+      const events = frozen(structuredClone(fullAgentFlow));
+      const states: OrderState[] = [];
+      let state = frozen(orderDecider.initialState());
+      for (const event of events) {
+        state = frozen(orderDecider.evolve(state, event));
+        states.push(state);
+      }
+      expect(fold(orderDecider, events)).toEqual(state);
+      expect(fold(orderDecider, structuredClone(fullAgentFlow))).toEqual(state);
+      // Each intermediate state is still what it was when made.
+      expect(states.map((s) => (s.exists ? s.status : null))).toEqual([
+        'awaiting-agent-approval',
+        'awaiting-agent-attestation',
+        'awaiting-attestation',
+        'attested',
+        'fulfilled',
+      ]);
+      expect(states.map((s) => (s.exists ? s.steps.length : -1))).toEqual([0, 1, 2, 3, 4]);
+    });
+
+    it('records each step: who, when, which organisation, the method and the outcome', () => {
+      const state = fold(orderDecider, fullAgentFlow);
+      const steps: StepRecord[] = [
+        { step: 'agent-approval', organisationId: AGENT, by: agentOrderer.person, at: at(10).toISOString(), method: null, outcome: 'approved' },
+        { step: 'agent-attestation', organisationId: AGENT, by: agentAttestant.person, at: at(20).toISOString(), method: 'sms-otp', outcome: 'attested' },
+        { step: 'attestation', organisationId: CUSTOMER, by: customerAttestant.person, at: at(20).toISOString(), method: 'bankid', outcome: 'attested' },
+        { step: 'fulfilment', organisationId: null, by: staff.person, at: at(40).toISOString(), method: null, outcome: 'fulfilled' },
+      ];
+      expect(state).toEqual({
+        exists: true,
+        status: 'fulfilled',
+        order: submitted(true).data,
+        steps,
+        instructions: 'Vi kontaktar er om anslutning.',
+      });
+    });
+
+    it('records a rejection with its step, organisation and reason', () => {
+      const state = fold(orderDecider, [...direct['awaiting-attestation'], rejected('attestation', customerAttestant, 'För dyrt')]);
+      expect(state).toEqual({
+        exists: true,
+        status: 'rejected',
+        order: submitted().data,
+        steps: [
+          { step: 'attestation', organisationId: CUSTOMER, by: customerAttestant.person, at: at(30).toISOString(), method: null, outcome: 'rejected', reason: 'För dyrt' },
+        ],
+        instructions: null,
+      });
+    });
+
+    it('a submitted order has no steps and no instructions yet', () => {
+      expect(fold(orderDecider, [submitted()])).toEqual({ exists: true, status: 'awaiting-attestation', order: submitted().data, steps: [], instructions: null });
+    });
+
+    it('ignores step events that come before any submission', () => {
+      for (const event of [approved(), attested('attestation', customerAttestant), rejected('attestation', customerAttestant), fulfilled()]) {
+        expect(orderDecider.evolve(orderDecider.initialState(), event)).toEqual({ exists: false });
+      }
+    });
+  });
+});
+
+/**
+ * Property-based, without a library: seeded random sequences of commands by random callers,
+ * each accepted command's events folded in, and invariants checked after every step.
+ */
+describe('orderDecider under random command sequences', () => {
+  /** mulberry32: small, fast and reproducible for a given seed. */
+  const prng = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  type Random = ReturnType<typeof prng>;
+  const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];
+
+  const callers: readonly Acting[] = [
+    customerOrderer,
+    customerAttestant,
+    customerMember,
+    acting('carl', { customer: ['orderer', 'attestant', 'administrator'] }),
+    agentOrderer,
+    agentAttestant,
+    agentMember,
+    acting('aron', { agent: ['orderer', 'attestant'] }),
+    doubleAttestant,
+    acting('bea', { customer: ['orderer'], agent: ['orderer'] }),
+    stranger,
+    staff,
+  ];
+
+  /**
+   * The caller as the handlers present them: a member only of the organisations the order involves
+   * (none at all for a step on an order that does not exist).
+   */
+  const asSeenBy = (by: Acting, involves: { customer: boolean; agent: boolean }): Acting => {
+    const noSide = { member: false, roles: [] };
+    return { ...by, customer: involves.customer ? by.customer : noSide, agent: involves.agent ? by.agent : noSide };
+  };
+  const forStep = (state: OrderState) =>
+    state.exists ? { customer: true, agent: state.order.viaAgentOrganisationId !== null } : { customer: false, agent: false };
+
+  const randomCommand = (random: Random, state: OrderState, now: Date): OrderCommand => {
+    const caller = pick(random, callers);
+    const kind = pick(random, ['submit-direct', 'submit-agent', 'approve', 'attest', 'attest', 'reject', 'fulfil'] as const);
+    switch (kind) {
+      case 'submit-direct':
+      case 'submit-agent': {
+        const agent = kind === 'submit-agent';
+        return submit({ by: asSeenBy(caller, { customer: true, agent }), viaAgent: agent ? viaAgent : null, now });
+      }
+      case 'approve':
+        return approve(asSeenBy(caller, forStep(state)), now);
+      case 'attest':
+        return attest(asSeenBy(caller, forStep(state)), pick(random, ['bankid', 'sms-otp'] as const), now);
+      case 'reject':
+        return reject(asSeenBy(caller, forStep(state)), `reason ${Math.floor(random() * 1000)}`, now);
+      case 'fulfil':
+        return fulfil(asSeenBy(caller, forStep(state)), 'instructions', now);
+    }
+  };
+
+  const NEXT: Record<OrderStatus | 'none', readonly OrderStatus[]> = {
+    none: ['awaiting-agent-approval', 'awaiting-attestation'],
+    'awaiting-agent-approval': ['awaiting-agent-attestation', 'rejected'],
+    'awaiting-agent-attestation': ['awaiting-attestation', 'rejected'],
+    'awaiting-attestation': ['attested', 'rejected'],
+    attested: ['fulfilled'],
+    fulfilled: [],
+    rejected: [],
+  };
+  const RANK: Record<OrderStatus | 'none', number> = {
+    none: 0,
+    'awaiting-agent-approval': 1,
+    'awaiting-agent-attestation': 2,
+    'awaiting-attestation': 3,
+    attested: 4,
+    fulfilled: 5,
+    rejected: 6,
+  };
+
+  /** Whether `by` holds the role the event's step asks for. */
+  const mayHaveCaused = (event: OrderEvent, by: Acting): boolean => {
+    switch (event.type) {
+      case 'OrderSubmitted':
+        return by.customer.roles.includes('orderer');
+      case 'OrderApprovedByAgent':
+        return by.agent.roles.includes('orderer');
+      case 'OrderAttested':
+        return (event.data.step === 'agent-attestation' ? by.agent : by.customer).roles.includes('attestant');
+      case 'OrderRejected': {
+        const need = { 'agent-approval': ['agent', 'orderer'], 'agent-attestation': ['agent', 'attestant'], attestation: ['customer', 'attestant'] } as const;
+        const [side, role] = need[event.data.step];
+        return by[side].roles.includes(role);
+      }
+      case 'OrderFulfilled':
+        return by.staff;
+    }
+  };
+
+  const SEQUENCES = 500;
+  const MAX_LENGTH = 40;
+
+  it(`keeps its invariants over ${SEQUENCES} seeded sequences`, () => {
+    const finalStatuses: Record<string, number> = {};
+    const refusals: Record<number, number> = {};
+    let accepted = 0;
+
+    for (let seed = 1; seed <= SEQUENCES; seed++) {
+      const random = prng(seed);
+      const length = 1 + Math.floor(random() * MAX_LENGTH);
+      const history: OrderEvent[] = [];
+      let state = orderDecider.initialState();
+      const where = (i: number, command: OrderCommand) => `seed ${seed}, command ${i} (${command.type}) on ${state.exists ? state.status : 'no order'}`;
+
+      for (let i = 0; i < length; i++) {
+        const command = randomCommand(random, state, at(i));
+        const before: OrderStatus | 'none' = state.exists ? state.status : 'none';
+        let events: OrderEvent[];
+        try {
+          events = orderDecider.decide(command, state);
+        } catch (error) {
+          // Refusals are deliberate errors with a status the API names; never a crash.
+          if (!(error instanceof AppError)) throw new Error(`${where(i, command)}: ${String(error)}`);
+          expect([403, 404, 409]).toContain(error.statusCode);
+          refusals[error.statusCode] = (refusals[error.statusCode] ?? 0) + 1;
+          // Someone who sees nothing of the order learns nothing of its turns.
+          if (command.type !== 'SubmitOrder' && command.type !== 'FulfilOrder' && !command.by.staff && !command.by.customer.member && !command.by.agent.member) {
+            expect(error).toBeInstanceOf(NotFound);
+          }
+          continue;
+        }
+        accepted++;
+        // Every accepted command produced exactly one event.
+        if (events.length !== 1) throw new Error(`${where(i, command)}: ${events.length} events`);
+        const [event] = events;
+        // Rejected and fulfilled are terminal.
+        expect(['rejected', 'fulfilled']).not.toContain(before);
+        expect(mayHaveCaused(event, command.by)).toBe(true);
+
+        state = orderDecider.evolve(state, event);
+        history.push(event);
+        if (!state.exists) throw new Error(`${where(i, command)}: no order after ${event.type}`);
+        // Status only moves forward along the chain.
+        if (!NEXT[before].includes(state.status)) throw new Error(`${where(i, command)}: ${before} -> ${state.status}`);
+        expect(RANK[state.status]).toBeGreaterThan(RANK[before]);
+      }
+
+      // At most one attestation per step; a direct order never has agent steps.
+      const attestations = history.filter((e): e is OrderAttested => e.type === 'OrderAttested');
+      const perStep = new Set(attestations.map((e) => e.data.step));
+      expect(perStep.size).toBe(attestations.length);
+      if (state.exists && state.order.viaAgentOrganisationId === null) {
+        expect(history.some((e) => e.type === 'OrderApprovedByAgent' || (e.type !== 'OrderSubmitted' && 'step' in e.data && e.data.step !== 'attestation'))).toBe(false);
+      }
+      // One submission at most, first; the folded history gives the state reached step by step.
+      expect(history.filter((e) => e.type === 'OrderSubmitted').length).toBe(history.length > 0 ? 1 : 0);
+      if (history.length > 0) expect(history[0].type).toBe('OrderSubmitted');
+      expect(fold(orderDecider, history)).toEqual(state);
+      if (state.exists) expect(state.steps).toHaveLength(history.length - 1);
+
+      const final = state.exists ? state.status : 'none';
+      finalStatuses[final] = (finalStatuses[final] ?? 0) + 1;
+    }
+
+    // The generator reaches every status and every kind of refusal, or it proves little.
+    for (const status of Object.keys(NEXT)) expect(finalStatuses[status] ?? 0).toBeGreaterThan(0);
+    for (const code of [403, 404, 409]) expect(refusals[code] ?? 0).toBeGreaterThan(0);
+    expect(accepted).toBeGreaterThan(SEQUENCES);
+  });
+});
