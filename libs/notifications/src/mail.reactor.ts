@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RecordedEvent } from '@kundportal/eventstore';
 import { APP_CONFIG, AppConfig } from '@kundportal/kernel';
-import { ORDER_EVENT_TYPES, OrderEvent, OrderQueries } from '@kundportal/ordering';
+import { ORDER_EVENT_TYPES, OrderEvent, OrderHistory } from '@kundportal/ordering';
 import { ORGANISATION_EVENT_TYPES, OrganisationQueries, OrganisationRegistered } from '@kundportal/organisations';
 import { IndexSpec, Projection, ProjectionContext } from '@kundportal/readstore';
 import { OUTBOX, outboxEntry, OutboxDoc } from './outbox';
@@ -29,7 +29,7 @@ export class MailReactor implements Projection {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly organisations: OrganisationQueries,
-    private readonly orders: OrderQueries,
+    private readonly orders: OrderHistory,
   ) {}
 
   async apply(event: RecordedEvent, ctx: ProjectionContext): Promise<void> {
@@ -60,15 +60,15 @@ export class MailReactor implements Projection {
 
   /** Whoever must act next hears of it; the orderer hears the outcome. */
   private async orderChanged(event: OrderEvent, queue: (to: string, mail: RenderedMail) => void): Promise<void> {
-    const order = await this.orders.byId(event.data.orderId);
-    // The order projection runs beside this reactor and may lag; the event carries what the mail needs.
-    const submitted = event.type === 'OrderSubmitted' ? event.data : null;
-    const customerId = submitted?.organisationId ?? order?.organisationId;
-    const agentId = submitted ? submitted.viaAgentOrganisationId : (order?.viaAgentOrganisationId ?? null);
-    const customerName = submitted?.organisationName ?? order?.organisationName ?? '';
-    const offeringName = submitted?.offering.name ?? order?.offeringName ?? '';
-    const submittedBy = submitted?.submittedBy ?? order?.submittedBy;
-    if (!customerId || !submittedBy) return;
+    // What was ordered never changes after submission: read it from the log, not from a read model
+    // that may lag behind this reactor (during a rebuild, say).
+    const order = event.type === 'OrderSubmitted' ? event.data : await this.orders.current(event.data.orderId);
+    if (!order) return;
+    const customerId = order.organisationId;
+    const agentId = order.viaAgentOrganisationId;
+    const customerName = order.organisationName;
+    const offeringName = order.offering.name;
+    const submittedBy = order.submittedBy;
     const link = `${this.config.publicBaseUrl}/orders/${event.data.orderId}`;
 
     const awaiting = async (organisationId: string | null, role: 'orderer' | 'attestant') => {

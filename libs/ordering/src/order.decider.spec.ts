@@ -215,7 +215,7 @@ describe('orderDecider', () => {
         spec.given([]).when(submit({ ...allWrong, by: stranger })).thenThrows(NotFound);
         spec.given([]).when(submit({ by: stranger })).thenThrows(NotFound);
         // Membership of the agent organisation does not let one order for the customer.
-        spec.given([]).when(submit({ by: acting('agnes', { agent: ['orderer'] }), viaAgent })).thenThrows(NotFound);
+        spec.given([]).when(submit({ by: agentOrderer, viaAgent })).thenThrows(NotFound);
         // Staff do not order for customers.
         spec.given([]).when(submit({ by: staff })).thenThrows(NotFound);
       });
@@ -666,7 +666,8 @@ describe('orderDecider under random command sequences', () => {
   const SEQUENCES = 500;
   const MAX_LENGTH = 40;
 
-  it(`keeps its invariants over ${SEQUENCES} seeded sequences`, () => {
+  /** Runs the sequences against `decider`, failing at the first broken invariant; returns what was covered. */
+  const explore = (decider: typeof orderDecider) => {
     const finalStatuses: Record<string, number> = {};
     const refusals: Record<number, number> = {};
     let accepted = 0;
@@ -675,7 +676,7 @@ describe('orderDecider under random command sequences', () => {
       const random = prng(seed);
       const length = 1 + Math.floor(random() * MAX_LENGTH);
       const history: OrderEvent[] = [];
-      let state = orderDecider.initialState();
+      let state = decider.initialState();
       const where = (i: number, command: OrderCommand) => `seed ${seed}, command ${i} (${command.type}) on ${state.exists ? state.status : 'no order'}`;
 
       for (let i = 0; i < length; i++) {
@@ -683,7 +684,7 @@ describe('orderDecider under random command sequences', () => {
         const before: OrderStatus | 'none' = state.exists ? state.status : 'none';
         let events: OrderEvent[];
         try {
-          events = orderDecider.decide(command, state);
+          events = decider.decide(command, state);
         } catch (error) {
           // Refusals are deliberate errors with a status the API names; never a crash.
           if (!(error instanceof AppError)) throw new Error(`${where(i, command)}: ${String(error)}`);
@@ -703,7 +704,7 @@ describe('orderDecider under random command sequences', () => {
         expect(['rejected', 'fulfilled']).not.toContain(before);
         expect(mayHaveCaused(event, command.by)).toBe(true);
 
-        state = orderDecider.evolve(state, event);
+        state = decider.evolve(state, event);
         history.push(event);
         if (!state.exists) throw new Error(`${where(i, command)}: no order after ${event.type}`);
         // Status only moves forward along the chain.
@@ -721,16 +722,44 @@ describe('orderDecider under random command sequences', () => {
       // One submission at most, first; the folded history gives the state reached step by step.
       expect(history.filter((e) => e.type === 'OrderSubmitted').length).toBe(history.length > 0 ? 1 : 0);
       if (history.length > 0) expect(history[0].type).toBe('OrderSubmitted');
-      expect(fold(orderDecider, history)).toEqual(state);
+      expect(fold(decider, history)).toEqual(state);
       if (state.exists) expect(state.steps).toHaveLength(history.length - 1);
 
       const final = state.exists ? state.status : 'none';
       finalStatuses[final] = (finalStatuses[final] ?? 0) + 1;
     }
 
+    return { finalStatuses, refusals, accepted };
+  };
+
+  it(`keeps its invariants over ${SEQUENCES} seeded sequences`, () => {
+    const { finalStatuses, refusals, accepted } = explore(orderDecider);
     // The generator reaches every status and every kind of refusal, or it proves little.
     for (const status of Object.keys(NEXT)) expect(finalStatuses[status] ?? 0).toBeGreaterThan(0);
     for (const code of [403, 404, 409]) expect(refusals[code] ?? 0).toBeGreaterThan(0);
     expect(accepted).toBeGreaterThan(SEQUENCES);
+  });
+
+  it('would catch a decider that breaks them', () => {
+    const secondAttestation: typeof orderDecider = {
+      ...orderDecider,
+      decide: (command, state) =>
+        command.type === 'AttestOrder' && state.exists && state.status === 'attested' && command.by.customer.roles.includes('attestant')
+          ? [attested('attestation', command.by)]
+          : orderDecider.decide(command, state),
+    };
+    const twoEvents: typeof orderDecider = {
+      ...orderDecider,
+      decide: (command, state) => {
+        const events = orderDecider.decide(command, state);
+        return command.type === 'ApproveOrder' ? [...events, ...events] : events;
+      },
+    };
+    const fulfilWithoutAttestation: typeof orderDecider = {
+      ...orderDecider,
+      decide: (command, state) =>
+        command.type === 'FulfilOrder' && command.by.staff && state.exists ? [fulfilled(command.by)] : orderDecider.decide(command, state),
+    };
+    for (const broken of [secondAttestation, twoEvents, fulfilWithoutAttestation]) expect(() => explore(broken)).toThrow();
   });
 });

@@ -219,7 +219,9 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
 
       case 'FulfilOrder': {
         if (!state.exists) throw new NotFound('The order');
-        if (!command.by.staff) throw new Forbidden('Only support staff fulfil orders.');
+        const { by } = command;
+        if (!by.staff && !by.customer.member && !by.agent.member) throw new NotFound('The order');
+        if (!by.staff) throw new Forbidden('Only support staff fulfil orders.');
         if (state.status !== 'attested') {
           throw DomainError.conflict('ORDER_STATE_CONFLICT', `The order is ${state.status}; only an attested order can be fulfilled.`);
         }

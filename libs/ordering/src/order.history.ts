@@ -43,6 +43,12 @@ export class OrderHistory {
     return recorded;
   }
 
+  /** The order as the write side knows it now; null when there is no such order. For reactors that must not wait on read models. */
+  async current(orderId: string) {
+    const { state } = await this.executor.load(orderDecider, orderStream(orderId));
+    return state.exists ? state.order : null;
+  }
+
   async history(orderId: string) {
     let state = orderDecider.initialState();
     const events = (await this.events(orderId)).map((e) => {

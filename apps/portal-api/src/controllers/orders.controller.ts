@@ -23,6 +23,12 @@ const summary = (o: OrderDoc) => ({
   lastChangedAt: o.lastChangedAt,
 });
 
+/** Fulfilment is staff's act, not an approval step: shown beside the steps. */
+function fulfilmentOf(order: OrderDoc) {
+  const step = order.steps.find((s) => s.step === 'fulfilment');
+  return step ? { by: step.by, at: step.at } : null;
+}
+
 @ApiTags('orders')
 @ApiBearerAuth()
 @Controller()
@@ -89,7 +95,10 @@ export class OrdersController {
       details: order.details,
       viaAgentOrganisationName: order.viaAgentOrganisationName,
       submittedBy: order.submittedBy,
-      steps: order.steps.map((s) => ({ step: s.step, organisationId: s.organisationId, by: s.by, at: s.at, method: s.method, outcome: s.outcome, ...(s.reason ? { reason: s.reason } : {}) })),
+      steps: order.steps
+        .filter((s) => s.step !== 'fulfilment')
+        .map((s) => ({ step: s.step, organisationId: s.organisationId, by: s.by, at: s.at, method: s.method, outcome: s.outcome, ...(s.reason ? { reason: s.reason } : {}) })),
+      fulfilment: fulfilmentOf(order),
       instructions: order.instructions,
     };
   }
