@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AttachmentsModule } from '@kundportal/attachments';
 import { AppConfig } from '@kundportal/kernel';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ReadSideModule } from '../../projector/src/read-side.module';
@@ -7,6 +8,8 @@ import { AuthController } from './controllers/auth.controller';
 import { AuditController } from './controllers/audit.controller';
 import { CatalogueController } from './controllers/catalogue.controller';
 import { OrdersController } from './controllers/orders.controller';
+import { TicketAttachmentsController } from './controllers/ticket-attachments.controller';
+import { TicketsController } from './controllers/tickets.controller';
 import { CustomerApplicationsController } from './controllers/customer-applications.controller';
 import { DevController } from './controllers/dev.controller';
 import { HealthController } from './controllers/health.controller';
@@ -29,6 +32,8 @@ import { validationPipe } from './http/validation';
     CatalogueController,
     OrdersController,
     AuditController,
+    TicketsController,
+    TicketAttachmentsController,
     HealthController,
     DevController,
   ],
@@ -44,6 +49,6 @@ import { validationPipe } from './http/validation';
 })
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [ReadSideModule.forRoot(config)] };
+    return { module: AppModule, imports: [ReadSideModule.forRoot(config), AttachmentsModule] };
   }
 }

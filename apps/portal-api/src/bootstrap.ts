@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import fastifyMultipart from '@fastify/multipart';
 import { randomUUID } from 'node:crypto';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -24,6 +25,8 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
+  // Multipart for attachments: the file is streamed to the blob store, so no whole-body limit applies here.
+  await app.register(fastifyMultipart, { limits: { files: 1, fields: 5, parts: 6 } });
   app.enableShutdownHooks();
   drainOnClose(app.getHttpAdapter().getInstance());
   const document = SwaggerModule.createDocument(

@@ -2,6 +2,7 @@ import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstr
 import { CqrsModule } from '@nestjs/cqrs';
 import { CatalogueModule, catalogueProjection } from '@kundportal/catalogue';
 import { OrderingModule, ordersProjection } from '@kundportal/ordering';
+import { TicketingModule, ticketsProjection } from '@kundportal/ticketing';
 import { EventStoreModule } from '@kundportal/eventstore';
 import { accountsProjection, IdentityModule, MembershipReactor } from '@kundportal/identity';
 import { APP_CONFIG, AppConfig, KernelModule } from '@kundportal/kernel';
@@ -35,7 +36,16 @@ export class ReadSideHost implements OnApplicationBootstrap {
  * alone; the API includes it and runs it in-process unless RUN_PROJECTIONS=false.
  */
 @Module({
-  imports: [EventStoreModule, ReadStoreModule, OrganisationsModule, IdentityModule, NotificationsModule, CatalogueModule, OrderingModule],
+  imports: [
+    EventStoreModule,
+    ReadStoreModule,
+    OrganisationsModule,
+    IdentityModule,
+    NotificationsModule,
+    CatalogueModule,
+    OrderingModule,
+    TicketingModule,
+  ],
   providers: [
     {
       provide: PROJECTIONS,
@@ -45,6 +55,7 @@ export class ReadSideHost implements OnApplicationBootstrap {
         accountsProjection,
         catalogueProjection,
         ordersProjection,
+        ticketsProjection,
         mail,
         membership,
       ],
@@ -62,6 +73,7 @@ export class ReadSideHost implements OnApplicationBootstrap {
     NotificationsModule,
     CatalogueModule,
     OrderingModule,
+    TicketingModule,
   ],
 })
 export class ReadSideModule {

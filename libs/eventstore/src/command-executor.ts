@@ -51,6 +51,15 @@ export class CommandExecutor {
     throw DomainError.conflict('CONCURRENCY_CONFLICT', 'Too many concurrent changes; try again.');
   }
 
+  /**
+   * Appends facts that guard no invariant (a read marker) without reading the stream first: nothing
+   * is decided, so nothing can conflict. Same metadata and ids as every other write.
+   */
+  async record(streamId: string, events: DomainEvent[], context: CommandContext): Promise<bigint> {
+    const toAppend = events.map((event, index) => toStored(event, index, streamId, null, context));
+    return (await this.store.appendToStream(streamId, toAppend, { expectedRevision: 'any' })).position;
+  }
+
   /** The log's head: the position to answer with when a command changed nothing (a recognised retry). */
   headPosition(): Promise<bigint> {
     return this.store.headPosition();

@@ -34,6 +34,7 @@ describe('loadConfig', () => {
         publicBaseUrl: 'http://localhost:3000',
         logLevel: 'info',
         bodyLimitBytes: 1_048_576,
+        attachmentMaxBytes: 20_971_520,
         personalNumberKey: undefined,
       };
       expect(config).toEqual(expected);
@@ -44,7 +45,7 @@ describe('loadConfig', () => {
       for (const name of [
         'PORT', 'HOST', 'DATA_DIR', 'EVENTSTORE_CONNECTION_STRING', 'MONGODB_URI', 'MONGODB_DATABASE', 'AUTH_MODE',
         'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URI', 'TOKEN_TTL_SECONDS', 'RUN_PROJECTIONS', 'SMTP_URL', 'MAIL_FROM',
-        'PUBLIC_BASE_URL', 'LOG_LEVEL', 'BODY_LIMIT_BYTES', 'PERSONAL_NUMBER_KEY',
+        'PUBLIC_BASE_URL', 'LOG_LEVEL', 'BODY_LIMIT_BYTES', 'ATTACHMENT_MAX_BYTES', 'PERSONAL_NUMBER_KEY',
       ]) {
         blank[name] = '';
       }
@@ -157,6 +158,11 @@ describe('loadConfig', () => {
       expect(loadConfig({ BODY_LIMIT_BYTES: '1024' }).bodyLimitBytes).toBe(1024);
       expect(loadConfig({ BODY_LIMIT_BYTES: '5242880' }).bodyLimitBytes).toBe(5_242_880);
     });
+
+    it('ATTACHMENT_MAX_BYTES, at least 1', () => {
+      expect(loadConfig({ ATTACHMENT_MAX_BYTES: '1' }).attachmentMaxBytes).toBe(1);
+      expect(loadConfig({ ATTACHMENT_MAX_BYTES: '104857600' }).attachmentMaxBytes).toBe(104_857_600);
+    });
   });
 
   describe('bad values throw ConfigError naming the variable', () => {
@@ -170,6 +176,8 @@ describe('loadConfig', () => {
       ['TOKEN_TTL_SECONDS', '1h'],
       ['BODY_LIMIT_BYTES', '1023'],
       ['BODY_LIMIT_BYTES', '1mb'],
+      ['ATTACHMENT_MAX_BYTES', '0'],
+      ['ATTACHMENT_MAX_BYTES', '20MiB'],
       ['RUN_PROJECTIONS', 'yes'],
       ['RUN_PROJECTIONS', 'TRUE'],
       ['LOG_LEVEL', 'verbose'],

@@ -23,6 +23,8 @@ export interface AppConfig {
   publicBaseUrl: string;
   logLevel: string;
   bodyLimitBytes: number;
+  /** Largest ticket attachment in bytes; one byte more is refused (413). */
+  attachmentMaxBytes: number;
   /** Secret for the keyed digest that stands in for personnummer in events and stream names. */
   personalNumberKey?: string;
 }
@@ -48,6 +50,7 @@ export const CONFIG_VARIABLES = [
   'PUBLIC_BASE_URL',
   'LOG_LEVEL',
   'BODY_LIMIT_BYTES',
+  'ATTACHMENT_MAX_BYTES',
   'PERSONAL_NUMBER_KEY',
 ] as const;
 
@@ -128,6 +131,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicBaseUrl: (url(env, 'PUBLIC_BASE_URL', HTTP) ?? `http://localhost:${port}`).replace(/\/$/, ''),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024),
+    attachmentMaxBytes: int(env, 'ATTACHMENT_MAX_BYTES', 20_971_520, 1),
     personalNumberKey: env.PERSONAL_NUMBER_KEY || undefined,
   };
 }

@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '@kundportal/kernel';
 import { ORDER_EVENT_TYPES, OrderEvent, OrderHistory } from '@kundportal/ordering';
 import { ORGANISATION_EVENT_TYPES, OrganisationQueries, OrganisationRegistered } from '@kundportal/organisations';
 import { IndexSpec, Projection, ProjectionContext } from '@kundportal/readstore';
+import { TicketCreated, TicketMessagePosted, TicketTimeline } from '@kundportal/ticketing';
 import { OUTBOX, outboxEntry, OutboxDoc } from './outbox';
 import { RenderedMail, templates } from './templates';
 
@@ -24,12 +25,13 @@ export class MailReactor implements Projection {
   readonly collections: Record<string, IndexSpec[]> = {
     [OUTBOX]: [{ keys: { sentAt: 1, createdAt: 1 } }, { keys: { to: 1, createdAt: 1 } }],
   };
-  readonly eventTypes: readonly string[] = ['OrganisationRegistered', ...ORDER_EVENT_TYPES];
+  readonly eventTypes: readonly string[] = ['OrganisationRegistered', ...ORDER_EVENT_TYPES, 'TicketCreated', 'TicketMessagePosted'];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly organisations: OrganisationQueries,
     private readonly orders: OrderHistory,
+    private readonly tickets: TicketTimeline,
   ) {}
 
   async apply(event: RecordedEvent, ctx: ProjectionContext): Promise<void> {
@@ -41,6 +43,36 @@ export class MailReactor implements Projection {
     };
     if (event.type === 'OrganisationRegistered') return this.organisationRegistered(event as unknown as OrganisationRegistered, queue);
     if ((ORDER_EVENT_TYPES as readonly string[]).includes(event.type)) return this.orderChanged(event as unknown as OrderEvent, queue);
+    if (event.type === 'TicketCreated') return this.ticketCreated(event as unknown as TicketCreated, queue);
+    if (event.type === 'TicketMessagePosted') return this.ticketReply(event as unknown as TicketMessagePosted, queue);
+  }
+
+  /** The open form's requester has no account: the confirmation names the number they can quote. */
+  private ticketCreated({ data: d }: TicketCreated, queue: (to: string, mail: RenderedMail) => void): void {
+    if (d.channel !== 'public-form' || !d.requester.email) return;
+    queue(d.requester.email, templates.ticketReceived({ name: d.requester.name, number: d.number, subject: d.subject }));
+  }
+
+  /** A staff reply goes to the requester and collaborators the event names, each mail naming the ticket. */
+  private async ticketReply({ data: d }: TicketMessagePosted, queue: (to: string, mail: RenderedMail) => void): Promise<void> {
+    if (d.notify.length === 0) return;
+    const ticket = await this.tickets.current(d.ticketId);
+    if (!ticket) return;
+    for (const person of d.notify) {
+      if (!person.email) continue;
+      queue(
+        person.email,
+        templates.ticketReply({
+          name: person.name,
+          number: ticket.created.number,
+          subject: ticket.created.subject,
+          body: d.body,
+          author: d.author.name,
+          // Accounts read it in the portal; the open form's requester only by e-mail.
+          link: person.accountId ? `${this.config.publicBaseUrl}/tickets/${d.ticketId}` : null,
+        }),
+      );
+    }
   }
 
   private organisationRegistered({ data: d }: OrganisationRegistered, queue: (to: string, mail: RenderedMail) => void): void {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PERSONAL_NUMBER_DIGEST, PersonalNumberDigest } from '@kundportal/kernel';
 import { OrderQueries } from '@kundportal/ordering';
 import { OrganisationQueries } from '@kundportal/organisations';
+import { TicketQueries } from '@kundportal/ticketing';
 import { READ_STORE, ReadStore } from '@kundportal/readstore';
 import { OUTBOX, OutboxDoc } from './outbox';
 
@@ -22,6 +23,7 @@ export class NotificationQueries {
   constructor(
     private readonly organisations: OrganisationQueries,
     private readonly orders: OrderQueries,
+    private readonly tickets: TicketQueries,
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(PERSONAL_NUMBER_DIGEST) private readonly digest: PersonalNumberDigest,
   ) {}
@@ -35,6 +37,15 @@ export class NotificationQueries {
       title: `${a.step === 'agent-approval' ? 'Approve' : 'Attest'} the order of ${a.offeringName} from ${a.customerOrganisationName}`,
       at: a.submittedAt,
     }));
+    const replies: NotificationItem[] = caller.accountId
+      ? (await this.tickets.unread(caller.accountId)).map((t) => ({
+          kind: 'ticket-reply',
+          refId: t._id,
+          title: `New reply on ${t.number}: ${t.subject}`,
+          at: t.lastStaffReplyAt ?? t.lastActivityAt,
+        }))
+      : [];
+    const unreadTickets = caller.accountId ? await this.tickets.unreadCount(caller.accountId) : 0;
     const toSign = new Map<string, NotificationItem>();
     if (caller.personalNumber) {
       for (const org of await this.organisations.awaitingSignatureBy(this.digest.of(caller.personalNumber))) {
@@ -49,8 +60,8 @@ export class NotificationQueries {
         }
       }
     }
-    const items = [...approvals, ...toSign.values()].sort((a, b) => b.at.localeCompare(a.at));
-    const badge = { approvals: approvals.length, unreadTickets: 0, agreementsToSign: toSign.size };
+    const items = [...approvals, ...replies, ...toSign.values()].sort((a, b) => b.at.localeCompare(a.at));
+    const badge = { approvals: approvals.length, unreadTickets, agreementsToSign: toSign.size };
     return { badge: { total: badge.approvals + badge.unreadTickets + badge.agreementsToSign, ...badge }, items };
   }
 

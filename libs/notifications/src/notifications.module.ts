@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@kundportal/kernel';
 import { OrderingModule } from '@kundportal/ordering';
 import { OrganisationsModule } from '@kundportal/organisations';
+import { TicketingModule } from '@kundportal/ticketing';
 import { MailReactor } from './mail.reactor';
 import { MAIL_TRANSPORT } from './mail/mail-transport';
 import { SmtpMailTransport } from './mail/smtp-mail-transport';
@@ -9,7 +10,7 @@ import { NotificationQueries } from './notification.queries';
 import { LogMailTransport, OutboxDispatcher } from './outbox';
 
 @Module({
-  imports: [OrganisationsModule, OrderingModule],
+  imports: [OrganisationsModule, OrderingModule, TicketingModule],
   providers: [
     MailReactor,
     NotificationQueries,

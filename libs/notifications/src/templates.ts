@@ -80,4 +80,25 @@ export const templates = {
       data,
     };
   },
+
+  /** Names the ticket by number and subject (the old portal's mails did not say which ticket). */
+  ticketReply(data: { name: string; number: string; subject: string; body: string; author: string; link: string | null }): RenderedMail {
+    return {
+      template: 'ticket-reply',
+      subject: `[${data.number}] New reply: ${data.subject}`,
+      text:
+        `Hello ${data.name},\n\n${data.author} from support replied to your ticket ${data.number} "${data.subject}":\n\n${data.body}\n\n` +
+        (data.link ? `Read and answer it in the portal: ${data.link}\n` : `Reply to this e-mail to answer, quoting ${data.number}.\n`),
+      data,
+    };
+  },
+
+  ticketReceived(data: { name: string; number: string; subject: string }): RenderedMail {
+    return {
+      template: 'ticket-received',
+      subject: `[${data.number}] We have received your ticket: ${data.subject}`,
+      text: `Hello ${data.name},\n\nThank you. Your ticket has number ${data.number}; we will answer by e-mail.\n`,
+      data,
+    };
+  },
 };

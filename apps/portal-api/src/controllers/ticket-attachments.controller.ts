@@ -1,0 +1,101 @@
+import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import '@fastify/multipart';
+import { create as contentDisposition } from 'content-disposition';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { BLOB_STORE, BlobStore, BlobTooLarge } from '@kundportal/attachments';
+import { APP_CONFIG, AppConfig, AppError, NotFound, ValidationFailed } from '@kundportal/kernel';
+import { Principal } from '@kundportal/identity';
+import { OrganisationQueries } from '@kundportal/organisations';
+import { AddTicketAttachment, isParticipant, TicketQueries, TicketTimeline } from '@kundportal/ticketing';
+import { CurrentPrincipal } from '../http/auth';
+import { CallerService } from '../http/caller.service';
+import { IdPipe } from '../http/id.pipe';
+import { ticketCaller, visibleTicket } from './tickets.controller';
+
+/** A content type as sent, if it is a plain `type/subtype`; anything else is served as bytes. */
+function safeContentType(value: string | undefined): string {
+  return value && /^[\w.+-]+\/[\w.+-]+$/.test(value) ? value.toLowerCase() : 'application/octet-stream';
+}
+
+@ApiTags('tickets')
+@ApiBearerAuth()
+@Controller('tickets/:id/attachments')
+export class TicketAttachmentsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly callers: CallerService,
+    private readonly organisations: OrganisationQueries,
+    private readonly tickets: TicketQueries,
+    private readonly timelines: TicketTimeline,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
+  @ApiOperation({ summary: 'Attach a file of any type to a ticket (who may post messages); 413 over the size limit' })
+  async upload(@Param('id', IdPipe) id: string, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const { caller, ticketCaller: who } = await ticketCaller(this.callers, this.organisations, principal);
+    // Refuse before taking any bytes: the ticket must exist for the caller, who must take part in it, and be open.
+    const ticket = await this.timelines.current(id);
+    if (!ticket || !(who.staff || isParticipant(ticket, who.accountId) || (ticket.created.organisationId !== null && who.administratorOf.includes(ticket.created.organisationId)))) {
+      throw new NotFound('The ticket');
+    }
+    if (!request.isMultipart()) throw ValidationFailed.field('file', 'send the file as multipart/form-data in the field "file"');
+    const maxBytes = this.config.attachmentMaxBytes;
+    // One byte over the limit reaches the store, which then refuses the whole file.
+    const part = await request.file({ limits: { fileSize: maxBytes + 1, files: 1, fields: 0 } });
+    if (!part || part.fieldname !== 'file') {
+      part?.file.resume();
+      throw ValidationFailed.field('file', 'send the file in the field "file"');
+    }
+    const attachmentId = randomUUID();
+    const name = (part.filename || 'attachment').slice(0, 255);
+    const contentType = safeContentType(part.mimetype);
+    let stored: { size: number; sha256: string };
+    try {
+      stored = await this.blobs.put(attachmentId, part.file, { contentType, fileName: name, maxBytes });
+    } catch (error) {
+      if (error instanceof BlobTooLarge) throw new AppError(413, 'PAYLOAD_TOO_LARGE', `Attachments may be at most ${maxBytes} bytes.`);
+      throw error;
+    }
+    try {
+      const answer = await this.commands.execute(
+        new AddTicketAttachment(id, { attachmentId, name, size: stored.size, contentType, sha256: stored.sha256 }, who, this.callers.context(request, caller)),
+      );
+      return { id: attachmentId, name, size: stored.size, contentType, position: answer.position };
+    } catch (error) {
+      // The ticket refused it (closed meanwhile, say): keep no orphan bytes.
+      await this.blobs.delete(attachmentId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  @Get(':attachmentId')
+  @ApiOperation({ summary: 'Download an attachment (who may see the ticket), with its content type' })
+  async download(
+    @Param('id', IdPipe) id: string,
+    @Param('attachmentId', IdPipe) attachmentId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() reply: FastifyReply,
+  ) {
+    const { ticketCaller: who } = await ticketCaller(this.callers, this.organisations, principal);
+    const ticket = await visibleTicket(this.tickets, id, who);
+    const attachment = ticket.attachments.find((a) => a.id === attachmentId);
+    const blob = attachment ? await this.blobs.get(attachmentId) : null;
+    if (!attachment || !blob) throw new NotFound('The attachment');
+    // Always a download, never rendered in the API's origin; the name is encoded safely.
+    return reply
+      .header('content-type', blob.contentType)
+      .header('content-length', String(blob.size))
+      .header('content-disposition', contentDisposition(attachment.name, { type: 'attachment' }))
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .send(blob.stream);
+  }
+}
+

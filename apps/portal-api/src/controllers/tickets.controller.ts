@@ -1,0 +1,218 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { NotFound } from '@kundportal/kernel';
+import { Principal } from '@kundportal/identity';
+import { OrganisationQueries } from '@kundportal/organisations';
+import {
+  AddTicketCollaborator,
+  ChangeTicketPriority,
+  ChangeTicketStatus,
+  CloseTicket,
+  CreatePublicTicket,
+  CreateTicket,
+  MarkTicketRead,
+  PostTicketMessage,
+  TicketCaller,
+  TicketDoc,
+  TicketQueries,
+  TicketTimeline,
+} from '@kundportal/ticketing';
+import {
+  CollaboratorDto,
+  CreateTicketDto,
+  PublicTicketDto,
+  TicketListQuery,
+  TicketMessageDto,
+  TicketPriorityDto,
+  TicketStatusDto,
+} from '../dto/tickets.dto';
+import { CurrentPrincipal, Public, StaffOnly } from '../http/auth';
+import { Caller, CallerService } from '../http/caller.service';
+import { IdPipe } from '../http/id.pipe';
+
+/** Who may read tickets, and how: shared by the ticket and attachment routes. */
+export async function ticketCaller(callers: CallerService, organisations: OrganisationQueries, principal: Principal): Promise<{ caller: Caller; ticketCaller: TicketCaller }> {
+  const caller = await callers.resolve(principal);
+  const memberships = caller.account ? await organisations.membershipsOf(caller.account._id) : [];
+  return {
+    caller,
+    ticketCaller: {
+      accountId: caller.account?._id ?? null,
+      name: caller.account?.name ?? principal.name,
+      staff: principal.staff,
+      administratorOf: memberships.filter((m) => m.roles.includes('administrator')).map((m) => m.organisationId),
+    },
+  };
+}
+
+/** The ticket if the caller may see it (staff, requester, collaborators, its organisation's administrators); else 404. */
+export async function visibleTicket(tickets: TicketQueries, id: string, reader: TicketCaller): Promise<TicketDoc> {
+  const ticket = await tickets.byId(id);
+  const sees =
+    ticket !== null &&
+    (reader.staff ||
+      (reader.accountId !== null && ticket.participants.includes(reader.accountId)) ||
+      (ticket.organisationId !== null && reader.administratorOf.includes(ticket.organisationId)));
+  if (!ticket || !sees) throw new NotFound('The ticket');
+  return ticket;
+}
+
+@ApiTags('tickets')
+@Controller()
+export class TicketsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly callers: CallerService,
+    private readonly organisations: OrganisationQueries,
+    private readonly tickets: TicketQueries,
+    private readonly timelines: TicketTimeline,
+  ) {}
+
+  private who(principal: Principal) {
+    return ticketCaller(this.callers, this.organisations, principal);
+  }
+
+  @Post('tickets')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Create a ticket (account holders; staff may create one on behalf of an account)' })
+  async create(@Body() body: CreateTicketDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const { caller, ticketCaller } = await this.who(principal);
+    const input = {
+      ...body,
+      organisationId: body.organisationId?.toLowerCase(),
+      onBehalfOfAccountId: body.onBehalfOfAccountId?.toLowerCase(),
+      collaboratorAccountIds: body.collaboratorAccountIds?.map((id) => id.toLowerCase()),
+    };
+    return this.commands.execute(new CreateTicket(input, ticketCaller, this.callers.context(request, caller)));
+  }
+
+  @Post('public/tickets')
+  @Public()
+  @ApiOperation({ summary: 'The open form: a ticket without an account, answered by e-mail only (public)' })
+  createPublic(@Body() body: PublicTicketDto, @Req() request: FastifyRequest) {
+    return this.commands.execute(new CreatePublicTicket(body, this.callers.context(request)));
+  }
+
+  @Get('tickets')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The caller’s tickets (own, collaborating, and as administrator their organisations’), newest activity first; staff see all' })
+  async list(@Query() query: TicketListQuery, @CurrentPrincipal() principal: Principal) {
+    const { ticketCaller: reader } = await this.who(principal);
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 20;
+    const { items, total } = await this.tickets.list(reader, { status: query.status, skip: (page - 1) * pageSize, limit: pageSize });
+    return {
+      items: items.map((t) => ({
+        id: t._id,
+        number: t.number,
+        subject: t.subject,
+        type: t.type,
+        status: t.status,
+        createdAt: t.createdAt,
+        lastActivityAt: reader.staff ? t.staffLastActivityAt : t.lastActivityAt,
+        unread: reader.accountId !== null && t.unreadBy.includes(reader.accountId),
+        ...(reader.staff ? { priority: t.priority } : {}),
+        // Seen as an administrator of the ticket's organisation, not as someone on it.
+        viaOrganisation: !reader.staff && !(reader.accountId !== null && t.participants.includes(reader.accountId)),
+      })),
+      total,
+      page,
+      pageSize,
+    };
+  }
+
+  @Get('tickets/:id')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'A ticket with its messages; marks it read for the caller. Customers never see priority or internal notes' })
+  async get(@Param('id', IdPipe) id: string, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { caller, ticketCaller: reader } = await this.who(principal);
+    const ticket = await visibleTicket(this.tickets, id, reader);
+    const messages = await this.tickets.messages(id, reader.staff);
+    if (reader.accountId && ticket.unreadBy.includes(reader.accountId) && ticket.lastStaffReplyAt) {
+      const read = await this.commands.execute(new MarkTicketRead(id, reader.accountId, ticket.lastStaffReplyAt, this.callers.context(request, caller)));
+      // Send this as X-Min-Position to see the ticket as read in lists and badges.
+      void reply.header('x-position', read.position);
+    }
+    const attachments = ticket.attachments.map((a) => ({ id: a.id, name: a.name, size: a.size, contentType: a.contentType, at: a.at }));
+    const byId = new Map(attachments.map((a) => [a.id, a]));
+    return {
+      id: ticket._id,
+      number: ticket.number,
+      type: ticket.type,
+      subject: ticket.subject,
+      description: ticket.description,
+      status: ticket.status,
+      requester: { accountId: ticket.requester.accountId, name: ticket.requester.name },
+      collaborators: ticket.collaborators.map((c) => ({ accountId: c.accountId, name: c.name })),
+      messages: messages.map((m) => ({
+        id: m._id,
+        author: { name: m.author.name, staff: m.author.staff },
+        body: m.body,
+        at: m.at,
+        attachments: m.attachmentIds.flatMap((a) => (byId.has(a) ? [byId.get(a)] : [])),
+        ...(reader.staff ? { internal: m.internal } : {}),
+      })),
+      attachments,
+      createdAt: ticket.createdAt,
+      lastActivityAt: reader.staff ? ticket.staffLastActivityAt : ticket.lastActivityAt,
+      ...(reader.staff
+        ? { priority: ticket.priority, channel: ticket.channel, organisationId: ticket.organisationId, serviceId: ticket.serviceId, requesterEmail: ticket.requester.email }
+        : {}),
+    };
+  }
+
+  @Post('tickets/:id/messages')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Post a message (requester, collaborators, staff); staff may post internal notes' })
+  async message(@Param('id', IdPipe) id: string, @Body() body: TicketMessageDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const { caller, ticketCaller } = await this.who(principal);
+    const input = { body: body.body, internal: body.internal === true, attachmentIds: (body.attachmentIds ?? []).map((a) => a.toLowerCase()) };
+    return this.commands.execute(new PostTicketMessage(id, input, ticketCaller, this.callers.context(request, caller)));
+  }
+
+  @Post('tickets/:id/collaborators')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Add a colleague with an account as collaborator (requester, staff)' })
+  async collaborator(@Param('id', IdPipe) id: string, @Body() body: CollaboratorDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const { caller, ticketCaller } = await this.who(principal);
+    return this.commands.execute(new AddTicketCollaborator(id, body.accountId.toLowerCase(), ticketCaller, this.callers.context(request, caller)));
+  }
+
+  @Post('tickets/:id/close')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Close the ticket (requester, collaborators, staff); a closed ticket takes no messages' })
+  async close(@Param('id', IdPipe) id: string, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const { caller, ticketCaller } = await this.who(principal);
+    return this.commands.execute(new CloseTicket(id, ticketCaller, this.callers.context(request, caller)));
+  }
+
+  @Put('tickets/:id/status')
+  @StaffOnly()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Set the status (staff)' })
+  async status(@Param('id', IdPipe) id: string, @Body() body: TicketStatusDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const { caller, ticketCaller } = await this.who(principal);
+    return this.commands.execute(new ChangeTicketStatus(id, body.status, ticketCaller, this.callers.context(request, caller)));
+  }
+
+  @Put('tickets/:id/priority')
+  @StaffOnly()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Set the priority (staff; customers never see it)' })
+  async priority(@Param('id', IdPipe) id: string, @Body() body: TicketPriorityDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const { caller, ticketCaller } = await this.who(principal);
+    return this.commands.execute(new ChangeTicketPriority(id, body.priority, ticketCaller, this.callers.context(request, caller)));
+  }
+
+  @Get('tickets/:id/timeline')
+  @StaffOnly()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Every event of the ticket, internal ones included (staff)' })
+  async timeline(@Param('id', IdPipe) id: string) {
+    return { items: await this.timelines.timeline(id) };
+  }
+}

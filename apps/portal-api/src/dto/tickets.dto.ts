@@ -1,0 +1,160 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { PRIORITIES, SETTABLE_STATUSES, TICKET_TYPES, TicketPriority, TicketType } from '@kundportal/ticketing';
+import { Trim } from '../http/validators';
+
+const STATUSES = ['open', 'pending', 'solved', 'closed'] as const;
+
+export class CreateTicketDto {
+  @ApiProperty({ enum: TICKET_TYPES })
+  @IsIn(TICKET_TYPES)
+  type!: TicketType;
+
+  @ApiProperty({ example: 'Cannot sign certificates' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  subject!: string;
+
+  @ApiProperty({ example: 'Since this morning signing fails with error 1234.' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(20000)
+  description!: string;
+
+  @ApiPropertyOptional({ description: 'One of the requester’s organisations' })
+  @IsOptional()
+  @IsUUID()
+  organisationId?: string;
+
+  @ApiPropertyOptional({ example: 'webcert' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: 'must be a service id from the catalogue' })
+  serviceId?: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true })
+  collaboratorAccountIds?: string[];
+
+  @ApiPropertyOptional({ description: 'Staff only: the account the ticket is for (a call to support)' })
+  @IsOptional()
+  @IsUUID()
+  onBehalfOfAccountId?: string;
+}
+
+export class PublicTicketDto {
+  @ApiProperty({ example: 'Kim Svensson' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ example: 'kim@skola.se' })
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ enum: TICKET_TYPES })
+  @IsIn(TICKET_TYPES)
+  type!: TicketType;
+
+  @ApiProperty()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  subject!: string;
+
+  @ApiProperty()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(20000)
+  description!: string;
+}
+
+export class TicketMessageDto {
+  @ApiProperty({ example: 'Thank you, it works now.' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(20000)
+  body!: string;
+
+  @ApiPropertyOptional({ description: 'Staff only: an internal note customers never see' })
+  @IsOptional()
+  @IsBoolean()
+  internal?: boolean;
+
+  @ApiPropertyOptional({ type: [String], description: 'Attachments of this ticket to show with the message' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true })
+  attachmentIds?: string[];
+}
+
+export class CollaboratorDto {
+  @ApiProperty()
+  @IsUUID()
+  accountId!: string;
+}
+
+export class TicketStatusDto {
+  @ApiProperty({ enum: SETTABLE_STATUSES })
+  @IsIn(SETTABLE_STATUSES)
+  status!: (typeof SETTABLE_STATUSES)[number];
+}
+
+export class TicketPriorityDto {
+  @ApiProperty({ enum: PRIORITIES })
+  @IsIn(PRIORITIES)
+  priority!: TicketPriority;
+}
+
+export class TicketListQuery {
+  @ApiPropertyOptional({ enum: STATUSES })
+  @IsOptional()
+  @IsIn(STATUSES)
+  status?: (typeof STATUSES)[number];
+
+  @ApiPropertyOptional({ default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @ApiPropertyOptional({ default: 20, maximum: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pageSize?: number;
+}
