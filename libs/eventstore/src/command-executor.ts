@@ -13,7 +13,10 @@ export interface CommandOutcome<TState> {
   events: DomainEvent[];
 }
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 10;
+
+/** A short random pause before deciding again, so competing writers (other processes) spread out. */
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
 
 /**
  * The one command-handling helper: read the stream, fold it with `evolve`, `decide`, append with
@@ -22,15 +25,38 @@ const MAX_ATTEMPTS = 5;
  */
 @Injectable()
 export class CommandExecutor {
+  /** Commands on one stream in this process run one after another: they cannot conflict with each other. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async execute<TCommand, TEvent extends DomainEvent, TState>(
+  execute<TCommand, TEvent extends DomainEvent, TState>(
+    decider: Decider<TCommand, TEvent, TState>,
+    streamId: string,
+    command: TCommand,
+    context: CommandContext,
+  ): Promise<CommandOutcome<TState>> {
+    const previous = this.queues.get(streamId) ?? Promise.resolve();
+    const run = previous.then(
+      () => this.decideAndAppend(decider, streamId, command, context),
+      () => this.decideAndAppend(decider, streamId, command, context),
+    );
+    const settled = run.catch(() => undefined);
+    this.queues.set(streamId, settled);
+    void settled.then(() => {
+      if (this.queues.get(streamId) === settled) this.queues.delete(streamId);
+    });
+    return run;
+  }
+
+  private async decideAndAppend<TCommand, TEvent extends DomainEvent, TState>(
     decider: Decider<TCommand, TEvent, TState>,
     streamId: string,
     command: TCommand,
     context: CommandContext,
   ): Promise<CommandOutcome<TState>> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (attempt > 0) await backoff(attempt);
       const { state, revision } = await this.load(decider, streamId);
       const events = decider.decide(command, state);
       if (events.length === 0) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CommandExecutor } from '@kundportal/eventstore';
-import { CommandContext, Decider } from '@kundportal/kernel';
+import { CommandContext, Decider, DomainError } from '@kundportal/kernel';
 
 /**
  * Short, unique, roughly increasing ticket numbers (T-1001, T-1002, …) without a hot stream: each
@@ -30,9 +30,14 @@ export class TicketNumbers {
   constructor(private readonly executor: CommandExecutor) {}
 
   async allocate(context: CommandContext): Promise<string> {
-    while (this.next > this.last) {
+    for (let failures = 0; this.next > this.last; ) {
       this.refill ??= this.allocateBlock(context).finally(() => (this.refill = null));
-      await this.refill;
+      try {
+        await this.refill;
+      } catch (error) {
+        // Other processes took the blocks we raced for: try again rather than refuse every waiting caller.
+        if (!(error instanceof DomainError && error.code === 'CONCURRENCY_CONFLICT') || ++failures > 20) throw error;
+      }
     }
     return `T-${this.next++}`;
   }

@@ -9,7 +9,7 @@ import { BLOB_STORE, BlobStore, BlobTooLarge } from '@kundportal/attachments';
 import { APP_CONFIG, AppConfig, AppError, NotFound, ValidationFailed } from '@kundportal/kernel';
 import { Principal } from '@kundportal/identity';
 import { OrganisationQueries } from '@kundportal/organisations';
-import { AddTicketAttachment, isParticipant, TicketQueries, TicketTimeline } from '@kundportal/ticketing';
+import { AddTicketAttachment, maySee, TicketQueries, TicketTimeline } from '@kundportal/ticketing';
 import { CurrentPrincipal } from '../http/auth';
 import { CallerService } from '../http/caller.service';
 import { IdPipe } from '../http/id.pipe';
@@ -42,9 +42,7 @@ export class TicketAttachmentsController {
     const { caller, ticketCaller: who } = await ticketCaller(this.callers, this.organisations, principal);
     // Refuse before taking any bytes: the ticket must exist for the caller, who must take part in it, and be open.
     const ticket = await this.timelines.current(id);
-    if (!ticket || !(who.staff || isParticipant(ticket, who.accountId) || (ticket.created.organisationId !== null && who.administratorOf.includes(ticket.created.organisationId)))) {
-      throw new NotFound('The ticket');
-    }
+    if (!ticket || !maySee(ticket, who)) throw new NotFound('The ticket');
     if (!request.isMultipart()) throw ValidationFailed.field('file', 'send the file as multipart/form-data in the field "file"');
     const maxBytes = this.config.attachmentMaxBytes;
     // One byte over the limit reaches the store, which then refuses the whole file.
