@@ -15,6 +15,7 @@ import { DevController } from './controllers/dev.controller';
 import { HealthController } from './controllers/health.controller';
 import { MeController } from './controllers/me.controller';
 import { OrganisationsController } from './controllers/organisations.controller';
+import { RegistrationsController } from './controllers/registrations.controller';
 import { AuthGuard } from './http/auth';
 import { CallerService } from './http/caller.service';
 import { ErrorFilter } from './http/error.filter';
@@ -29,6 +30,7 @@ import { validationPipe } from './http/validation';
     CustomerApplicationsController,
     AccountsController,
     OrganisationsController,
+    RegistrationsController,
     CatalogueController,
     OrdersController,
     AuditController,

@@ -14,7 +14,7 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     // A caller's correlation id is kept (when it is a plain token); otherwise each request gets one.
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-correlation-id'];

@@ -1,12 +1,20 @@
 import { assertNever, Decider, DomainError } from '@kundportal/kernel';
 import { AccountCreated, AccountEvent } from './account.events';
 
-export type AccountCommand = { type: 'CreateAccount'; now: Date } & Omit<AccountCreated['data'], 'createdAt'>;
+export type AccountCommand =
+  | ({ type: 'CreateAccount'; now: Date } & Omit<AccountCreated['data'], 'createdAt'>)
+  | { type: 'CreatePasswordAccount'; account: Omit<AccountCreated['data'], 'createdAt' | 'method' | 'personalNumberDigest' | 'phone'>; passwordHash: string; now: Date }
+  | { type: 'RequestPasswordReset'; resetId: string; expiresAt: Date; now: Date }
+  | { type: 'ResetPassword'; resetId: string; passwordHash: string; now: Date };
 
-export type AccountState = { exists: false } | { exists: true; account: AccountCreated['data'] };
+export type AccountState =
+  | { exists: false }
+  | { exists: true; account: AccountCreated['data']; hasPassword: boolean; reset: { resetId: string; expiresAt: string } | null };
 
 /** e-ID methods that may create or verify an account; SITHS may not (not possible at the moment). */
 export const ACCOUNT_EID_METHODS = ['bankid', 'freja'];
+
+const invalidToken = () => DomainError.rule('INVALID_TOKEN', 'The link is not valid (used, expired or replaced by a newer one).');
 
 export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = {
   initialState: () => ({ exists: false }),
@@ -20,16 +28,50 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         const { type: _t, now, ...data } = command;
         return [{ type: 'AccountCreated', data: { ...data, createdAt: now.toISOString() } }];
       }
+      case 'CreatePasswordAccount': {
+        if (state.exists) return [];
+        const at = command.now.toISOString();
+        const { account } = command;
+        return [
+          { type: 'AccountCreated', data: { ...account, phone: null, personalNumberDigest: null, method: 'password', createdAt: at } },
+          { type: 'PasswordSet', data: { accountId: account.accountId, email: account.email, passwordHash: command.passwordHash, reason: 'registration', at } },
+        ];
+      }
+      case 'RequestPasswordReset': {
+        if (!state.exists || !state.hasPassword) throw DomainError.rule('NO_PASSWORD', 'The account signs in with e-ID.');
+        const { account } = state;
+        return [
+          {
+            type: 'PasswordResetRequested',
+            data: { accountId: account.accountId, email: account.email, name: account.name, resetId: command.resetId, expiresAt: command.expiresAt.toISOString(), at: command.now.toISOString() },
+          },
+        ];
+      }
+      case 'ResetPassword': {
+        if (!state.exists || !state.reset || state.reset.resetId !== command.resetId) throw invalidToken();
+        if (Date.parse(state.reset.expiresAt) <= command.now.getTime()) throw invalidToken();
+        return [
+          {
+            type: 'PasswordSet',
+            data: { accountId: state.account.accountId, email: state.account.email, passwordHash: command.passwordHash, reason: 'reset', resetId: command.resetId, at: command.now.toISOString() },
+          },
+        ];
+      }
       default:
-        return assertNever(command.type);
+        return assertNever(command);
     }
   },
   evolve(state, event) {
     switch (event.type) {
       case 'AccountCreated':
-        return { exists: true, account: event.data };
+        return { exists: true, account: event.data, hasPassword: false, reset: null };
+      case 'PasswordSet':
+        // A reset link works once: setting the password uses it up.
+        return state.exists ? { ...state, hasPassword: true, reset: null } : state;
+      case 'PasswordResetRequested':
+        return state.exists ? { ...state, reset: { resetId: event.data.resetId, expiresAt: event.data.expiresAt } } : state;
       default:
-        return assertNever(event.type);
+        return assertNever(event);
     }
   },
 };

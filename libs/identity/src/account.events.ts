@@ -8,11 +8,24 @@ export type AccountCreated = {
     organisationId: string;
     /** The personnummer as a keyed digest; the person's e-ID carries it in clear at sign-in. */
     personalNumberDigest: string | null;
+    /** How the account was created: `bankid` or `freja` (e-ID), or `password` (an approved registration). */
     method: string;
     createdAt: string;
   };
 };
 
-export type AccountEvent = AccountCreated;
-export const ACCOUNT_EVENT_TYPES = ['AccountCreated'] as const;
+/** A password account's password, as a slow salted hash (argon2id); never the password. */
+export type PasswordSet = {
+  type: 'PasswordSet';
+  data: { accountId: string; email: string; passwordHash: string; reason: 'registration' | 'reset'; resetId?: string; at: string };
+};
+
+/** A reset link was sent. The link's token is `<resetId>.<mac>`: the log holds only the id. */
+export type PasswordResetRequested = {
+  type: 'PasswordResetRequested';
+  data: { accountId: string; email: string; name: string; resetId: string; expiresAt: string; at: string };
+};
+
+export type AccountEvent = AccountCreated | PasswordSet | PasswordResetRequested;
+export const ACCOUNT_EVENT_TYPES = ['AccountCreated', 'PasswordSet', 'PasswordResetRequested'] as const;
 export const accountStream = (id: string) => `account-${id}`;

@@ -2,10 +2,11 @@ import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandExecutor, ReservationHeld, Reservations } from '@kundportal/eventstore';
 import { CommandAnswer, CommandContext, derivedId, DomainError, PERSONAL_NUMBER_DIGEST, PersonalNumberDigest } from '@kundportal/kernel';
-import { JoinOrganisation, OrganisationQueries } from '@kundportal/organisations';
+import { JoinOrganisation, OrganisationFactsReader, OrganisationQueries, requireRoomFor } from '@kundportal/organisations';
 import { ACCOUNT_EID_METHODS, accountDecider } from './account.decider';
 import { accountStream } from './account.events';
 import { CreateAccount } from './commands';
+import { RegistrationQueries } from './registration.queries';
 
 /** A claim older than this whose account never came to exist was left by a crash, and may be taken over. */
 const ABANDONED_AFTER_MS = 30_000;
@@ -27,6 +28,8 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccount> {
     private readonly reservations: Reservations,
     private readonly commandBus: CommandBus,
     private readonly organisations: OrganisationQueries,
+    private readonly facts: OrganisationFactsReader,
+    private readonly registrations: RegistrationQueries,
     @Inject(PERSONAL_NUMBER_DIGEST) private readonly digest: PersonalNumberDigest,
   ) {}
 
@@ -45,6 +48,8 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccount> {
         { field: 'organisationNumber', message: 'not a registered organisation' },
       ]);
     }
+    const facts = await this.facts.read(organisation._id);
+    if (facts) requireRoomFor(facts, await this.registrations.pendingCount(facts.organisationId));
     const email = input.email.toLowerCase();
     await this.claim('pnr', personalNumberDigest, accountId, context, 'You have an account already.');
     await this.claim('email', email, accountId, context, 'An account with that e-mail exists already.');

@@ -11,3 +11,37 @@ export class CreateAccount extends Command<CommandAnswer> {
     super();
   }
 }
+
+export class SubmitRegistration extends Command<CommandAnswer> {
+  constructor(
+    readonly input: { name: string; email: string; password: string; organisationNumber: string },
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+export class ApproveRegistration extends Command<CommandAnswer> {
+  constructor(readonly registrationId: string, readonly context: CommandContext) {
+    super();
+  }
+}
+
+export class RejectRegistration extends Command<CommandAnswer> {
+  constructor(readonly registrationId: string, readonly reason: string, readonly context: CommandContext) {
+    super();
+  }
+}
+
+/** Sends a reset link when the e-mail belongs to a password account; answers the same either way. */
+export class RequestPasswordReset extends Command<{ accepted: true }> {
+  constructor(readonly email: string, readonly context: CommandContext) {
+    super();
+  }
+}
+
+export class ResetPassword extends Command<CommandAnswer> {
+  constructor(readonly token: string, readonly password: string, readonly context: CommandContext) {
+    super();
+  }
+}

@@ -3,11 +3,24 @@ import { OrganisationsModule } from '@kundportal/organisations';
 import { IDENTITY_COMMAND_HANDLERS } from './account.handlers';
 import { AccountQueries } from './account.queries';
 import { MembershipReactor } from './membership.reactor';
+import { PasswordSignIn } from './password-sign-in';
+import { Passwords } from './passwords';
+import { REGISTRATION_COMMAND_HANDLERS } from './registration.handlers';
+import { RegistrationQueries } from './registration.queries';
 import { TokenService } from './token.service';
 
 @Module({
   imports: [OrganisationsModule],
-  providers: [...IDENTITY_COMMAND_HANDLERS, AccountQueries, TokenService, MembershipReactor],
-  exports: [AccountQueries, TokenService, MembershipReactor],
+  providers: [
+    ...IDENTITY_COMMAND_HANDLERS,
+    ...REGISTRATION_COMMAND_HANDLERS,
+    AccountQueries,
+    TokenService,
+    MembershipReactor,
+    Passwords,
+    PasswordSignIn,
+    RegistrationQueries,
+  ],
+  exports: [AccountQueries, TokenService, MembershipReactor, PasswordSignIn, RegistrationQueries],
 })
 export class IdentityModule {}

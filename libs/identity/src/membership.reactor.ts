@@ -4,7 +4,7 @@ import { RecordedEvent } from '@kundportal/eventstore';
 import { derivedId } from '@kundportal/kernel';
 import { JoinOrganisation } from '@kundportal/organisations';
 import { IndexSpec, Projection } from '@kundportal/readstore';
-import { AccountCreated, ACCOUNT_EVENT_TYPES } from './account.events';
+import { AccountCreated } from './account.events';
 
 /**
  * Every created account joins its organisation. Account creation does this itself; this reactor
@@ -17,7 +17,7 @@ export class MembershipReactor implements Projection {
   readonly version = 1;
   readonly reactor = true;
   readonly collections: Record<string, IndexSpec[]> = {};
-  readonly eventTypes = ACCOUNT_EVENT_TYPES;
+  readonly eventTypes = ['AccountCreated'];
 
   constructor(private readonly commandBus: CommandBus) {}
 

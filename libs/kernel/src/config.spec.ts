@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AppConfig, CONFIG_VARIABLES, ConfigError, loadConfig } from './config';
+import { AppConfig, CONFIG_VARIABLES, ConfigError, DEFAULT_PRIVATE_EMAIL_DOMAINS, loadConfig } from './config';
 
 type Env = Record<string, string | undefined>;
 
@@ -36,6 +36,8 @@ describe('loadConfig', () => {
         bodyLimitBytes: 1_048_576,
         attachmentMaxBytes: 20_971_520,
         personalNumberKey: undefined,
+        privateEmailDomains: DEFAULT_PRIVATE_EMAIL_DOMAINS,
+        trustProxy: false,
       };
       expect(config).toEqual(expected);
     });
@@ -248,5 +250,12 @@ describe('CONFIG_VARIABLES', () => {
     const read = new Set([...body.matchAll(/env\.([A-Z_]+)|env, '([A-Z_]+)'/g)].map((m) => m[1] ?? m[2]));
     expect([...read].sort()).toEqual([...CONFIG_VARIABLES].sort());
     for (const name of CONFIG_VARIABLES) expect({ name, documented: readme.includes(`\`${name}\``) }).toEqual({ name, documented: true });
+  });
+});
+
+describe('PRIVATE_EMAIL_DOMAINS', () => {
+  it('replaces the built-in list, lower-cased and trimmed', () => {
+    expect(loadConfig({ PRIVATE_EMAIL_DOMAINS: ' Gmail.com, example.org ,' }).privateEmailDomains).toEqual(['gmail.com', 'example.org']);
+    expect(loadConfig({}).privateEmailDomains).toContain('hotmail.com');
   });
 });

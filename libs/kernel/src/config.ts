@@ -27,6 +27,10 @@ export interface AppConfig {
   attachmentMaxBytes: number;
   /** Secret for the keyed digest that stands in for personnummer in events and stream names. */
   personalNumberKey?: string;
+  /** E-mail domains refused for password registration (private mail services). */
+  privateEmailDomains: string[];
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy: boolean;
 }
 
 export const APP_CONFIG = Symbol('AppConfig');
@@ -52,9 +56,18 @@ export const CONFIG_VARIABLES = [
   'BODY_LIMIT_BYTES',
   'ATTACHMENT_MAX_BYTES',
   'PERSONAL_NUMBER_KEY',
+  'PRIVATE_EMAIL_DOMAINS',
+  'TRUST_PROXY',
 ] as const;
 
 export class ConfigError extends Error {}
+
+/** Private mail services: registration with a password needs an employer's address. */
+export const DEFAULT_PRIVATE_EMAIL_DOMAINS = [
+  'gmail.com', 'googlemail.com', 'hotmail.com', 'hotmail.se', 'outlook.com', 'outlook.se', 'live.com', 'live.se', 'msn.com',
+  'yahoo.com', 'yahoo.se', 'icloud.com', 'me.com', 'mac.com', 'aol.com', 'protonmail.com', 'proton.me', 'gmx.com', 'gmx.net',
+  'mail.com', 'yandex.com', 'zoho.com', 'telia.com', 'spray.se', 'passagen.se', 'bredband.net', 'bredband2.com', 'comhem.se', 'tele2.se',
+];
 
 type Env = Record<string, string | undefined>;
 
@@ -133,5 +146,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024),
     attachmentMaxBytes: int(env, 'ATTACHMENT_MAX_BYTES', 20_971_520, 1),
     personalNumberKey: env.PERSONAL_NUMBER_KEY || undefined,
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    privateEmailDomains: env.PRIVATE_EMAIL_DOMAINS
+      ? env.PRIVATE_EMAIL_DOMAINS.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean)
+      : DEFAULT_PRIVATE_EMAIL_DOMAINS,
   };
 }

@@ -63,3 +63,10 @@ export class ReadModelBehind extends AppError {
     super(503, 'READ_MODEL_BEHIND', `The read models have not reached position ${position} in time; try again.`);
   }
 }
+
+/** Too many attempts: try again after `retryAfterSeconds` (sent as Retry-After). */
+export class TooManyRequests extends AppError {
+  constructor(readonly retryAfterSeconds: number, message = 'Too many attempts; wait a while and try again.') {
+    super(429, 'TOO_MANY_REQUESTS', message);
+  }
+}

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -28,6 +28,11 @@ export function loadOrCreateSecret<T>(dataDir: string, name: string, create: () 
 export class PersonalNumberDigest {
   constructor(private readonly key: string) {}
 
+  /** The service's one secret, as given; other keys are derived from it. */
+  get secret(): string {
+    return this.key;
+  }
+
   static fromConfig(dataDir: string, key: string | undefined): PersonalNumberDigest {
     return new PersonalNumberDigest(key ?? loadOrCreateSecret(dataDir, 'personal-number-key', () => randomBytes(32).toString('hex')));
   }
@@ -38,3 +43,36 @@ export class PersonalNumberDigest {
 }
 
 export const PERSONAL_NUMBER_DIGEST = Symbol('PersonalNumberDigest');
+
+/**
+ * Single-use links (password reset, account verification) carry `<id>.<mac>`: events store only the
+ * id, which is useless without the server's key, so no usable token is ever in the log.
+ */
+export class SecretTokens {
+  private readonly key: Buffer;
+
+  constructor(secret: string) {
+    this.key = createHmac('sha256', secret).update('kundportal:single-use-tokens').digest();
+  }
+
+  issue(id: string): string {
+    return `${id}.${this.mac(id)}`;
+  }
+
+  /** The id the token was issued for, or null when it was not issued by this service. */
+  verify(token: unknown): string | null {
+    if (typeof token !== 'string' || token.length > 200) return null;
+    const dot = token.lastIndexOf('.');
+    if (dot <= 0) return null;
+    const id = token.slice(0, dot);
+    const given = Buffer.from(token.slice(dot + 1));
+    const expected = Buffer.from(this.mac(id));
+    return given.length === expected.length && timingSafeEqual(given, expected) ? id : null;
+  }
+
+  private mac(id: string): string {
+    return createHmac('sha256', this.key).update(id).digest('base64url');
+  }
+}
+
+export const SECRET_TOKENS = Symbol('SecretTokens');

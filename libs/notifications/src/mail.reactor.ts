@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RecordedEvent } from '@kundportal/eventstore';
-import { APP_CONFIG, AppConfig } from '@kundportal/kernel';
+import { PasswordResetRequested, RegistrationApproved, RegistrationRejected } from '@kundportal/identity';
+import { APP_CONFIG, AppConfig, SECRET_TOKENS, SecretTokens } from '@kundportal/kernel';
 import { ORDER_EVENT_TYPES, OrderEvent, OrderHistory } from '@kundportal/ordering';
 import { ORGANISATION_EVENT_TYPES, OrganisationQueries, OrganisationRegistered } from '@kundportal/organisations';
 import { IndexSpec, Projection, ProjectionContext } from '@kundportal/readstore';
@@ -25,13 +26,22 @@ export class MailReactor implements Projection {
   readonly collections: Record<string, IndexSpec[]> = {
     [OUTBOX]: [{ keys: { sentAt: 1, createdAt: 1 } }, { keys: { to: 1, createdAt: 1 } }],
   };
-  readonly eventTypes: readonly string[] = ['OrganisationRegistered', ...ORDER_EVENT_TYPES, 'TicketCreated', 'TicketMessagePosted'];
+  readonly eventTypes: readonly string[] = [
+    'OrganisationRegistered',
+    ...ORDER_EVENT_TYPES,
+    'TicketCreated',
+    'TicketMessagePosted',
+    'RegistrationApproved',
+    'RegistrationRejected',
+    'PasswordResetRequested',
+  ];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly organisations: OrganisationQueries,
     private readonly orders: OrderHistory,
     private readonly tickets: TicketTimeline,
+    @Inject(SECRET_TOKENS) private readonly secretTokens: SecretTokens,
   ) {}
 
   async apply(event: RecordedEvent, ctx: ProjectionContext): Promise<void> {
@@ -45,6 +55,21 @@ export class MailReactor implements Projection {
     if ((ORDER_EVENT_TYPES as readonly string[]).includes(event.type)) return this.orderChanged(event as unknown as OrderEvent, queue);
     if (event.type === 'TicketCreated') return this.ticketCreated(event as unknown as TicketCreated, queue);
     if (event.type === 'TicketMessagePosted') return this.ticketReply(event as unknown as TicketMessagePosted, queue);
+    if (event.type === 'RegistrationApproved') {
+      const d = (event as unknown as RegistrationApproved).data;
+      return queue(d.email, templates.accountActivated({ name: d.name, email: d.email, link: `${this.config.publicBaseUrl}/` }));
+    }
+    if (event.type === 'RegistrationRejected') {
+      const d = (event as unknown as RegistrationRejected).data;
+      return queue(d.email, templates.registrationRejected({ name: d.name, reason: d.reason }));
+    }
+    if (event.type === 'PasswordResetRequested') {
+      const d = (event as unknown as PasswordResetRequested).data;
+      // The log holds only the reset's id; the token in the link is made here from it and the server's key.
+      const resetToken = this.secretTokens.issue(d.resetId);
+      const link = `${this.config.publicBaseUrl}/reset-password?token=${encodeURIComponent(resetToken)}`;
+      return queue(d.email, templates.passwordReset({ name: d.name, resetToken, link, expiresAt: d.expiresAt }));
+    }
   }
 
   /** The open form's requester has no account: the confirmation names the number they can quote. */

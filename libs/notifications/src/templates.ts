@@ -101,4 +101,33 @@ export const templates = {
       data,
     };
   },
+
+  accountActivated(data: { name: string; email: string; link: string }): RenderedMail {
+    return {
+      template: 'account-activated',
+      subject: 'Your Kundportal account is activated',
+      text: `Hello ${data.name},\n\nSupport has approved your registration. Sign in with ${data.email} and your password: ${data.link}\n`,
+      data,
+    };
+  },
+
+  registrationRejected(data: { name: string; reason: string }): RenderedMail {
+    return {
+      template: 'registration-rejected',
+      subject: 'Your Kundportal registration was not approved',
+      text: `Hello ${data.name},\n\nSupport could not approve your registration.\nReason: ${data.reason}\n`,
+      data,
+    };
+  },
+
+  passwordReset(data: { name: string; resetToken: string; link: string; expiresAt: string }): RenderedMail {
+    return {
+      template: 'password-reset',
+      subject: 'Reset your Kundportal password',
+      text:
+        `Hello ${data.name},\n\nChoose a new password here (the link works once, until ${data.expiresAt}): ${data.link}\n` +
+        `If you did not ask for this, ignore this e-mail; your password is unchanged.\n`,
+      data,
+    };
+  },
 };

@@ -81,3 +81,9 @@ export class JoinOrganisation extends Command<CommandAnswer> {
     super();
   }
 }
+
+export class SetUserLimit extends Command<CommandAnswer> {
+  constructor(readonly organisationId: string, readonly limit: number | null, readonly caller: CallerRef, readonly context: CommandContext) {
+    super();
+  }
+}

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DomainError } from '@kundportal/kernel';
 import { CommandExecutor } from '@kundportal/eventstore';
 import { organisationDecider, OrganisationState } from './organisation/organisation.decider';
 import type { Role } from './roles';
@@ -11,6 +12,9 @@ export interface OrganisationFacts {
   organisationNumber: string;
   agreementSigned: boolean;
   agentOrganisationIds: string[];
+  /** The most accounts the organisation wants; null when unlimited. */
+  userLimit: number | null;
+  memberCount: number;
   isMember(accountId: string | null): boolean;
   rolesOf(accountId: string | null): Role[];
   holders(role: Role): string[];
@@ -47,8 +51,17 @@ function factsOf(state: OrganisationState): OrganisationFacts | null {
     organisationNumber: state.registration.organisationNumber,
     agreementSigned: state.agreementSigned,
     agentOrganisationIds: [...state.agents],
+    userLimit: state.userLimit,
+    memberCount: members.size,
     isMember: (accountId) => accountId !== null && members.has(accountId),
     rolesOf: (accountId) => (accountId === null ? [] : members.get(accountId)?.roles ?? []),
     holders: (role) => [...members.entries()].filter(([, m]) => m.roles.includes(role)).map(([id]) => id),
   };
+}
+
+/** Refuses one more account when the organisation's user limit is reached (`pending`: registrations waiting for approval). */
+export function requireRoomFor(facts: OrganisationFacts, pending: number): void {
+  if (facts.userLimit !== null && facts.memberCount + pending >= facts.userLimit) {
+    throw DomainError.rule('ORGANISATION_USER_LIMIT_REACHED', `The organisation allows at most ${facts.userLimit} users.`);
+  }
 }

@@ -17,6 +17,7 @@ import {
   LinkAgent,
   RejectCustomerApplication,
   SetMemberRoles,
+  SetUserLimit,
   SignAgreement,
   SubmitCustomerApplication,
 } from './commands';
@@ -211,6 +212,19 @@ export class LinkAgentHandler extends OrganisationCommandHandler implements ICom
   }
 }
 
+@CommandHandler(SetUserLimit)
+export class SetUserLimitHandler extends OrganisationCommandHandler implements ICommandHandler<SetUserLimit> {
+  async execute({ organisationId, limit, caller, context }: SetUserLimit): Promise<CommandAnswer> {
+    const outcome = await this.executor.execute(
+      organisationDecider,
+      organisationStream(organisationId),
+      { type: 'SetUserLimit', limit, by: this.acting(caller, context) },
+      context,
+    );
+    return answer(organisationId, outcome.position, { limit });
+  }
+}
+
 @CommandHandler(JoinOrganisation)
 export class JoinOrganisationHandler implements ICommandHandler<JoinOrganisation> {
   constructor(private readonly executor: CommandExecutor) {}
@@ -233,5 +247,6 @@ export const ORGANISATION_COMMAND_HANDLERS = [
   SignAgreementHandler,
   SetMemberRolesHandler,
   LinkAgentHandler,
+  SetUserLimitHandler,
   JoinOrganisationHandler,
 ];

@@ -150,6 +150,9 @@ export const organisationsProjection: Projection = {
       case 'AgentLinked':
         organisations.updateOne({ _id: event.data.organisationId }, { $addToSet: { agentOrganisationIds: event.data.agentOrganisationId } });
         break;
+      case 'UserLimitSet':
+        organisations.updateOne({ _id: event.data.organisationId }, { $set: { userLimit: event.data.limit } });
+        break;
     }
   },
 };

@@ -4,8 +4,9 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { NotFound, PERSONAL_NUMBER_DIGEST, PersonalNumberDigest } from '@kundportal/kernel';
 import { Principal } from '@kundportal/identity';
-import { LinkAgent, OrganisationDoc, OrganisationQueries, SetMemberRoles, SignAgreement } from '@kundportal/organisations';
+import { LinkAgent, OrganisationDoc, OrganisationQueries, SetMemberRoles, SetUserLimit, SignAgreement } from '@kundportal/organisations';
 import { LinkAgentDto, SetRolesDto } from '../dto/organisations.dto';
+import { UserLimitDto } from '../dto/registrations.dto';
 import { CurrentPrincipal, StaffOnly } from '../http/auth';
 import { Caller, CallerService } from '../http/caller.service';
 import { IdPipe } from '../http/id.pipe';
@@ -98,5 +99,17 @@ export class OrganisationsController {
     return this.commands.execute(
       new LinkAgent(orgId, body.agentOrganisationId.toLowerCase(), this.callers.ref(caller), this.callers.context(request, caller)),
     );
+  }
+
+  @Put(':orgId/user-limit')
+  @ApiOperation({ summary: 'Set the most accounts the organisation allows, or null for no limit (staff, its administrators)' })
+  async userLimit(
+    @Param('orgId', IdPipe) orgId: string,
+    @Body() body: UserLimitDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+  ) {
+    const caller = await this.callers.resolve(principal);
+    return this.commands.execute(new SetUserLimit(orgId, body.limit, this.callers.ref(caller), this.callers.context(request, caller)));
   }
 }

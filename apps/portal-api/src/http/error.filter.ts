@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { TooManyRequests } from '@kundportal/kernel';
 import { toErrorBody } from './error-body';
 
 /** The one exception filter: every error leaves in the contract's shape. */
@@ -16,6 +17,7 @@ export class ErrorFilter implements ExceptionFilter {
       this.logger.error({ err: error, reqId: request.id, url: request.routeOptions?.url }, 'Request failed');
     }
     if (body.statusCode === 503 && body.code === 'READ_MODEL_BEHIND') reply.header('Retry-After', '1');
+    if (error instanceof TooManyRequests) reply.header('Retry-After', String(error.retryAfterSeconds));
     void reply.status(body.statusCode).send(body);
   }
 }

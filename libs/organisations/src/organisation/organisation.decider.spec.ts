@@ -364,13 +364,14 @@ describe('organisationDecider', () => {
       expect(state([])).toEqual({ exists: false });
     });
 
-    it('OrganisationRegistered: exists, no members, agreement unsigned, no agents', () => {
+    it('OrganisationRegistered: exists, no members, agreement unsigned, no agents, no user limit', () => {
       expect(state([registered])).toEqual({
         exists: true,
         registration,
         members: new Map(),
         agreementSigned: false,
         agents: new Set(),
+        userLimit: null,
       });
     });
 
@@ -426,5 +427,33 @@ describe('organisationDecider', () => {
       history.slice(withMembers.length).reduce(organisationDecider.evolve, before);
       expect(before).toEqual(snapshot);
     });
+  });
+});
+
+describe('organisationDecider › SetUserLimit', () => {
+  const spec = DeciderSpecification.for(organisationDecider);
+  const admin = { id: 'acc-admin', name: 'Anna', accountId: 'acc-admin', personalNumberDigest: null, staff: false };
+  const member = { ...admin, id: 'acc-member', accountId: 'acc-member' };
+  const staff = { id: 'staff:1', name: 'Stina', accountId: null, personalNumberDigest: null, staff: true };
+  const outsider = { ...admin, id: 'acc-x', accountId: 'acc-x' };
+  const joined = (accountId: string, roles: ('administrator' | 'orderer')[]) => ({
+    type: 'MemberJoined' as const,
+    data: { organisationId: registration.organisationId, accountId, name: accountId, email: `${accountId}@x.se`, personalNumberDigest: null, roles, joinedAt: '2026-01-02T00:00:00.000Z' },
+  });
+  const given = [registered, joined('acc-admin', ['administrator']), joined('acc-member', ['orderer'])];
+
+  it('is set by an administrator or staff, and can be lifted with null', () => {
+    spec.given(given).when({ type: 'SetUserLimit', limit: 10, by: admin }).then([
+      { type: 'UserLimitSet', data: { organisationId: registration.organisationId, limit: 10, previous: null, byStaff: false } },
+    ]);
+    const limited = [...given, { type: 'UserLimitSet' as const, data: { organisationId: registration.organisationId, limit: 10, previous: null, byStaff: false } }];
+    spec.given(limited).when({ type: 'SetUserLimit', limit: null, by: staff }).then([
+      { type: 'UserLimitSet', data: { organisationId: registration.organisationId, limit: null, previous: 10, byStaff: true } },
+    ]);
+  });
+
+  it('is refused to members without the administrator role (403) and hidden from outsiders (404)', () => {
+    spec.given(given).when({ type: 'SetUserLimit', limit: 10, by: member }).thenThrows(Forbidden);
+    spec.given(given).when({ type: 'SetUserLimit', limit: 10, by: outsider }).thenThrows(NotFound);
   });
 });

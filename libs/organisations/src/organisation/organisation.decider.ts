@@ -16,7 +16,8 @@ export type OrganisationCommand =
   | { type: 'JoinMember'; accountId: string; name: string; email: string; personalNumberDigest: string | null; now: Date }
   | { type: 'SignAgreement'; by: Acting; method: string; now: Date }
   | { type: 'SetMemberRoles'; accountId: string; roles: Role[]; by: Acting }
-  | { type: 'LinkAgent'; agentOrganisationId: string; by: Acting };
+  | { type: 'LinkAgent'; agentOrganisationId: string; by: Acting }
+  | { type: 'SetUserLimit'; limit: number | null; by: Acting };
 
 export interface Member {
   roles: Role[];
@@ -31,6 +32,7 @@ export type OrganisationState =
       members: Map<string, Member>;
       agreementSigned: boolean;
       agents: Set<string>;
+      userLimit: number | null;
     };
 
 type Existing = Extract<OrganisationState, { exists: true }>;
@@ -151,6 +153,20 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
         ];
       }
 
+      case 'SetUserLimit': {
+        const org = existing(state);
+        requireVisible(org, command.by);
+        if (!command.by.staff && !holds(org, command.by.accountId, 'administrator')) {
+          throw new Forbidden('Only the organisation’s administrators and staff set its user limit.');
+        }
+        return [
+          {
+            type: 'UserLimitSet',
+            data: { organisationId: org.registration.organisationId, limit: command.limit, previous: org.userLimit, byStaff: command.by.staff },
+          },
+        ];
+      }
+
       default:
         return assertNever(command);
     }
@@ -159,7 +175,7 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
   evolve(state, event) {
     switch (event.type) {
       case 'OrganisationRegistered':
-        return { exists: true, registration: event.data, members: new Map(), agreementSigned: false, agents: new Set() };
+        return { exists: true, registration: event.data, members: new Map(), agreementSigned: false, agents: new Set(), userLimit: null };
       case 'MemberJoined': {
         if (!state.exists) return state;
         const members = new Map(state.members);
@@ -177,6 +193,8 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
         return state.exists ? { ...state, agreementSigned: true } : state;
       case 'AgentLinked':
         return state.exists ? { ...state, agents: new Set([...state.agents, event.data.agentOrganisationId]) } : state;
+      case 'UserLimitSet':
+        return state.exists ? { ...state, userLimit: event.data.limit } : state;
       default:
         return assertNever(event);
     }

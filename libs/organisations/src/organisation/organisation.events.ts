@@ -44,7 +44,13 @@ export type AgentLinked = {
   data: { organisationId: string; agentOrganisationId: string };
 };
 
-export type OrganisationEvent = OrganisationRegistered | MemberJoined | MemberRolesChanged | AgreementSigned | AgentLinked;
+/** The most accounts the organisation wants (null: no limit), set by staff or its administrators. */
+export type UserLimitSet = {
+  type: 'UserLimitSet';
+  data: { organisationId: string; limit: number | null; previous: number | null; byStaff: boolean };
+};
+
+export type OrganisationEvent = OrganisationRegistered | MemberJoined | MemberRolesChanged | AgreementSigned | AgentLinked | UserLimitSet;
 
 export const ORGANISATION_EVENT_TYPES = [
   'OrganisationRegistered',
@@ -52,4 +58,5 @@ export const ORGANISATION_EVENT_TYPES = [
   'MemberRolesChanged',
   'AgreementSigned',
   'AgentLinked',
+  'UserLimitSet',
 ] as const;
