@@ -1,15 +1,24 @@
 import { assertNever, Decider, DomainError } from '@kundportal/kernel';
-import { AccountCreated, AccountEvent } from './account.events';
+import { AccountCreated, AccountEvent, AccountImported } from './account.events';
 
 export type AccountCommand =
   | ({ type: 'CreateAccount'; now: Date } & Omit<AccountCreated['data'], 'createdAt'>)
   | { type: 'CreatePasswordAccount'; account: Omit<AccountCreated['data'], 'createdAt' | 'method' | 'personalNumberDigest' | 'phone'>; passwordHash: string; now: Date }
   | { type: 'RequestPasswordReset'; resetId: string; expiresAt: Date; now: Date }
-  | { type: 'ResetPassword'; resetId: string; passwordHash: string; now: Date };
+  | { type: 'ResetPassword'; resetId: string; passwordHash: string; now: Date }
+  | { type: 'ImportAccount'; account: Omit<AccountImported['data'], 'importedAt'>; now: Date }
+  | { type: 'VerifyAccount'; verificationId: string; personalNumberDigest: string; method: string; now: Date };
 
 export type AccountState =
   | { exists: false }
-  | { exists: true; account: AccountCreated['data']; hasPassword: boolean; reset: { resetId: string; expiresAt: string } | null };
+  | {
+      exists: true;
+      account: AccountCreated['data'];
+      hasPassword: boolean;
+      reset: { resetId: string; expiresAt: string } | null;
+      /** Imported from the old portal and not yet verified: the id its verification link names. */
+      awaitingVerification: string | null;
+    };
 
 /** e-ID methods that may create or verify an account; SITHS may not (not possible at the moment). */
 export const ACCOUNT_EID_METHODS = ['bankid', 'freja'];
@@ -57,6 +66,32 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
           },
         ];
       }
+      case 'ImportAccount': {
+        if (state.exists) {
+          // The same import again (a re-run of the file): nothing new.
+          if (state.account.email === command.account.email) return [];
+          throw DomainError.conflict('ACCOUNT_EXISTS', 'An account with that username was imported already.');
+        }
+        return [{ type: 'AccountImported', data: { ...command.account, importedAt: command.now.toISOString() } }];
+      }
+      case 'VerifyAccount': {
+        if (!ACCOUNT_EID_METHODS.includes(command.method)) {
+          throw DomainError.rule('EID_METHOD_NOT_ALLOWED', 'Verify your account with BankID or Freja eID.');
+        }
+        if (!state.exists || state.awaitingVerification === null || state.awaitingVerification !== command.verificationId) throw invalidToken();
+        return [
+          {
+            type: 'AccountVerified',
+            data: {
+              accountId: state.account.accountId,
+              personalNumberDigest: command.personalNumberDigest,
+              method: command.method,
+              verificationId: command.verificationId,
+              verifiedAt: command.now.toISOString(),
+            },
+          },
+        ];
+      }
       default:
         return assertNever(command);
     }
@@ -64,7 +99,21 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
   evolve(state, event) {
     switch (event.type) {
       case 'AccountCreated':
-        return { exists: true, account: event.data, hasPassword: false, reset: null };
+        return { exists: true, account: event.data, hasPassword: false, reset: null, awaitingVerification: null };
+      case 'AccountImported': {
+        const d = event.data;
+        return {
+          exists: true,
+          account: { accountId: d.accountId, name: d.name, email: d.email, phone: null, organisationId: d.organisationId, personalNumberDigest: null, method: 'legacy', createdAt: d.importedAt },
+          hasPassword: false,
+          reset: null,
+          awaitingVerification: d.verificationId,
+        };
+      }
+      case 'AccountVerified':
+        return state.exists
+          ? { ...state, account: { ...state.account, personalNumberDigest: event.data.personalNumberDigest, method: event.data.method }, awaitingVerification: null }
+          : state;
       case 'PasswordSet':
         // A reset link works once: setting the password uses it up.
         return state.exists ? { ...state, hasPassword: true, reset: null } : state;

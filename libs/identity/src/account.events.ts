@@ -26,6 +26,29 @@ export type PasswordResetRequested = {
   data: { accountId: string; email: string; name: string; resetId: string; expiresAt: string; at: string };
 };
 
-export type AccountEvent = AccountCreated | PasswordSet | PasswordResetRequested;
-export const ACCOUNT_EVENT_TYPES = ['AccountCreated', 'PasswordSet', 'PasswordResetRequested'] as const;
+/**
+ * An account from the old portal, imported by staff with its roles. It is verified once, by its
+ * owner signing in with e-ID through the e-mailed link (`<verificationId>.<mac>`; the log holds only the id).
+ */
+export type AccountImported = {
+  type: 'AccountImported';
+  data: {
+    accountId: string;
+    username: string;
+    name: string;
+    email: string;
+    organisationId: string;
+    roles: string[];
+    verificationId: string;
+    importedAt: string;
+  };
+};
+
+export type AccountVerified = {
+  type: 'AccountVerified';
+  data: { accountId: string; personalNumberDigest: string; method: string; verificationId: string; verifiedAt: string };
+};
+
+export type AccountEvent = AccountCreated | PasswordSet | PasswordResetRequested | AccountImported | AccountVerified;
+export const ACCOUNT_EVENT_TYPES = ['AccountCreated', 'PasswordSet', 'PasswordResetRequested', 'AccountImported', 'AccountVerified'] as const;
 export const accountStream = (id: string) => `account-${id}`;

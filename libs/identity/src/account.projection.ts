@@ -13,6 +13,9 @@ export interface AccountDoc {
   personalNumberDigest: string | null;
   method: string;
   createdAt: string;
+  /** The old portal's username, for imported accounts. */
+  username?: string;
+  verified?: boolean;
   [key: string]: unknown;
 }
 
@@ -23,12 +26,40 @@ export const accountsProjection: Projection = {
   eventTypes: ACCOUNT_EVENT_TYPES,
   apply(recorded: RecordedEvent, ctx: ProjectionContext) {
     const event = recorded as unknown as AccountEvent;
+    const accounts = ctx.collection<AccountDoc>(ACCOUNTS);
     switch (event.type) {
       case 'AccountCreated': {
         const { accountId, ...rest } = event.data;
-        ctx.collection<AccountDoc>(ACCOUNTS).replaceOne({ _id: accountId }, { _id: accountId, ...rest }, { upsert: true });
+        accounts.replaceOne({ _id: accountId }, { _id: accountId, ...rest, verified: true }, { upsert: true });
         break;
       }
+      case 'AccountImported': {
+        const d = event.data;
+        accounts.updateOne(
+          { _id: d.accountId },
+          {
+            $setOnInsert: {
+              name: d.name,
+              email: d.email,
+              phone: null,
+              organisationId: d.organisationId,
+              personalNumberDigest: null,
+              method: 'legacy',
+              createdAt: d.importedAt,
+              username: d.username,
+              verified: false,
+            },
+          },
+          { upsert: true },
+        );
+        break;
+      }
+      case 'AccountVerified':
+        accounts.updateOne(
+          { _id: event.data.accountId },
+          { $set: { personalNumberDigest: event.data.personalNumberDigest, method: event.data.method, verified: true } },
+        );
+        break;
     }
   },
 };

@@ -45,3 +45,19 @@ export class ResetPassword extends Command<CommandAnswer> {
     super();
   }
 }
+
+export class ImportLegacyAccount extends Command<CommandAnswer> {
+  constructor(
+    readonly input: { username: string; name: string; email: string; organisationNumber: string; roles: string[] },
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+/** The owner of an imported account proves who they are with e-ID, once, through the e-mailed link. */
+export class VerifyLegacyAccount extends Command<CommandAnswer> {
+  constructor(readonly principal: Principal, readonly token: string, readonly context: CommandContext) {
+    super();
+  }
+}

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { OrganisationsModule } from '@kundportal/organisations';
 import { IDENTITY_COMMAND_HANDLERS } from './account.handlers';
 import { AccountQueries } from './account.queries';
+import { LEGACY_ACCOUNT_COMMAND_HANDLERS } from './legacy-account.handlers';
 import { MembershipReactor } from './membership.reactor';
 import { PasswordSignIn } from './password-sign-in';
 import { Passwords } from './passwords';
@@ -14,6 +15,7 @@ import { TokenService } from './token.service';
   providers: [
     ...IDENTITY_COMMAND_HANDLERS,
     ...REGISTRATION_COMMAND_HANDLERS,
+    ...LEGACY_ACCOUNT_COMMAND_HANDLERS,
     AccountQueries,
     TokenService,
     MembershipReactor,

@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { RecordedEvent } from '@kundportal/eventstore';
 import { derivedId } from '@kundportal/kernel';
-import { JoinOrganisation } from '@kundportal/organisations';
+import { JoinOrganisation, Role } from '@kundportal/organisations';
 import { IndexSpec, Projection } from '@kundportal/readstore';
-import { AccountCreated } from './account.events';
+import { AccountCreated, AccountImported } from './account.events';
 
 /**
- * Every created account joins its organisation. Account creation does this itself; this reactor
- * finishes the step when a crash came between the two writes. Joining is idempotent, so replays
+ * Every created or imported account joins its organisation (an imported one with its old roles).
+ * Account creation does this itself; this reactor finishes the step when a crash came between the
+ * two writes. Joining is idempotent, so replays
  * and the request's own join change nothing.
  */
 @Injectable()
@@ -17,16 +18,16 @@ export class MembershipReactor implements Projection {
   readonly version = 1;
   readonly reactor = true;
   readonly collections: Record<string, IndexSpec[]> = {};
-  readonly eventTypes = ['AccountCreated'];
+  readonly eventTypes = ['AccountCreated', 'AccountImported'];
 
   constructor(private readonly commandBus: CommandBus) {}
 
   async apply(event: RecordedEvent): Promise<void> {
-    const { accountId, organisationId, name, email, personalNumberDigest } = (event as unknown as AccountCreated).data;
+    const { organisationId, member } = joining(event);
     await this.commandBus.execute(
       new JoinOrganisation(
         organisationId,
-        { accountId, name, email, personalNumberDigest },
+        member,
         {
           actor: event.metadata.actor,
           now: new Date(event.metadata.occurredAt),
@@ -36,4 +37,14 @@ export class MembershipReactor implements Projection {
       ),
     );
   }
+}
+
+/** Who joins which organisation, as the account event says. */
+function joining(event: RecordedEvent) {
+  if (event.type === 'AccountImported') {
+    const d = (event as unknown as AccountImported).data;
+    return { organisationId: d.organisationId, member: { accountId: d.accountId, name: d.name, email: d.email, personalNumberDigest: null, roles: d.roles as Role[] } };
+  }
+  const d = (event as unknown as AccountCreated).data;
+  return { organisationId: d.organisationId, member: { accountId: d.accountId, name: d.name, email: d.email, personalNumberDigest: d.personalNumberDigest } };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RecordedEvent } from '@kundportal/eventstore';
-import { PasswordResetRequested, RegistrationApproved, RegistrationRejected } from '@kundportal/identity';
+import { AccountImported, PasswordResetRequested, RegistrationApproved, RegistrationRejected } from '@kundportal/identity';
 import { APP_CONFIG, AppConfig, SECRET_TOKENS, SecretTokens } from '@kundportal/kernel';
 import { ORDER_EVENT_TYPES, OrderEvent, OrderHistory } from '@kundportal/ordering';
 import { ORGANISATION_EVENT_TYPES, OrganisationQueries, OrganisationRegistered } from '@kundportal/organisations';
@@ -34,6 +34,7 @@ export class MailReactor implements Projection {
     'RegistrationApproved',
     'RegistrationRejected',
     'PasswordResetRequested',
+    'AccountImported',
   ];
 
   constructor(
@@ -69,6 +70,12 @@ export class MailReactor implements Projection {
       const resetToken = this.secretTokens.issue(d.resetId);
       const link = `${this.config.publicBaseUrl}/reset-password?token=${encodeURIComponent(resetToken)}`;
       return queue(d.email, templates.passwordReset({ name: d.name, resetToken, link, expiresAt: d.expiresAt }));
+    }
+    if (event.type === 'AccountImported') {
+      const d = (event as unknown as AccountImported).data;
+      const verificationToken = this.secretTokens.issue(d.verificationId);
+      const link = `${this.config.publicBaseUrl}/verify-account?token=${encodeURIComponent(verificationToken)}`;
+      return queue(d.email, templates.accountVerification({ name: d.name, username: d.username, verificationToken, link }));
     }
   }
 

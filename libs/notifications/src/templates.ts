@@ -130,4 +130,15 @@ export const templates = {
       data,
     };
   },
+
+  accountVerification(data: { name: string; username: string; verificationToken: string; link: string }): RenderedMail {
+    return {
+      template: 'account-verification',
+      subject: 'Verify your Kundportal account',
+      text:
+        `Hello ${data.name},\n\nYour account ${data.username} from the old portal has moved to the new Kundportal. ` +
+        `Verify it once, signing in with BankID or Freja eID, to keep your roles: ${data.link}\n`,
+      data,
+    };
+  },
 };

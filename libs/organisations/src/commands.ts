@@ -75,7 +75,7 @@ export class LinkAgent extends Command<CommandAnswer> {
 export class JoinOrganisation extends Command<CommandAnswer> {
   constructor(
     readonly organisationId: string,
-    readonly member: { accountId: string; name: string; email: string; personalNumberDigest: string | null },
+    readonly member: { accountId: string; name: string; email: string; personalNumberDigest: string | null; roles?: Role[] },
     readonly context: CommandContext,
   ) {
     super();

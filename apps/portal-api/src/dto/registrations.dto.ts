@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsInt, IsNotEmpty, IsString, IsStrongPassword, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsNotEmpty, IsString, IsStrongPassword, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { Role, ROLES } from '@kundportal/organisations';
 import { PASSWORD_RULE, PASSWORD_RULE_TEXT } from '@kundportal/identity';
 import { IsOrganisationNumber, Trim } from '../http/validators';
 
@@ -71,4 +72,44 @@ export class UserLimitDto {
   @Min(1)
   @Max(1_000_000)
   limit!: number | null;
+}
+
+export class LegacyAccountDto {
+  @ApiProperty({ example: 'kisve01', description: 'The username in the old portal' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  username!: string;
+
+  @ApiProperty({ example: 'Kim Svensson' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ example: 'kim.svensson@region.se' })
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ example: '212000-0142' })
+  @IsOrganisationNumber()
+  organisationNumber!: string;
+
+  @ApiProperty({ enum: ROLES, isArray: true })
+  @IsArray()
+  @ArrayMaxSize(8)
+  @IsIn(ROLES, { each: true })
+  roles!: Role[];
+}
+
+export class VerifyAccountDto {
+  @ApiProperty({ description: 'The token from the verification e-mail' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  token!: string;
 }

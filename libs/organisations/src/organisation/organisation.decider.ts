@@ -13,7 +13,16 @@ export interface Acting {
 
 export type OrganisationCommand =
   | ({ type: 'RegisterOrganisation' } & Omit<OrganisationRegistered['data'], 'registeredAt'> & { now: Date })
-  | { type: 'JoinMember'; accountId: string; name: string; email: string; personalNumberDigest: string | null; now: Date }
+  | {
+      type: 'JoinMember';
+      accountId: string;
+      name: string;
+      email: string;
+      personalNumberDigest: string | null;
+      /** Roles the person brings (an account imported from the old portal keeps its roles). */
+      roles?: Role[];
+      now: Date;
+    }
   | { type: 'SignAgreement'; by: Acting; method: string; now: Date }
   | { type: 'SetMemberRoles'; accountId: string; roles: Role[]; by: Acting }
   | { type: 'LinkAgent'; agentOrganisationId: string; by: Acting }
@@ -69,10 +78,10 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
       case 'JoinMember': {
         const org = existing(state);
         if (org.members.has(command.accountId)) return [];
-        const roles: Role[] = [];
+        const roles: Role[] = [...new Set(command.roles ?? [])];
         const digest = command.personalNumberDigest;
-        if (digest && digest === org.registration.administrator.personalNumberDigest) roles.push('administrator');
-        if (digest && digest === org.registration.signatory.personalNumberDigest) roles.push('signatory');
+        if (digest && digest === org.registration.administrator.personalNumberDigest && !roles.includes('administrator')) roles.push('administrator');
+        if (digest && digest === org.registration.signatory.personalNumberDigest && !roles.includes('signatory')) roles.push('signatory');
         return [
           {
             type: 'MemberJoined',
