@@ -19,6 +19,7 @@ import { JoinOrganisation, OrganisationFactsReader, OrganisationQueries, require
 import { accountDecider } from './account.decider';
 import { accountStream } from './account.events';
 import { ApproveRegistration, RejectRegistration, RequestPasswordReset, ResetPassword, SubmitRegistration } from './commands';
+import { AttemptLimiter } from './attempt-limiter';
 import { Passwords } from './passwords';
 import { RegistrationQueries } from './registration.queries';
 import { registrationDecider } from './registration.decider';
@@ -139,6 +140,9 @@ export class RejectRegistrationHandler implements ICommandHandler<RejectRegistra
 
 @CommandHandler(RequestPasswordReset)
 export class RequestPasswordResetHandler implements ICommandHandler<RequestPasswordReset> {
+  /** A few links per address an hour: more would only fill someone's inbox. Refused requests answer the same. */
+  private readonly perEmail = new AttemptLimiter(3, RESET_TTL_MS);
+
   constructor(
     private readonly executor: CommandExecutor,
     private readonly registrations: RegistrationQueries,
@@ -146,7 +150,15 @@ export class RequestPasswordResetHandler implements ICommandHandler<RequestPassw
   ) {}
 
   async execute({ email, context }: RequestPasswordReset): Promise<{ accepted: true }> {
-    const credential = await this.registrations.credential(email.toLowerCase());
+    const address = email.toLowerCase();
+    const now = this.clock.now().getTime();
+    try {
+      this.perEmail.check(address, now);
+    } catch {
+      return { accepted: true };
+    }
+    this.perEmail.fail(address, now);
+    const credential = await this.registrations.credential(address);
     if (credential?.status === 'active' && credential.accountId) {
       // The id names the account, so the link finds it without a lookup; the random part makes it unguessable.
       const resetId = `${credential.accountId}~${randomBytes(16).toString('hex')}`;
@@ -172,7 +184,11 @@ export class ResetPasswordHandler implements ICommandHandler<ResetPassword> {
   async execute({ token, password, context }: ResetPassword): Promise<CommandAnswer> {
     const resetId = this.tokens.verify(token);
     const accountId = resetId?.split('~')[0];
-    if (!resetId || !accountId) throw DomainError.rule('INVALID_TOKEN', 'The link is not valid (used, expired or replaced by a newer one).');
+    const invalid = () => DomainError.rule('INVALID_TOKEN', 'The link is not valid (used, expired or replaced by a newer one).');
+    if (!resetId || !accountId) throw invalid();
+    // Check the link before spending a slow hash on the new password; the decision checks it again.
+    const { state } = await this.executor.load(accountDecider, accountStream(accountId));
+    if (!state.exists || state.reset?.resetId !== resetId || Date.parse(state.reset.expiresAt) <= context.now.getTime()) throw invalid();
     const outcome = await this.executor.execute(
       accountDecider,
       accountStream(accountId),

@@ -15,9 +15,21 @@ import { CallerService } from '../http/caller.service';
 import { IdPipe } from '../http/id.pipe';
 import { ticketCaller, visibleTicket } from './tickets.controller';
 
-/** A content type as sent, if it is a plain `type/subtype`; anything else is served as bytes. */
+/** A content type as sent (`type/subtype`, optionally with a charset); anything else is served as bytes. */
 function safeContentType(value: string | undefined): string {
-  return value && /^[\w.+-]+\/[\w.+-]+$/.test(value) ? value.toLowerCase() : 'application/octet-stream';
+  return value && /^[\w.+-]+\/[\w.+-]+(;\s*charset="?[\w.-]+"?)?$/i.test(value.trim()) ? value.trim().toLowerCase() : 'application/octet-stream';
+}
+
+/** Errors while reading the form: too large is 413; too many parts, or a broken form, is the caller's 400. */
+function multipartError(error: unknown, maxBytes: number): unknown {
+  if (error instanceof BlobTooLarge || (error as { code?: string })?.code === 'FST_REQ_FILE_TOO_LARGE') {
+    return new AppError(413, 'PAYLOAD_TOO_LARGE', `Attachments may be at most ${maxBytes} bytes.`);
+  }
+  const code = (error as { code?: string })?.code;
+  if (typeof code === 'string' && code.startsWith('FST_')) {
+    return ValidationFailed.field('file', 'send one file in the field "file" (multipart/form-data)');
+  }
+  return error;
 }
 
 @ApiTags('tickets')
@@ -45,22 +57,29 @@ export class TicketAttachmentsController {
     if (!ticket || !maySee(ticket, who)) throw new NotFound('The ticket');
     if (!request.isMultipart()) throw ValidationFailed.field('file', 'send the file as multipart/form-data in the field "file"');
     const maxBytes = this.config.attachmentMaxBytes;
-    // One byte over the limit reaches the store, which then refuses the whole file.
-    const part = await request.file({ limits: { fileSize: maxBytes + 1, files: 1, fields: 0 } });
-    if (!part || part.fieldname !== 'file') {
-      part?.file.resume();
-      throw ValidationFailed.field('file', 'send the file in the field "file"');
-    }
     const attachmentId = randomUUID();
-    const name = (part.filename || 'attachment').slice(0, 255);
-    const contentType = safeContentType(part.mimetype);
-    let stored: { size: number; sha256: string };
+    let upload: { name: string; contentType: string; size: number; sha256: string } | null = null;
     try {
-      stored = await this.blobs.put(attachmentId, part.file, { contentType, fileName: name, maxBytes });
+      // Parts arrive in order: text fields are skipped, the first `file` is streamed to the store.
+      // One byte over the limit reaches the store, which then refuses the whole file.
+      for await (const part of request.parts({ limits: { fileSize: maxBytes + 1, files: 1, fields: 10 } })) {
+        if (part.type === 'field') continue;
+        if (part.fieldname !== 'file' || upload) {
+          part.file.resume();
+          continue;
+        }
+        const name = (part.filename || 'attachment').slice(0, 255);
+        const contentType = safeContentType(part.mimetype);
+        const stored = await this.blobs.put(attachmentId, part.file, { contentType, fileName: name, maxBytes });
+        upload = { name, contentType, ...stored };
+      }
     } catch (error) {
-      if (error instanceof BlobTooLarge) throw new AppError(413, 'PAYLOAD_TOO_LARGE', `Attachments may be at most ${maxBytes} bytes.`);
-      throw error;
+      if (upload) await this.blobs.delete(attachmentId).catch(() => undefined);
+      throw multipartError(error, maxBytes);
     }
+    if (!upload) throw ValidationFailed.field('file', 'send the file in the field "file"');
+    const { name, contentType } = upload;
+    const stored = upload;
     try {
       const answer = await this.commands.execute(
         new AddTicketAttachment(id, { attachmentId, name, size: stored.size, contentType, sha256: stored.sha256 }, who, this.callers.context(request, caller)),
