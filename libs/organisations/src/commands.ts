@@ -87,3 +87,10 @@ export class SetUserLimit extends Command<CommandAnswer> {
     super();
   }
 }
+
+/** Staff merge a duplicate record of an organisation into the one that lives on. */
+export class MergeOrganisations extends Command<CommandAnswer> {
+  constructor(readonly organisationId: string, readonly duplicateOrganisationId: string, readonly caller: CallerRef, readonly context: CommandContext) {
+    super();
+  }
+}

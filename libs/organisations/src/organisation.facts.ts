@@ -24,10 +24,15 @@ export interface OrganisationFacts {
 export class OrganisationFactsReader {
   constructor(private readonly executor: CommandExecutor) {}
 
-  /** The organisation now; null when it does not exist. */
+  /** The organisation now; null when it does not exist. A merged duplicate answers as the record it was merged into. */
   async read(organisationId: string): Promise<OrganisationFacts | null> {
-    const { state } = await this.executor.load(organisationDecider, organisationStream(organisationId));
-    return factsOf(state);
+    let id = organisationId;
+    for (let hops = 0; hops < 5; hops++) {
+      const { state } = await this.executor.load(organisationDecider, organisationStream(id));
+      if (!state.exists || !state.mergedInto) return factsOf(state);
+      id = state.mergedInto;
+    }
+    return null;
   }
 
   /** The organisation as it stood at a moment (for audit): events up to and including `at`. */

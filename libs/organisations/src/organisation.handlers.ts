@@ -17,6 +17,7 @@ import {
   LinkAgent,
   RejectCustomerApplication,
   SetMemberRoles,
+  MergeOrganisations,
   SetUserLimit,
   SignAgreement,
   SubmitCustomerApplication,
@@ -225,6 +226,45 @@ export class SetUserLimitHandler extends OrganisationCommandHandler implements I
   }
 }
 
+/**
+ * The duplicate is closed first, so its members are final when the surviving record takes them in;
+ * both steps are idempotent, so a merge cut short by a crash is completed by running it again.
+ */
+@CommandHandler(MergeOrganisations)
+export class MergeOrganisationsHandler extends OrganisationCommandHandler implements ICommandHandler<MergeOrganisations> {
+  async execute({ organisationId, duplicateOrganisationId, caller, context }: MergeOrganisations): Promise<CommandAnswer> {
+    const by = this.acting(caller, context);
+    const target = await this.executor.load(organisationDecider, organisationStream(organisationId));
+    if (!target.state.exists) throw new NotFound('The organisation');
+    if (target.state.mergedInto) throw DomainError.conflict('ORGANISATION_MERGED', 'That record was itself merged into another.');
+    const closed = await this.executor.execute(
+      organisationDecider,
+      organisationStream(duplicateOrganisationId),
+      { type: 'MergeInto', into: organisationId, now: context.now, by },
+      context,
+    );
+    if (!closed.state.exists) throw new NotFound('The duplicate organisation');
+    const duplicate = closed.state;
+    const outcome = await this.executor.execute(
+      organisationDecider,
+      organisationStream(organisationId),
+      {
+        type: 'AbsorbDuplicate',
+        duplicate: {
+          organisationId,
+          duplicateOrganisationId,
+          members: [...duplicate.members.entries()].map(([accountId, m]) => ({ accountId, name: m.name, email: m.email, personalNumberDigest: m.personalNumberDigest, roles: m.roles })),
+          agentOrganisationIds: [...duplicate.agents],
+          at: context.now.toISOString(),
+        },
+        by,
+      },
+      context,
+    );
+    return answer(organisationId, outcome.position, { duplicateOrganisationId });
+  }
+}
+
 @CommandHandler(JoinOrganisation)
 export class JoinOrganisationHandler implements ICommandHandler<JoinOrganisation> {
   constructor(private readonly executor: CommandExecutor) {}
@@ -248,5 +288,6 @@ export const ORGANISATION_COMMAND_HANDLERS = [
   SetMemberRolesHandler,
   LinkAgentHandler,
   SetUserLimitHandler,
+  MergeOrganisationsHandler,
   JoinOrganisationHandler,
 ];

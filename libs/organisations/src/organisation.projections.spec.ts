@@ -103,3 +103,58 @@ describe('customer applications projection', () => {
     expect(await snapshot(customerApplicationsProjection, store)).toEqual(before);
   });
 });
+
+describe('organisations projection: merged duplicates', () => {
+  const kept = recorded('OrganisationRegistered', {
+    organisationId: 'org-kept',
+    applicationId: 'app-k',
+    organisationNumber: '212000-0142',
+    name: 'Region Kept',
+    administrator: person('anna'),
+    signatory: person('sven'),
+    agreementContact: { name: 'kim', email: 'kim@region.se' },
+    registeredAt: '2026-01-01T08:00:00.000Z',
+  });
+  const annaKept = recorded('MemberJoined', {
+    organisationId: 'org-kept',
+    accountId: 'acc-1',
+    name: 'Anna',
+    email: 'anna@region.se',
+    personalNumberDigest: null,
+    roles: ['administrator'],
+    joinedAt: '2026-01-02T08:00:00.000Z',
+  });
+  const mergedInto = recorded('OrganisationMergedInto', { organisationId: 'org-1', into: 'org-kept', at: '2026-02-01T08:00:00.000Z' }, 'organisation-org-1');
+  const absorbed = recorded(
+    'DuplicateOrganisationAbsorbed',
+    {
+      organisationId: 'org-kept',
+      duplicateOrganisationId: 'org-1',
+      members: [
+        { accountId: 'acc-1', name: 'Anna', email: 'anna@region.se', personalNumberDigest: null, roles: ['orderer'] },
+        { accountId: 'acc-2', name: 'Bo', email: 'bo@region.se', personalNumberDigest: null, roles: ['attestant'] },
+      ],
+      agentOrganisationIds: ['org-2'],
+      at: '2026-02-01T08:00:00.000Z',
+    },
+    'organisation-org-kept',
+  );
+  const history = [registered, joined, kept, annaKept, mergedInto, absorbed];
+
+  it('marks the duplicate, and gives the kept record its members with the roles of both', async () => {
+    const state = await snapshot(organisationsProjection, await project(organisationsProjection, history));
+    expect(state.organisations.find((o) => o._id === 'org-1')).toMatchObject({ mergedInto: 'org-kept' });
+    expect(state.organisations.find((o) => o._id === 'org-kept')).toMatchObject({ agentOrganisationIds: ['org-2'] });
+    const keptMembers = state.organisation_members.filter((m) => m.organisationId === 'org-kept');
+    expect(keptMembers.map((m) => [m.accountId, m.roles])).toEqual([
+      ['acc-1', ['administrator', 'orderer']],
+      ['acc-2', ['attestant']],
+    ]);
+  });
+
+  it('changes nothing when replayed', async () => {
+    const once = await snapshot(organisationsProjection, await project(organisationsProjection, history));
+    const twice = await snapshot(organisationsProjection, await project(organisationsProjection, history.flatMap((e) => [e, e])));
+    expect(twice).toEqual(once);
+  });
+});

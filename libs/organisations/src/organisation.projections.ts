@@ -31,6 +31,9 @@ export interface OrganisationDoc {
   administratorDigest: string;
   signatoryDigest: string;
   registeredAt: string;
+  userLimit?: number | null;
+  /** Set on a duplicate record merged into another. */
+  mergedInto?: string | null;
   [key: string]: unknown;
 }
 
@@ -88,12 +91,13 @@ export const customerApplicationsProjection: Projection = {
 /** Organisations and their members, for `/organisations/*`, `/me` and access checks. */
 export const organisationsProjection: Projection = {
   name: 'organisations',
-  version: 1,
+  version: 2,
   collections: {
     [COLLECTIONS.organisations]: [
       { keys: { organisationNumber: 1 }, unique: true },
       { keys: { signatoryDigest: 1 } },
       { keys: { agentOrganisationIds: 1 } },
+      { keys: { mergedInto: 1 } },
     ],
     [COLLECTIONS.members]: [{ keys: { organisationId: 1 } }, { keys: { accountId: 1 } }],
   },
@@ -153,6 +157,25 @@ export const organisationsProjection: Projection = {
       case 'UserLimitSet':
         organisations.updateOne({ _id: event.data.organisationId }, { $set: { userLimit: event.data.limit } });
         break;
+      case 'OrganisationMergedInto':
+        organisations.updateOne({ _id: event.data.organisationId }, { $set: { mergedInto: event.data.into } });
+        break;
+      case 'DuplicateOrganisationAbsorbed': {
+        const d = event.data;
+        for (const m of d.members) {
+          members.updateOne(
+            { _id: memberDocId(d.organisationId, m.accountId) },
+            {
+              $setOnInsert: { organisationId: d.organisationId, accountId: m.accountId, name: m.name, email: m.email, joinedAt: d.at },
+              $addToSet: { roles: { $each: m.roles } },
+            },
+            { upsert: true },
+          );
+        }
+        const agents = d.agentOrganisationIds.filter((a) => a !== d.organisationId);
+        if (agents.length > 0) organisations.updateOne({ _id: d.organisationId }, { $addToSet: { agentOrganisationIds: { $each: agents } } });
+        break;
+      }
     }
   },
 };

@@ -37,7 +37,27 @@ export class OrganisationQueries {
     return this.store.collection<MemberDoc>(COLLECTIONS.members).find({ organisationId }, { sort: { name: 1, _id: 1 } });
   }
 
-  membershipsOf(accountId: string): Promise<MemberDoc[]> {
-    return this.store.collection<MemberDoc>(COLLECTIONS.members).find({ accountId });
+  /**
+   * The accounts' memberships. A member of a record that took in merged duplicates is also a member
+   * of those (with the same roles), so the duplicates' orders and tickets follow them.
+   */
+  async membershipsOf(accountId: string): Promise<MemberDoc[]> {
+    const own = await this.store.collection<MemberDoc>(COLLECTIONS.members).find({ accountId });
+    if (own.length === 0) return own;
+    const duplicates = await this.store
+      .collection<OrganisationDoc>(COLLECTIONS.organisations)
+      .find({ mergedInto: { $in: own.map((m) => m.organisationId) } });
+    const byOrganisation = new Map(own.map((m) => [m.organisationId, m]));
+    for (const duplicate of duplicates) {
+      const via = byOrganisation.get(duplicate.mergedInto as string) as MemberDoc;
+      const known = byOrganisation.get(duplicate._id);
+      byOrganisation.set(duplicate._id, {
+        ...(known ?? via),
+        _id: `${duplicate._id}:${accountId}`,
+        organisationId: duplicate._id,
+        roles: [...new Set([...(known?.roles ?? []), ...via.roles])],
+      });
+    }
+    return [...byOrganisation.values()];
   }
 }

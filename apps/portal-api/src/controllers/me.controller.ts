@@ -32,7 +32,8 @@ export class MeController {
       auditor: principal.auditor,
       organisations: memberships.flatMap((m) => {
         const org = orgs.get(m.organisationId);
-        if (!org) return [];
+        // A merged duplicate is reached through the record that took it in.
+        if (!org || org.mergedInto) return [];
         const agreementSigned = org.agreement.status === 'signed';
         return [
           {

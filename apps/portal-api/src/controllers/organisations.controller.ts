@@ -4,8 +4,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { NotFound, PERSONAL_NUMBER_DIGEST, PersonalNumberDigest } from '@kundportal/kernel';
 import { Principal } from '@kundportal/identity';
-import { LinkAgent, OrganisationDoc, OrganisationQueries, SetMemberRoles, SetUserLimit, SignAgreement } from '@kundportal/organisations';
-import { LinkAgentDto, SetRolesDto } from '../dto/organisations.dto';
+import { LinkAgent, MergeOrganisations, OrganisationDoc, OrganisationQueries, SetMemberRoles, SetUserLimit, SignAgreement } from '@kundportal/organisations';
+import { LinkAgentDto, MergeDto, SetRolesDto } from '../dto/organisations.dto';
 import { UserLimitDto } from '../dto/registrations.dto';
 import { CurrentPrincipal, StaffOnly } from '../http/auth';
 import { Caller, CallerService } from '../http/caller.service';
@@ -47,6 +47,8 @@ export class OrganisationsController {
       organisationNumber: org.organisationNumber,
       agreement: org.agreement,
       agentOrganisationIds: org.agentOrganisationIds,
+      userLimit: org.userLimit ?? null,
+      mergedInto: org.mergedInto ?? null,
     };
   }
 
@@ -111,5 +113,16 @@ export class OrganisationsController {
   ) {
     const caller = await this.callers.resolve(principal);
     return this.commands.execute(new SetUserLimit(orgId, body.limit, this.callers.ref(caller), this.callers.context(request, caller)));
+  }
+
+  @Post(':orgId/merge')
+  @StaffOnly()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Merge a duplicate record of this organisation into it: members, roles, orders and tickets follow; both histories stay (staff)' })
+  async merge(@Param('orgId', IdPipe) orgId: string, @Body() body: MergeDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const caller = await this.callers.resolve(principal);
+    return this.commands.execute(
+      new MergeOrganisations(orgId, body.duplicateOrganisationId.toLowerCase(), this.callers.ref(caller), this.callers.context(request, caller)),
+    );
   }
 }

@@ -117,3 +117,9 @@ export class LinkAgentDto {
   @IsUUID()
   agentOrganisationId!: string;
 }
+
+export class MergeDto {
+  @ApiProperty({ description: 'The duplicate record to merge into this one' })
+  @IsUUID()
+  duplicateOrganisationId!: string;
+}

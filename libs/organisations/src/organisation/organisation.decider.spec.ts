@@ -372,6 +372,8 @@ describe('organisationDecider', () => {
         agreementSigned: false,
         agents: new Set(),
         userLimit: null,
+        mergedInto: null,
+        absorbed: new Set(),
       });
     });
 
@@ -379,16 +381,21 @@ describe('organisationDecider', () => {
       const s = state(withMembers);
       expect(s.exists && s.members).toEqual(
         new Map([
-          ['acc-anna', { roles: ['administrator'], personalNumberDigest: ADMIN_DIGEST }],
-          ['acc-sven', { roles: ['signatory'], personalNumberDigest: SIGNATORY_DIGEST }],
-          ['acc-olle', { roles: [], personalNumberDigest: OTHER_DIGEST }],
+          ['acc-anna', { roles: ['administrator'], personalNumberDigest: ADMIN_DIGEST, name: 'Name of acc-anna', email: 'acc-anna@region.example.se' }],
+          ['acc-sven', { roles: ['signatory'], personalNumberDigest: SIGNATORY_DIGEST, name: 'Name of acc-sven', email: 'acc-sven@region.example.se' }],
+          ['acc-olle', { roles: [], personalNumberDigest: OTHER_DIGEST, name: 'Name of acc-olle', email: 'acc-olle@region.example.se' }],
         ]),
       );
     });
 
     it('MemberRolesChanged replaces the member’s roles and keeps the digest', () => {
       const s = state([...withMembers, rolesChanged('acc-olle', ['orderer', 'attestant'], [])]);
-      expect(s.exists && s.members.get('acc-olle')).toEqual({ roles: ['orderer', 'attestant'], personalNumberDigest: OTHER_DIGEST });
+      expect(s.exists && s.members.get('acc-olle')).toEqual({
+        roles: ['orderer', 'attestant'],
+        personalNumberDigest: OTHER_DIGEST,
+        name: 'Name of acc-olle',
+        email: 'acc-olle@region.example.se',
+      });
     });
 
     it('MemberRolesChanged for an unknown account changes nothing', () => {
@@ -455,5 +462,56 @@ describe('organisationDecider › SetUserLimit', () => {
   it('is refused to members without the administrator role (403) and hidden from outsiders (404)', () => {
     spec.given(given).when({ type: 'SetUserLimit', limit: 10, by: member }).thenThrows(Forbidden);
     spec.given(given).when({ type: 'SetUserLimit', limit: 10, by: outsider }).thenThrows(NotFound);
+  });
+});
+
+describe('organisationDecider › merging duplicate records', () => {
+  const spec = DeciderSpecification.for(organisationDecider);
+  const staff = { id: 'staff:1', name: 'Stina', accountId: null, personalNumberDigest: null, staff: true };
+  const admin = { id: 'acc-admin', name: 'Anna', accountId: 'acc-admin', personalNumberDigest: null, staff: false };
+  const now = new Date('2026-03-01T10:00:00.000Z');
+  const orgId = registration.organisationId;
+  const mergedInto = { type: 'OrganisationMergedInto' as const, data: { organisationId: orgId, into: 'org-kept', at: now.toISOString() } };
+  const joined = {
+    type: 'MemberJoined' as const,
+    data: { organisationId: orgId, accountId: 'acc-admin', name: 'Anna', email: 'anna@x.se', personalNumberDigest: null, roles: ['administrator' as const], joinedAt: now.toISOString() },
+  };
+  const absorbed = (roles: ('administrator' | 'orderer' | 'attestant')[]) => ({
+    type: 'DuplicateOrganisationAbsorbed' as const,
+    data: {
+      organisationId: orgId,
+      duplicateOrganisationId: 'org-dup',
+      members: [{ accountId: 'acc-admin', name: 'Anna', email: 'anna@x.se', personalNumberDigest: null, roles }],
+      agentOrganisationIds: ['org-agent', orgId],
+      at: now.toISOString(),
+    },
+  });
+
+  it('closes the duplicate (staff only, once, never into itself)', () => {
+    spec.given([registered]).when({ type: 'MergeInto', into: 'org-kept', now, by: staff }).then([mergedInto]);
+    spec.given([registered, mergedInto]).when({ type: 'MergeInto', into: 'org-kept', now, by: staff }).thenNothing();
+    spec.given([registered, mergedInto]).when({ type: 'MergeInto', into: 'org-other', now, by: staff }).thenThrows(DomainError, (e) => e.code === 'ORGANISATION_MERGED');
+    spec.given([registered]).when({ type: 'MergeInto', into: orgId, now, by: staff }).thenThrows(DomainError, (e) => e.code === 'INVALID_MERGE');
+    spec.given([registered]).when({ type: 'MergeInto', into: 'org-kept', now, by: admin }).thenThrows(Forbidden);
+  });
+
+  it('refuses every change on a merged duplicate with 409 ORGANISATION_MERGED', () => {
+    spec
+      .given([registered, joined, mergedInto])
+      .when({ type: 'SetMemberRoles', accountId: 'acc-admin', roles: ['orderer'], by: staff })
+      .thenThrows(DomainError, (e) => e.code === 'ORGANISATION_MERGED' && e.statusCode === 409);
+    spec
+      .given([registered, mergedInto])
+      .when({ type: 'JoinMember', accountId: 'acc-x', name: 'X', email: 'x@x.se', personalNumberDigest: null, now })
+      .thenThrows(DomainError, (e) => e.code === 'ORGANISATION_MERGED');
+  });
+
+  it('takes in the duplicate once, and someone on both records keeps the roles of both', () => {
+    const duplicate = absorbed(['orderer'])['data'];
+    spec.given([registered, joined]).when({ type: 'AbsorbDuplicate', duplicate, by: staff }).then([absorbed(['orderer'])]);
+    spec.given([registered, joined, absorbed(['orderer'])]).when({ type: 'AbsorbDuplicate', duplicate, by: staff }).thenNothing();
+    const s = fold(organisationDecider, [registered, joined, absorbed(['orderer'])]);
+    expect(s.exists && s.members.get('acc-admin')?.roles).toEqual(['administrator', 'orderer']);
+    expect(s.exists && [...s.agents]).toEqual(['org-agent']);
   });
 });

@@ -1,6 +1,6 @@
 import { assertNever, Decider, DomainError, Forbidden, NotFound } from '@kundportal/kernel';
 import type { Role } from '../roles';
-import { OrganisationEvent, OrganisationRegistered } from './organisation.events';
+import { DuplicateOrganisationAbsorbed, OrganisationEvent, OrganisationRegistered } from './organisation.events';
 
 /** Who acts on the organisation, as far as the decision needs to know. */
 export interface Acting {
@@ -26,11 +26,15 @@ export type OrganisationCommand =
   | { type: 'SignAgreement'; by: Acting; method: string; now: Date }
   | { type: 'SetMemberRoles'; accountId: string; roles: Role[]; by: Acting }
   | { type: 'LinkAgent'; agentOrganisationId: string; by: Acting }
-  | { type: 'SetUserLimit'; limit: number | null; by: Acting };
+  | { type: 'SetUserLimit'; limit: number | null; by: Acting }
+  | { type: 'MergeInto'; into: string; now: Date; by: Acting }
+  | { type: 'AbsorbDuplicate'; duplicate: DuplicateOrganisationAbsorbed['data']; by: Acting };
 
 export interface Member {
   roles: Role[];
   personalNumberDigest: string | null;
+  name: string;
+  email: string;
 }
 
 export type OrganisationState =
@@ -42,6 +46,9 @@ export type OrganisationState =
       agreementSigned: boolean;
       agents: Set<string>;
       userLimit: number | null;
+      /** Set when this record was a duplicate, merged into another: it takes no more changes. */
+      mergedInto: string | null;
+      absorbed: Set<string>;
     };
 
 type Existing = Extract<OrganisationState, { exists: true }>;
@@ -49,6 +56,15 @@ type Existing = Extract<OrganisationState, { exists: true }>;
 function existing(state: OrganisationState): Existing {
   if (!state.exists) throw new NotFound('The organisation');
   return state;
+}
+
+/** A merged duplicate takes no more changes: they belong on the record it was merged into. */
+function open(state: OrganisationState): Existing {
+  const org = existing(state);
+  if (org.mergedInto) {
+    throw DomainError.conflict('ORGANISATION_MERGED', `This organisation record was merged into ${org.mergedInto}; use that one.`);
+  }
+  return org;
 }
 
 function holds(state: Existing, accountId: string | null, role: Role): boolean {
@@ -76,7 +92,7 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
       }
 
       case 'JoinMember': {
-        const org = existing(state);
+        const org = open(state);
         if (org.members.has(command.accountId)) return [];
         const roles: Role[] = [...new Set(command.roles ?? [])];
         const digest = command.personalNumberDigest;
@@ -99,7 +115,7 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
       }
 
       case 'SignAgreement': {
-        const org = existing(state);
+        const org = open(state);
         const named = command.by.personalNumberDigest !== null && command.by.personalNumberDigest === org.registration.signatory.personalNumberDigest;
         if (!named && !holds(org, command.by.accountId, 'signatory')) {
           requireVisible(org, command.by);
@@ -120,7 +136,7 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
       }
 
       case 'SetMemberRoles': {
-        const org = existing(state);
+        const org = open(state);
         requireVisible(org, command.by);
         if (!command.by.staff && !holds(org, command.by.accountId, 'administrator')) {
           throw new Forbidden('Only the organisation’s administrators may change roles.');
@@ -149,7 +165,7 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
       }
 
       case 'LinkAgent': {
-        const org = existing(state);
+        const org = open(state);
         if (!command.by.staff) throw new Forbidden('Only support staff may link agents.');
         if (command.agentOrganisationId === org.registration.organisationId) {
           throw DomainError.rule('INVALID_AGENT', 'An organisation cannot be its own agent.');
@@ -163,7 +179,7 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
       }
 
       case 'SetUserLimit': {
-        const org = existing(state);
+        const org = open(state);
         requireVisible(org, command.by);
         if (!command.by.staff && !holds(org, command.by.accountId, 'administrator')) {
           throw new Forbidden('Only the organisation’s administrators and staff set its user limit.');
@@ -176,6 +192,22 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
         ];
       }
 
+      case 'MergeInto': {
+        const org = existing(state);
+        if (!command.by.staff) throw new Forbidden('Only support staff merge organisations.');
+        if (org.mergedInto === command.into) return [];
+        if (org.mergedInto) throw DomainError.conflict('ORGANISATION_MERGED', `This record was merged into ${org.mergedInto} already.`);
+        if (command.into === org.registration.organisationId) throw DomainError.rule('INVALID_MERGE', 'An organisation cannot be merged into itself.');
+        return [{ type: 'OrganisationMergedInto', data: { organisationId: org.registration.organisationId, into: command.into, at: command.now.toISOString() } }];
+      }
+
+      case 'AbsorbDuplicate': {
+        const org = open(state);
+        if (!command.by.staff) throw new Forbidden('Only support staff merge organisations.');
+        if (org.absorbed.has(command.duplicate.duplicateOrganisationId)) return [];
+        return [{ type: 'DuplicateOrganisationAbsorbed', data: { ...command.duplicate, organisationId: org.registration.organisationId } }];
+      }
+
       default:
         return assertNever(command);
     }
@@ -184,11 +216,25 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
   evolve(state, event) {
     switch (event.type) {
       case 'OrganisationRegistered':
-        return { exists: true, registration: event.data, members: new Map(), agreementSigned: false, agents: new Set(), userLimit: null };
+        return {
+          exists: true,
+          registration: event.data,
+          members: new Map(),
+          agreementSigned: false,
+          agents: new Set(),
+          userLimit: null,
+          mergedInto: null,
+          absorbed: new Set(),
+        };
       case 'MemberJoined': {
         if (!state.exists) return state;
         const members = new Map(state.members);
-        members.set(event.data.accountId, { roles: event.data.roles, personalNumberDigest: event.data.personalNumberDigest });
+        members.set(event.data.accountId, {
+          roles: event.data.roles,
+          personalNumberDigest: event.data.personalNumberDigest,
+          name: event.data.name,
+          email: event.data.email,
+        });
         return { ...state, members };
       }
       case 'MemberRolesChanged': {
@@ -204,6 +250,25 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
         return state.exists ? { ...state, agents: new Set([...state.agents, event.data.agentOrganisationId]) } : state;
       case 'UserLimitSet':
         return state.exists ? { ...state, userLimit: event.data.limit } : state;
+      case 'OrganisationMergedInto':
+        return state.exists ? { ...state, mergedInto: event.data.into } : state;
+      case 'DuplicateOrganisationAbsorbed': {
+        if (!state.exists) return state;
+        // Someone on both records keeps the roles of both.
+        const members = new Map(state.members);
+        for (const m of event.data.members) {
+          const known = members.get(m.accountId);
+          members.set(m.accountId, {
+            roles: [...new Set([...(known?.roles ?? []), ...m.roles])],
+            personalNumberDigest: known?.personalNumberDigest ?? m.personalNumberDigest,
+            name: known?.name ?? m.name,
+            email: known?.email ?? m.email,
+          });
+        }
+        const agents = new Set([...state.agents, ...event.data.agentOrganisationIds]);
+        agents.delete(state.registration.organisationId);
+        return { ...state, members, agents, absorbed: new Set([...state.absorbed, event.data.duplicateOrganisationId]) };
+      }
       default:
         return assertNever(event);
     }

@@ -50,7 +50,33 @@ export type UserLimitSet = {
   data: { organisationId: string; limit: number | null; previous: number | null; byStaff: boolean };
 };
 
-export type OrganisationEvent = OrganisationRegistered | MemberJoined | MemberRolesChanged | AgreementSigned | AgentLinked | UserLimitSet;
+/** A duplicate record of an organisation is closed and points at the record that lives on. */
+export type OrganisationMergedInto = {
+  type: 'OrganisationMergedInto';
+  data: { organisationId: string; into: string; at: string };
+};
+
+/** The surviving record takes in a duplicate's members (with their roles) and agents; the duplicate's history stays in its stream. */
+export type DuplicateOrganisationAbsorbed = {
+  type: 'DuplicateOrganisationAbsorbed';
+  data: {
+    organisationId: string;
+    duplicateOrganisationId: string;
+    members: Array<{ accountId: string; name: string; email: string; personalNumberDigest: string | null; roles: Role[] }>;
+    agentOrganisationIds: string[];
+    at: string;
+  };
+};
+
+export type OrganisationEvent =
+  | OrganisationRegistered
+  | MemberJoined
+  | MemberRolesChanged
+  | AgreementSigned
+  | AgentLinked
+  | UserLimitSet
+  | OrganisationMergedInto
+  | DuplicateOrganisationAbsorbed;
 
 export const ORGANISATION_EVENT_TYPES = [
   'OrganisationRegistered',
@@ -59,4 +85,6 @@ export const ORGANISATION_EVENT_TYPES = [
   'AgreementSigned',
   'AgentLinked',
   'UserLimitSet',
+  'OrganisationMergedInto',
+  'DuplicateOrganisationAbsorbed',
 ] as const;
