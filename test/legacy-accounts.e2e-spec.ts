@@ -1,0 +1,115 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { importLegacyAccounts } from '../apps/portal-api/src/cli/import-legacy-accounts';
+import { ApiHarness } from './support/api-harness';
+import { Organisation, OrganisationFixtures } from './support/organisation-fixtures';
+import { testPersonalNumber } from './support/swedish-ids';
+
+const run = promisify(execFile);
+
+describe('Accounts from the old portal', () => {
+  let api: ApiHarness;
+  let staff: string;
+  let fx: OrganisationFixtures;
+  let org: Organisation;
+
+  beforeAll(async () => {
+    api = await ApiHarness.start();
+    staff = await api.signIn(testPersonalNumber(), { staff: true, name: 'Stina Staff' });
+    fx = new OrganisationFixtures(api, staff);
+    org = await fx.organisation();
+  });
+  afterAll(() => api.stop());
+
+  async function verificationToken(email: string): Promise<string> {
+    for (let i = 0; i < 50; i++) {
+      const mail = (await fx.mails(email)).find((m) => m.template === 'account-verification');
+      if (mail) return mail.data.verificationToken as string;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no verification mail for ${email}`);
+  }
+
+  it('imports an account with its roles; its owner verifies once with BankID or Freja and keeps them', async () => {
+    const body = { username: 'kisve01', name: 'Kim Svensson', email: 'kim.svensson@region.se', organisationNumber: org.organisationNumber, roles: ['orderer', 'attestant'] };
+    expect((await api.post('/legacy-accounts', body, org.admin.token)).status).toBe(403);
+    const imported = await api.post('/legacy-accounts', body, staff);
+    expect(imported.status).toBe(201);
+    expect(imported.body).toMatchObject({ id: expect.any(String), position: expect.any(String) });
+    const members = (await api.get(`/organisations/${org.id}/members`, org.admin.token)).body.items;
+    expect(members).toEqual(expect.arrayContaining([expect.objectContaining({ accountId: imported.body.id, name: 'Kim Svensson', roles: ['orderer', 'attestant'] })]));
+
+    const token = await verificationToken(body.email);
+    const siths = await api.signIn(testPersonalNumber(), { method: 'siths' });
+    const bySiths = await api.post('/accounts/verify', { token }, siths);
+    expect(bySiths.status).toBe(422);
+    expect(bySiths.body.code).toBe('EID_METHOD_NOT_ALLOWED');
+
+    const kim = await api.signIn(testPersonalNumber(), { method: 'freja', name: 'Kim Svensson' });
+    const forged = await api.post('/accounts/verify', { token: `${token.split('.')[0]}.forged` }, kim);
+    expect(forged.status).toBe(422);
+    expect(forged.body.code).toBe('INVALID_TOKEN');
+    const verified = await api.post('/accounts/verify', { token }, kim);
+    expect(verified.status).toBe(200);
+    expect(verified.body.id).toBe(imported.body.id);
+    const again = await api.post('/accounts/verify', { token }, kim);
+    expect(again.body.code).toBe('INVALID_TOKEN');
+
+    const me = await api.get('/me', kim);
+    expect(me.body).toMatchObject({
+      accountId: imported.body.id,
+      method: 'freja',
+      organisations: [expect.objectContaining({ id: org.id, roles: ['orderer', 'attestant'], canOrder: true })],
+    });
+    // The same person cannot also create an e-ID account.
+    const second = await api.post('/accounts', { name: 'Kim', email: 'kim.other@region.se', organisationNumber: org.organisationNumber }, kim);
+    expect(second.status).toBe(409);
+  });
+
+  it('refuses unknown organisations, taken e-mails and bad bodies', async () => {
+    const base = { username: 'x1', name: 'X', email: 'x1@region.se', organisationNumber: org.organisationNumber, roles: [] };
+    expect((await api.post('/legacy-accounts', { ...base, organisationNumber: '212000-0142' }, staff)).body.code).toBe('ORGANISATION_NOT_REGISTERED');
+    expect((await api.post('/legacy-accounts', { ...base, email: org.admin.email }, staff)).body.code).toBe('ACCOUNT_EXISTS');
+    const bad = await api.post('/legacy-accounts', { ...base, roles: ['king'], email: 'nope' }, staff);
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['roles', 'email']));
+  });
+
+  it('imports a CSV file through the API; running it again changes nothing', async () => {
+    const file = join(api.dataDir, 'legacy.csv');
+    writeFileSync(
+      file,
+      [
+        'username,name,email,organisationNumber,roles',
+        `anan02,Anna Andersson,anna.andersson@region.se,${org.organisationNumber},administrator`,
+        `bobe03,Bo Bengtsson,bo.bengtsson@region.se,${org.organisationNumber},orderer;attestant`,
+        `cece04,Cecilia,cecilia@region.se,212000-0142,orderer`,
+      ].join('\n'),
+    );
+    const logs: string[] = [];
+    const first = await importLegacyAccounts({ api: api.baseUrl, token: staff, file, log: (l) => logs.push(l) });
+    expect(first).toMatchObject({ rows: 3, imported: 2, unchanged: 0 });
+    expect(first.refused).toEqual([expect.objectContaining({ line: 4, username: 'cece04', status: 422, code: 'ORGANISATION_NOT_REGISTERED' })]);
+    expect(logs.pop()).toBe('3 rows: 2 imported, 0 already there, 1 refused');
+    const second = await importLegacyAccounts({ api: api.baseUrl, token: staff, file, log: () => undefined });
+    expect(second).toMatchObject({ rows: 3, imported: 0, unchanged: 2 });
+    await verificationToken('bo.bengtsson@region.se');
+  });
+
+  it('runs as a command, signing in as dev staff itself, and exits non-zero when rows are refused', async () => {
+    const file = join(api.dataDir, 'cli.csv');
+    writeFileSync(file, `username,name,email,organisationNumber,roles\ndada05,Dag,dag@region.se,${org.organisationNumber},orderer\n`);
+    const { stdout } = await run(process.execPath, ['-r', '@swc-node/register', 'apps/portal-api/src/cli/import-legacy-accounts.ts', '--api', api.baseUrl, '--dev-staff', testPersonalNumber(), file], {
+      env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.json' },
+    });
+    expect(stdout).toContain('1 rows: 1 imported, 0 already there, 0 refused');
+    writeFileSync(file, `username,name,email,organisationNumber,roles\neded06,Ed,ed@region.se,212000-0142,orderer\n`);
+    await expect(
+      run(process.execPath, ['-r', '@swc-node/register', 'apps/portal-api/src/cli/import-legacy-accounts.ts', '--api', api.baseUrl, '--dev-staff', testPersonalNumber(), file], {
+        env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.json' },
+      }),
+    ).rejects.toMatchObject({ code: 1 });
+  }, 30_000);
+});
