@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { BlobTooLarge, InvalidBlobId, isBlobId, type BlobPutMeta } from './blob-store.port';
+import { BlobExists, BlobTooLarge, InvalidBlobId, isBlobId, type BlobPutMeta, type StoredBlob } from './blob-store.port';
 
 /**
  * Passes bytes through while counting and hashing them; fails with BlobTooLarge on the chunk that
@@ -54,5 +54,44 @@ export function checkPut(id: string, content: Readable, meta: BlobPutMeta): void
   if (error) {
     content.destroy();
     throw error;
+  }
+}
+
+/**
+ * What both adapters do around a write: refuse after close, refuse a second writer of the same id
+ * in this process, and keep the writes under way so close() can wait for them.
+ */
+export class PutTracker {
+  private readonly writing = new Set<string>();
+  private readonly running = new Set<Promise<unknown>>();
+  closed = false;
+
+  constructor(private readonly adapter: string) {}
+
+  run(id: string, content: Readable, meta: BlobPutMeta, write: () => Promise<StoredBlob>): Promise<StoredBlob> {
+    if (this.closed) {
+      content.destroy();
+      return Promise.reject(new Error(`${this.adapter} is closed`));
+    }
+    try {
+      checkPut(id, content, meta);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.writing.has(id)) {
+      content.destroy();
+      return Promise.reject(new BlobExists(id));
+    }
+    this.writing.add(id);
+    const work = write().finally(() => this.writing.delete(id));
+    this.running.add(work);
+    void work.catch(() => undefined).finally(() => this.running.delete(work));
+    return work;
+  }
+
+  /** Marks the store closed and waits for the writes under way. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.running]);
   }
 }

@@ -3,7 +3,7 @@ import { RecordedEvent } from '@kundportal/eventstore';
 import { AccountImported, PasswordResetRequested, RegistrationApproved, RegistrationRejected } from '@kundportal/identity';
 import { APP_CONFIG, AppConfig, SECRET_TOKENS, SecretTokens } from '@kundportal/kernel';
 import { ORDER_EVENT_TYPES, OrderEvent, OrderHistory } from '@kundportal/ordering';
-import { ORGANISATION_EVENT_TYPES, OrganisationQueries, OrganisationRegistered } from '@kundportal/organisations';
+import { OrganisationQueries, OrganisationRegistered } from '@kundportal/organisations';
 import { IndexSpec, Projection, ProjectionContext } from '@kundportal/readstore';
 import { TicketCreated, TicketMessagePosted, TicketTimeline } from '@kundportal/ticketing';
 import { OUTBOX, outboxEntry, OutboxDoc } from './outbox';

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CatalogueQueries } from '@kundportal/catalogue';
 import { CommandExecutor } from '@kundportal/eventstore';
@@ -46,11 +46,26 @@ export class TicketPeople {
   }
 }
 
+type NewTicket = Omit<Extract<TicketCommand, { type: 'CreateTicket' }>['ticket'], 'ticketId' | 'number'>;
+
+/** Opens a ticket on a new stream with the next number; an id seen before (a retried request) answers as the first time. */
+@Injectable()
+export class TicketOpening {
+  constructor(private readonly executor: CommandExecutor, private readonly numbers: TicketNumbers) {}
+
+  async open(ticketId: string, ticket: NewTicket, context: CommandContext): Promise<CommandAnswer> {
+    const existing = await this.executor.load(ticketDecider, ticketStream(ticketId));
+    if (existing.state.exists) return answer(ticketId, await this.executor.headPosition(), { number: existing.state.created.number });
+    const number = await this.numbers.allocate(context);
+    const outcome = await this.executor.execute(ticketDecider, ticketStream(ticketId), { type: 'CreateTicket', ticket: { ticketId, number, ...ticket }, now: context.now }, context);
+    return answer(ticketId, outcome.position, { number });
+  }
+}
+
 @CommandHandler(CreateTicket)
 export class CreateTicketHandler implements ICommandHandler<CreateTicket> {
   constructor(
-    private readonly executor: CommandExecutor,
-    private readonly numbers: TicketNumbers,
+    private readonly opening: TicketOpening,
     private readonly people: TicketPeople,
     private readonly organisations: OrganisationQueries,
     private readonly catalogue: CatalogueQueries,
@@ -79,32 +94,21 @@ export class CreateTicketHandler implements ICommandHandler<CreateTicket> {
     if (problems.length > 0) throw DomainError.rule('NOT_A_REGISTERED_ACCOUNT', 'Only registered accounts can be collaborators.', problems);
 
     const ticketId = context.idempotencyKey ? derivedId('ticket', context.actor.id, context.idempotencyKey) : newId();
-    const existing = await this.executor.load(ticketDecider, ticketStream(ticketId));
-    if (existing.state.exists) return answer(ticketId, await this.executor.headPosition(), { number: existing.state.created.number });
-    const number = await this.numbers.allocate(context);
-    const outcome = await this.executor.execute(
-      ticketDecider,
-      ticketStream(ticketId),
+    return this.opening.open(
+      ticketId,
       {
-        type: 'CreateTicket',
-        ticket: {
-          ticketId,
-          number,
-          type: input.type,
-          subject: input.subject,
-          description: input.description,
-          channel: input.onBehalfOfAccountId ? 'phone' : 'portal',
-          requester,
-          organisationId: input.organisationId ?? null,
-          serviceId: input.serviceId ?? null,
-          collaborators,
-          createdBy: { id: context.actor.id, name: caller.name, staff: caller.staff },
-        },
-        now: context.now,
+        type: input.type,
+        subject: input.subject,
+        description: input.description,
+        channel: input.onBehalfOfAccountId ? 'phone' : 'portal',
+        requester,
+        organisationId: input.organisationId ?? null,
+        serviceId: input.serviceId ?? null,
+        collaborators,
+        createdBy: { id: context.actor.id, name: caller.name, staff: caller.staff },
       },
       context,
     );
-    return answer(ticketId, outcome.position, { number });
   }
 
   /** Account holders ask for themselves; staff may ask on behalf of an account (by phone). */
@@ -121,38 +125,27 @@ export class CreateTicketHandler implements ICommandHandler<CreateTicket> {
 
 @CommandHandler(CreatePublicTicket)
 export class CreatePublicTicketHandler implements ICommandHandler<CreatePublicTicket> {
-  constructor(private readonly executor: CommandExecutor, private readonly numbers: TicketNumbers) {}
+  constructor(private readonly opening: TicketOpening) {}
 
   /** The open form: the ticket belongs to no account, now or ever; replies go by e-mail. */
-  async execute({ input, context }: CreatePublicTicket): Promise<CommandAnswer> {
-    const ticketId = context.idempotencyKey ? derivedId('public-ticket', input.email.toLowerCase(), context.idempotencyKey) : newId();
-    const existing = await this.executor.load(ticketDecider, ticketStream(ticketId));
-    if (existing.state.exists) return answer(ticketId, await this.executor.headPosition(), { number: existing.state.created.number });
-    const number = await this.numbers.allocate(context);
-    const requester = { accountId: null, name: input.name, email: input.email.toLowerCase() };
-    const outcome = await this.executor.execute(
-      ticketDecider,
-      ticketStream(ticketId),
+  execute({ input, context }: CreatePublicTicket): Promise<CommandAnswer> {
+    const email = input.email.toLowerCase();
+    const ticketId = context.idempotencyKey ? derivedId('public-ticket', email, context.idempotencyKey) : newId();
+    return this.opening.open(
+      ticketId,
       {
-        type: 'CreateTicket',
-        ticket: {
-          ticketId,
-          number,
-          type: input.type,
-          subject: input.subject,
-          description: input.description,
-          channel: 'public-form',
-          requester,
-          organisationId: null,
-          serviceId: null,
-          collaborators: [],
-          createdBy: { id: context.actor.id, name: input.name, staff: false },
-        },
-        now: context.now,
+        type: input.type,
+        subject: input.subject,
+        description: input.description,
+        channel: 'public-form',
+        requester: { accountId: null, name: input.name, email },
+        organisationId: null,
+        serviceId: null,
+        collaborators: [],
+        createdBy: { id: context.actor.id, name: input.name, staff: false },
       },
       context,
     );
-    return answer(ticketId, outcome.position, { number });
   }
 }
 

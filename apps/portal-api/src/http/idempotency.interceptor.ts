@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor, OnModuleInit, RequestMethod } from '@nestjs/common';
 import { HTTP_CODE_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { catchError, from, Observable, of, switchMap, tap } from 'rxjs';
 import { APP_CONFIG, AppConfig, AppError, Clock, CLOCK, DomainError, ValidationFailed } from '@kundportal/kernel';

@@ -13,7 +13,7 @@ import {
   type BlobStoreHealth,
   type StoredBlob,
 } from '../blob-store.port';
-import { checkPut, CountingHasher } from '../blob-stream';
+import { CountingHasher, PutTracker } from '../blob-stream';
 
 /** Folder under DATA_DIR. */
 export const ATTACHMENTS_DIR = 'attachments';
@@ -48,9 +48,7 @@ const TEMP_IN_USE = new Set<string>();
  * Ids are checked to be UUIDs before they become path segments, so no id reaches outside.
  */
 export class FileBlobStore implements BlobStore {
-  private closed = false;
-  private readonly writing = new Set<string>();
-  private readonly running = new Set<Promise<unknown>>();
+  private readonly puts = new PutTracker('FileBlobStore');
 
   private constructor(
     /** `<DATA_DIR>/attachments` */
@@ -72,21 +70,8 @@ export class FileBlobStore implements BlobStore {
     return new FileBlobStore(root);
   }
 
-  async put(id: string, content: Readable, meta: BlobPutMeta): Promise<StoredBlob> {
-    if (this.closed) {
-      content.destroy();
-      throw new Error('FileBlobStore is closed');
-    }
-    checkPut(id, content, meta);
-    if (this.writing.has(id)) {
-      content.destroy();
-      throw new BlobExists(id);
-    }
-    this.writing.add(id);
-    const work = this.write(id, content, meta).finally(() => this.writing.delete(id));
-    this.running.add(work);
-    void work.catch(() => undefined).finally(() => this.running.delete(work));
-    return work;
+  put(id: string, content: Readable, meta: BlobPutMeta): Promise<StoredBlob> {
+    return this.puts.run(id, content, meta, () => this.write(id, content, meta));
   }
 
   async get(id: string): Promise<BlobContent | null> {
@@ -142,7 +127,7 @@ export class FileBlobStore implements BlobStore {
   }
 
   async health(): Promise<BlobStoreHealth> {
-    if (this.closed) return { status: 'down', adapter: 'embedded', detail: 'closed' };
+    if (this.puts.closed) return { status: 'down', adapter: 'embedded', detail: 'closed' };
     try {
       await access(this.root, constants.W_OK);
       return { status: 'up', adapter: 'embedded', detail: this.root };
@@ -152,8 +137,7 @@ export class FileBlobStore implements BlobStore {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    await Promise.allSettled([...this.running]);
+    await this.puts.close();
   }
 
   private async write(id: string, content: Readable, meta: BlobPutMeta): Promise<StoredBlob> {
@@ -192,7 +176,7 @@ export class FileBlobStore implements BlobStore {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Error('FileBlobStore is closed');
+    if (this.puts.closed) throw new Error('FileBlobStore is closed');
   }
 
   private shardDir(id: string): string {

@@ -19,7 +19,7 @@ import {
   type BlobStoreHealth,
   type StoredBlob,
 } from '../blob-store.port';
-import { checkPut, CountingHasher } from '../blob-stream';
+import { CountingHasher, PutTracker } from '../blob-stream';
 
 export const GRIDFS_BUCKET = 'attachments';
 /** Chunks per read (16 × 255 KiB ≈ 4 MB). */
@@ -66,9 +66,7 @@ export class GridFsBlobStore implements BlobStore {
   private readonly bucket: GridFSBucket;
   private readonly files: Collection<FilesDoc>;
   private readonly chunks: Collection<ChunkDoc>;
-  private readonly writing = new Set<string>();
-  private readonly running = new Set<Promise<unknown>>();
-  private closed = false;
+  private readonly puts = new PutTracker('GridFsBlobStore');
   private indexes?: Promise<void>;
 
   /** Over a database of a client someone else owns (close() then leaves the client open). */
@@ -93,21 +91,8 @@ export class GridFsBlobStore implements BlobStore {
     return new GridFsBlobStore(client.db(database));
   }
 
-  async put(id: string, content: Readable, meta: BlobPutMeta): Promise<StoredBlob> {
-    if (this.closed) {
-      content.destroy();
-      throw new Error('GridFsBlobStore is closed');
-    }
-    checkPut(id, content, meta);
-    if (this.writing.has(id)) {
-      content.destroy();
-      throw new BlobExists(id);
-    }
-    this.writing.add(id);
-    const work = this.write(id, content, meta).finally(() => this.writing.delete(id));
-    this.running.add(work);
-    void work.catch(() => undefined).finally(() => this.running.delete(work));
-    return work;
+  put(id: string, content: Readable, meta: BlobPutMeta): Promise<StoredBlob> {
+    return this.puts.run(id, content, meta, () => this.write(id, content, meta));
   }
 
   async get(id: string): Promise<BlobContent | null> {
@@ -135,7 +120,7 @@ export class GridFsBlobStore implements BlobStore {
   }
 
   async health(): Promise<BlobStoreHealth> {
-    if (this.closed) return { status: 'down', adapter: 'gridfs', detail: 'closed' };
+    if (this.puts.closed) return { status: 'down', adapter: 'gridfs', detail: 'closed' };
     try {
       await this.db.command({ ping: 1 });
       return { status: 'up', adapter: 'gridfs', detail: `${this.db.databaseName}/${GRIDFS_BUCKET}` };
@@ -145,9 +130,8 @@ export class GridFsBlobStore implements BlobStore {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await Promise.allSettled([...this.running]);
+    if (this.puts.closed) return;
+    await this.puts.close();
     await this.options.ownedClient?.close();
   }
 
@@ -230,7 +214,7 @@ export class GridFsBlobStore implements BlobStore {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Error('GridFsBlobStore is closed');
+    if (this.puts.closed) throw new Error('GridFsBlobStore is closed');
   }
 }
 
