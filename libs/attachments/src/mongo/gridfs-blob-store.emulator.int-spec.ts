@@ -1,6 +1,6 @@
 import { startJongodbEmulator, type MongoWireEmulator } from '../../../../test/emulators/mongo/jongodb-emulator';
 import { describeBlobStoreContract, type BlobStoreContractOptions } from '../testing/blob-store.contract';
-import { describeGridFsLayout } from './gridfs-layout.checks';
+import { describeGridFsLayout } from '../testing/gridfs-layout.checks';
 import { GridFsBlobStore } from './gridfs-blob-store';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { describeBlobStoreContract } from '../testing/blob-store.contract';
-import { describeGridFsLayout } from './gridfs-layout.checks';
+import { describeGridFsLayout } from '../testing/gridfs-layout.checks';
 import { GridFsBlobStore } from './gridfs-blob-store';
 
 /**

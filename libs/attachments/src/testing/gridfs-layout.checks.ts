@@ -6,7 +6,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { MongoClient, type Db } from 'mongodb';
 import { BlobExists, BlobTooLarge } from '../blob-store.port';
-import { GRIDFS_BUCKET, GridFsBlobStore } from './gridfs-blob-store';
+import { GRIDFS_BUCKET, GridFsBlobStore } from '../mongo/gridfs-blob-store';
 
 export interface GridFsServer {
   uri: string;
