@@ -109,6 +109,7 @@ export class ServerProcess {
       HOST: '127.0.0.1',
       DATA_DIR: options.dataDir,
       LOG_LEVEL: 'silent',
+      PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
       SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'),
       ...(options.env ?? {}),
     });

@@ -14,6 +14,7 @@ import { CustomerApplicationsController } from './controllers/customer-applicati
 import { DevController } from './controllers/dev.controller';
 import { HealthController } from './controllers/health.controller';
 import { MeController } from './controllers/me.controller';
+import { MetricsController } from './controllers/metrics.controller';
 import { OrganisationsController } from './controllers/organisations.controller';
 import { RegistrationsController } from './controllers/registrations.controller';
 import { AuthGuard } from './http/auth';
@@ -37,6 +38,7 @@ import { validationPipe } from './http/validation';
     TicketsController,
     TicketAttachmentsController,
     HealthController,
+    MetricsController,
     DevController,
   ],
   providers: [

@@ -1,12 +1,14 @@
 import { NestFactory } from '@nestjs/core';
 import { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
 import { randomUUID } from 'node:crypto';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'pino';
-import { AppConfig, createRootLogger, loadConfig, PinoNestLogger } from '@kundportal/kernel';
+import { AppConfig, createRootLogger, loadConfig, METRICS, Metrics, PinoNestLogger } from '@kundportal/kernel';
 import { AppModule } from './app.module';
 
 /** Builds the HTTP application (also used by the end-to-end tests). */
@@ -27,6 +29,20 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
   });
   // Multipart for attachments: the file is streamed to the blob store, so no whole-body limit applies here.
   await app.register(fastifyMultipart, { limits: { files: 1, fields: 5, parts: 6 } });
+  await app.register(fastifyHelmet, { global: true });
+  // Sign-in and the public forms are limited per client address; signed-in traffic is not.
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: config.publicRateLimitPerMinute,
+    timeWindow: 60_000,
+    allowList: (request) => !isRateLimited(request.method, request.url),
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      code: 'TOO_MANY_REQUESTS',
+      message: `Too many requests from your address; try again in ${Math.ceil(context.ttl / 1000)} s.`,
+    }),
+  });
+  countRequests(app.getHttpAdapter().getInstance(), app.get<Metrics>(METRICS));
   app.enableShutdownHooks();
   drainOnClose(app.getHttpAdapter().getInstance());
   const document = SwaggerModule.createDocument(
@@ -56,5 +72,21 @@ function drainOnClose(fastify: FastifyInstance): void {
   fastify.addHook('onSend', async (_request, reply, payload) => {
     if (closing) void reply.header('connection', 'close');
     return payload;
+  });
+}
+
+/** Routes anyone can call without signing in (and sign-in itself): the ones worth limiting per address. */
+function isRateLimited(method: string, url: string): boolean {
+  const path = url.split('?')[0];
+  if (path.startsWith('/auth/') || path.startsWith('/public/')) return true;
+  return method === 'POST' && (path === '/customer-applications' || path === '/registrations');
+}
+
+/** Requests by route template and status, and their duration, for `/metrics`. */
+function countRequests(fastify: FastifyInstance, metrics: Metrics): void {
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
 }

@@ -1,5 +1,5 @@
-import { Controller, DynamicModule, Get, Module, Res } from '@nestjs/common';
-import { AppConfig } from '@kundportal/kernel';
+import { Controller, DynamicModule, Get, Header, Inject, Module, Res } from '@nestjs/common';
+import { AppConfig, METRICS, Metrics } from '@kundportal/kernel';
 import type { FastifyReply } from 'fastify';
 import { HealthService } from './health.service';
 import { ReadSideModule } from './read-side.module';
@@ -16,7 +16,18 @@ class ProjectorHealthController {
   }
 }
 
-@Module({ controllers: [ProjectorHealthController] })
+@Controller('metrics')
+class ProjectorMetricsController {
+  constructor(@Inject(METRICS) private readonly metrics: Metrics) {}
+
+  @Get()
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  get(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}
+
+@Module({ controllers: [ProjectorHealthController, ProjectorMetricsController] })
 export class ProjectorModule {
   static forRoot(config: AppConfig): DynamicModule {
     return { module: ProjectorModule, imports: [ReadSideModule.forRoot(config)] };

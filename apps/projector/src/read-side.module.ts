@@ -10,6 +10,7 @@ import { MailReactor, NotificationsModule, OutboxDispatcher } from '@kundportal/
 import { ORGANISATION_PROJECTIONS, OrganisationsModule } from '@kundportal/organisations';
 import { Projection, ProjectionRunner, PROJECTIONS, ReadModelWaiter, ReadStoreModule } from '@kundportal/readstore';
 import { HealthService } from './health.service';
+import { ProjectionMetrics } from './projection-metrics';
 
 /** Starts the projections and the mail dispatcher where this process is meant to run them. */
 @Injectable()
@@ -64,6 +65,7 @@ export class ReadSideHost implements OnApplicationBootstrap {
     ReadModelWaiter,
     ReadSideHost,
     HealthService,
+    ProjectionMetrics,
   ],
   exports: [
     PROJECTIONS,

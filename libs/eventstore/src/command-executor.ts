@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CommandContext, Decider, derivedId, DomainError, DomainEvent, EventMetadata } from '@kundportal/kernel';
+import { CommandContext, Decider, derivedId, DomainError, DomainEvent, EventMetadata, METRICS, Metrics } from '@kundportal/kernel';
 import { EVENT_STORE, EventStore, EventToAppend, RecordedEvent, WrongExpectedRevisionError } from './event-store.port';
 
 export interface CommandOutcome<TState> {
@@ -28,7 +28,10 @@ export class CommandExecutor {
   /** Commands on one stream in this process run one after another: they cannot conflict with each other. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(METRICS) private readonly metrics?: Metrics,
+  ) {}
 
   execute<TCommand, TEvent extends DomainEvent, TState>(
     decider: Decider<TCommand, TEvent, TState>,
@@ -37,16 +40,27 @@ export class CommandExecutor {
     context: CommandContext,
   ): Promise<CommandOutcome<TState>> {
     const previous = this.queues.get(streamId) ?? Promise.resolve();
-    const run = previous.then(
-      () => this.decideAndAppend(decider, streamId, command, context),
-      () => this.decideAndAppend(decider, streamId, command, context),
-    );
+    const timed = () => this.timed(streamId, () => this.decideAndAppend(decider, streamId, command, context));
+    const run = previous.then(timed, timed);
     const settled = run.catch(() => undefined);
     this.queues.set(streamId, settled);
     void settled.then(() => {
       if (this.queues.get(streamId) === settled) this.queues.delete(streamId);
     });
     return run;
+  }
+
+  private async timed<T>(streamId: string, work: () => Promise<T>): Promise<T> {
+    if (!this.metrics) return work();
+    const end = this.metrics.commandDuration.startTimer({ aggregate: streamId.slice(0, streamId.indexOf('-')) || streamId });
+    try {
+      const result = await work();
+      end({ outcome: 'ok' });
+      return result;
+    } catch (error) {
+      end({ outcome: error instanceof DomainError ? 'refused' : 'failed' });
+      throw error;
+    }
   }
 
   private async decideAndAppend<TCommand, TEvent extends DomainEvent, TState>(
@@ -65,13 +79,16 @@ export class CommandExecutor {
       }
       const toAppend = events.map((event, index) => toStored(event, index, streamId, revision, context));
       try {
+        const endAppend = this.metrics?.appendDuration.startTimer();
         const result = await this.store.appendToStream(streamId, toAppend, {
           expectedRevision: revision === null ? 'no_stream' : revision,
         });
+        endAppend?.();
         const next = events.reduce(decider.evolve, state);
         return { streamId, position: result.position, revision: result.nextExpectedRevision, state: next, events };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        this.metrics?.revisionConflicts.inc({ aggregate: streamId.slice(0, streamId.indexOf('-')) || streamId });
       }
     }
     throw DomainError.conflict('CONCURRENCY_CONFLICT', 'Too many concurrent changes; try again.');

@@ -38,6 +38,7 @@ describe('loadConfig', () => {
         personalNumberKey: undefined,
         privateEmailDomains: DEFAULT_PRIVATE_EMAIL_DOMAINS,
         trustProxy: false,
+        publicRateLimitPerMinute: 60,
       };
       expect(config).toEqual(expected);
     });

@@ -31,6 +31,8 @@ export interface AppConfig {
   privateEmailDomains: string[];
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy: boolean;
+  /** Requests per minute per client address to sign-in and the public forms. */
+  publicRateLimitPerMinute: number;
 }
 
 export const APP_CONFIG = Symbol('AppConfig');
@@ -58,6 +60,7 @@ export const CONFIG_VARIABLES = [
   'PERSONAL_NUMBER_KEY',
   'PRIVATE_EMAIL_DOMAINS',
   'TRUST_PROXY',
+  'PUBLIC_RATE_LIMIT_PER_MINUTE',
 ] as const;
 
 export class ConfigError extends Error {}
@@ -147,6 +150,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     attachmentMaxBytes: int(env, 'ATTACHMENT_MAX_BYTES', 20_971_520, 1),
     personalNumberKey: env.PERSONAL_NUMBER_KEY || undefined,
     trustProxy: bool(env, 'TRUST_PROXY', false),
+    publicRateLimitPerMinute: int(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', 60, 1),
     privateEmailDomains: env.PRIVATE_EMAIL_DOMAINS
       ? env.PRIVATE_EMAIL_DOMAINS.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean)
       : DEFAULT_PRIVATE_EMAIL_DOMAINS,

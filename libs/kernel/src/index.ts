@@ -10,3 +10,4 @@ export * from './uuid';
 export * from './masking';
 export * from './kernel.module';
 export * from './logger';
+export * from './metrics';

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { CLOCK, Clock, systemClock } from './clock';
 import { APP_CONFIG, AppConfig, loadConfig } from './config';
+import { METRICS, Metrics } from './metrics';
 import { PERSONAL_NUMBER_DIGEST, PersonalNumberDigest, SECRET_TOKENS, SecretTokens } from './secrets';
 
 /** Configuration, clock and the personnummer digest, for every module. */
@@ -18,8 +19,9 @@ export class KernelModule {
         { provide: PERSONAL_NUMBER_DIGEST, useValue: digest },
         // Derived from the same shared secret, so every process verifies every other's links.
         { provide: SECRET_TOKENS, useValue: new SecretTokens(digest.secret) },
+        { provide: METRICS, useValue: new Metrics() },
       ],
-      exports: [APP_CONFIG, CLOCK, PERSONAL_NUMBER_DIGEST, SECRET_TOKENS],
+      exports: [APP_CONFIG, CLOCK, PERSONAL_NUMBER_DIGEST, SECRET_TOKENS, METRICS],
     };
   }
 }

@@ -1,0 +1,57 @@
+import { ApiHarness } from './support/api-harness';
+import { testOrganisationNumber, testPersonalNumber } from './support/swedish-ids';
+
+describe('Operations: metrics, security headers, rate limits', () => {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await ApiHarness.start({ PUBLIC_RATE_LIMIT_PER_MINUTE: '5' });
+  });
+  afterAll(() => api.stop());
+
+  it('exposes Prometheus metrics: requests by route and status, command and append latency, projection lag and parking', async () => {
+    const staff = await api.signIn(testPersonalNumber(), { staff: true });
+    await api.get('/customer-applications', staff);
+    await api.post('/customer-applications', {
+      organisationNumber: testOrganisationNumber(),
+      organisationName: 'Region Metrics',
+      administrator: { name: 'A', email: 'a@region.se', personalNumber: testPersonalNumber() },
+      signatory: { name: 'S', email: 's@region.se', personalNumber: testPersonalNumber() },
+      agreementContact: { name: 'K', email: 'k@region.se' },
+    });
+    const response = await fetch(`${api.baseUrl}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(text).toMatch(/kundportal_http_requests_total\{method="GET",route="\/customer-applications",status="200"\} 1/);
+    expect(text).toMatch(/kundportal_command_duration_seconds_count\{aggregate="application",outcome="ok"\} 1/);
+    expect(text).toMatch(/kundportal_event_store_append_duration_seconds_count \d+/);
+    expect(text).toMatch(/kundportal_projection_lag_events\{projection="organisations"\} \d+/);
+    expect(text).toMatch(/kundportal_projection_parked\{projection="mail-reactor"\} 0/);
+    expect(text).toContain('kundportal_process_resident_memory_bytes');
+  });
+
+  it('sends security headers', async () => {
+    const response = await fetch(`${api.baseUrl}/health`);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('strict-transport-security')).toContain('max-age=');
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+
+  it('limits sign-in and public forms per address with 429 and Retry-After, in the contract shape', async () => {
+    const signedIn = await api.signIn(testPersonalNumber());
+    const statuses: number[] = [];
+    let limited: Response | undefined;
+    for (let i = 0; i < 8; i++) {
+      const response = await fetch(`${api.baseUrl}/public/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      statuses.push(response.status);
+      if (response.status === 429) limited = response;
+    }
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect(limited?.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await limited?.json()).toMatchObject({ statusCode: 429, code: 'TOO_MANY_REQUESTS', message: expect.any(String) });
+    // Signing in again is limited too; signed-in traffic is not.
+    expect((await api.post('/auth/dev/sign-in', { personalNumber: testPersonalNumber(), method: 'bankid' })).status).toBe(429);
+    for (let i = 0; i < 8; i++) expect((await api.get('/me', signedIn)).status).toBe(200);
+  });
+});
