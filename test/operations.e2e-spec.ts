@@ -54,4 +54,21 @@ describe('Operations: metrics, security headers, rate limits', () => {
     expect((await api.post('/auth/dev/sign-in', { personalNumber: testPersonalNumber(), method: 'bankid' })).status).toBe(429);
     for (let i = 0; i < 8; i++) expect((await api.get('/me', signedIn)).status).toBe(200);
   });
+
+  it('lets staff see projections and refuses to resume one that is not parked', async () => {
+    // This suite's harness has spent its sign-in budget on purpose: another one, without the limit.
+    const fresh = await ApiHarness.start();
+    try {
+      const token = await fresh.signIn(testPersonalNumber(), { staff: true });
+      const member = await fresh.signIn(testPersonalNumber());
+      const list = await fresh.get('/admin/projections', token);
+      expect(list.status).toBe(200);
+      expect(list.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'tickets', state: 'running' })]));
+      expect((await fresh.get('/admin/projections', member)).status).toBe(403);
+      expect((await fresh.post('/admin/projections/tickets/resume', {}, token)).body.code).toBe('PROJECTION_NOT_PARKED');
+      expect((await fresh.post('/admin/projections/nope/resume', {}, token)).status).toBe(404);
+    } finally {
+      await fresh.stop();
+    }
+  });
 });

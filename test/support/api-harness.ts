@@ -29,11 +29,11 @@ export class ApiHarness {
 
   private constructor(readonly app: NestFastifyApplication, readonly baseUrl: string, readonly dataDir: string, private readonly ownsDir: boolean) {}
 
-  static async start(env: Record<string, string> = {}, dataDir?: string): Promise<ApiHarness> {
+  static async start(env: Record<string, string> = {}, dataDir?: string, logger?: pino.Logger): Promise<ApiHarness> {
     const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'kp-e2e-'));
     // Tests sign in hundreds of times from one address: the public rate limit is lifted unless a test sets it.
     const config: AppConfig = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000', ...env });
-    const app = await createApp(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+    const app = await createApp(config, logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address() as { port: number };
     return new ApiHarness(app, `http://127.0.0.1:${address.port}`, dir, dataDir === undefined);

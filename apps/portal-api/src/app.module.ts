@@ -16,6 +16,7 @@ import { HealthController } from './controllers/health.controller';
 import { MeController } from './controllers/me.controller';
 import { MetricsController } from './controllers/metrics.controller';
 import { OrganisationsController } from './controllers/organisations.controller';
+import { ProjectionsController } from './controllers/projections.controller';
 import { RegistrationsController } from './controllers/registrations.controller';
 import { AuthGuard } from './http/auth';
 import { CallerService } from './http/caller.service';
@@ -39,6 +40,7 @@ import { validationPipe } from './http/validation';
     TicketAttachmentsController,
     HealthController,
     MetricsController,
+    ProjectionsController,
     DevController,
   ],
   providers: [
