@@ -7,6 +7,8 @@ export interface OrderCaller {
   accountId: string | null;
   name: string;
   staff: boolean;
+  /** Auditors read every order but act on none. */
+  auditor: boolean;
 }
 
 export class SubmitOrder extends Command<CommandAnswer> {

@@ -40,9 +40,10 @@ const organisation: OrganisationForOrder = {
 };
 
 /** `null` for a side: not a member of that organisation; an array: a member holding these roles. */
-const acting = (name: string, sides: { customer?: string[] | null; agent?: string[] | null; staff?: boolean }): Acting => ({
-  person: { accountId: sides.staff ? null : `acc-${name}`, name },
+const acting = (name: string, sides: { customer?: string[] | null; agent?: string[] | null; staff?: boolean; auditor?: boolean }): Acting => ({
+  person: { accountId: sides.staff || sides.auditor ? null : `acc-${name}`, name },
   staff: sides.staff ?? false,
+  auditor: sides.auditor ?? false,
   customer: { member: sides.customer != null, roles: sides.customer ?? [] },
   agent: { member: sides.agent != null, roles: sides.agent ?? [] },
 });
@@ -216,8 +217,11 @@ describe('orderDecider', () => {
         spec.given([]).when(submit({ by: stranger })).thenThrows(NotFound);
         // Membership of the agent organisation does not let one order for the customer.
         spec.given([]).when(submit({ by: agentOrderer, viaAgent })).thenThrows(NotFound);
-        // Staff do not order for customers.
-        spec.given([]).when(submit({ by: staff })).thenThrows(NotFound);
+      });
+
+      it('Forbidden for staff and auditors: they see every organisation but order for none', () => {
+        spec.given([]).when(submit({ by: staff })).thenThrows(Forbidden);
+        spec.given([]).when(submit({ by: acting('ada', { auditor: true }) })).thenThrows(Forbidden);
       });
 
       it('Forbidden when the member is not an orderer', () => {
@@ -761,5 +765,16 @@ describe('orderDecider under random command sequences', () => {
         command.type === 'FulfilOrder' && command.by.staff && state.exists ? [fulfilled(command.by)] : orderDecider.decide(command, state),
     };
     for (const broken of [secondAttestation, twoEvents, fulfilWithoutAttestation]) expect(() => explore(broken)).toThrow();
+  });
+});
+
+describe('orderDecider › auditors', () => {
+  it('see every order but may act on none (403, not 404)', () => {
+    const auditor = acting('ada', { auditor: true });
+    const spec = DeciderSpecification.for(orderDecider);
+    const history = [submitted()];
+    spec.given(history).when({ type: 'AttestOrder', by: auditor, method: 'bankid', now: submittedAt }).thenThrows(Forbidden);
+    spec.given(history).when({ type: 'RejectOrder', by: auditor, reason: 'no', now: submittedAt }).thenThrows(Forbidden);
+    spec.given(history).when({ type: 'FulfilOrder', by: auditor, instructions: 'x', now: submittedAt }).thenThrows(Forbidden);
   });
 });

@@ -34,6 +34,8 @@ export type OrderState =
 export interface Acting {
   person: PersonRef;
   staff: boolean;
+  /** Sees every order (like staff) and may act on none. */
+  auditor: boolean;
   /** Roles held in the customer organisation and in the agent organisation (empty when not a member). */
   customer: { member: boolean; roles: string[] };
   agent: { member: boolean; roles: string[] };
@@ -97,13 +99,17 @@ function mayAct(by: Acting, step: Step): boolean {
 
 type Existing = Extract<OrderState, { exists: true }>;
 
+/** Staff and auditors see every order; members see their organisations' orders; anyone else is told it does not exist. */
+function sees(by: Acting): boolean {
+  return by.staff || by.auditor || by.customer.member || by.agent.member;
+}
+
 /**
  * The order's turn rules: the caller must see the order (404), may act at some step of it with a
  * role (403), and it must be that step's turn now (409 ORDER_STATE_CONFLICT).
  */
 function requireTurn(state: OrderState, by: Acting, steps: Step[]): { order: Existing; step: Step } {
-  if (!state.exists) throw new NotFound('The order');
-  if (!by.staff && !by.customer.member && !by.agent.member) throw new NotFound('The order');
+  if (!state.exists || !sees(by)) throw new NotFound('The order');
   const own = stepsFor(state.order).filter((s) => steps.includes(s));
   const mine = own.filter((s) => mayAct(by, s));
   if (mine.length === 0) throw new Forbidden('You do not hold the role for this step of the order.');
@@ -126,7 +132,8 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
       case 'SubmitOrder': {
         if (state.exists) throw DomainError.conflict('ORDER_EXISTS', 'The order exists already.');
         const { organisation, by } = command;
-        if (!by.customer.member) throw new NotFound('The organisation');
+        // Staff and auditors see the organisation but order for none; anyone else outside it is told it does not exist.
+        if (!by.customer.member && !by.staff && !by.auditor) throw new NotFound('The organisation');
         if (!by.customer.roles.includes('orderer')) throw new Forbidden('Only the organisation’s orderers may order.');
         if (!command.offering) {
           throw DomainError.rule('OFFERING_NOT_AVAILABLE', 'That offering is not in the catalogue.', [
@@ -218,9 +225,8 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
       }
 
       case 'FulfilOrder': {
-        if (!state.exists) throw new NotFound('The order');
         const { by } = command;
-        if (!by.staff && !by.customer.member && !by.agent.member) throw new NotFound('The order');
+        if (!state.exists || !sees(by)) throw new NotFound('The order');
         if (!by.staff) throw new Forbidden('Only support staff fulfil orders.');
         if (state.status !== 'attested') {
           throw DomainError.conflict('ORDER_STATE_CONFLICT', `The order is ${state.status}; only an attested order can be fulfilled.`);

@@ -39,6 +39,7 @@ export class SubmitOrderHandler implements ICommandHandler<SubmitOrder> {
     const by: Acting = {
       person: { accountId: caller.accountId, name: caller.name },
       staff: caller.staff,
+      auditor: caller.auditor,
       customer: side(organisation, caller.accountId),
       agent: side(via, caller.accountId),
     };
@@ -81,6 +82,7 @@ abstract class OrderStepHandler {
     const by: Acting = {
       person: { accountId: caller.accountId, name: caller.name },
       staff: caller.staff,
+      auditor: caller.auditor,
       customer: side(customer, caller.accountId),
       agent: side(agent, caller.accountId),
     };

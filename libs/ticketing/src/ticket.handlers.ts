@@ -74,8 +74,11 @@ export class CreateTicketHandler implements ICommandHandler<CreateTicket> {
   async execute({ input, caller, context }: CreateTicket): Promise<CommandAnswer> {
     const requester = await this.requester(input.onBehalfOfAccountId, caller);
     if (input.organisationId) {
+      // The ticket is about one of the requester's organisations; staff writing their own ticket may name any.
       const memberships = requester.accountId ? await this.organisations.membershipsOf(requester.accountId) : [];
-      if (!memberships.some((m) => m.organisationId === input.organisationId)) throw new NotFound('The organisation');
+      const allowed = memberships.some((m) => m.organisationId === input.organisationId) ||
+        (caller.staff && !requester.accountId && (await this.organisations.organisation(input.organisationId)) !== null);
+      if (!allowed) throw new NotFound('The organisation');
     }
     if (input.serviceId && !(await this.catalogue.service(input.serviceId))) {
       throw DomainError.rule('UNKNOWN_SERVICE', 'No such service in the catalogue.', [{ field: 'serviceId', message: 'not a service in the catalogue' }]);

@@ -41,7 +41,12 @@ export class OrdersController {
   ) {}
 
   private orderCaller(caller: Caller): OrderCaller {
-    return { accountId: caller.account?._id ?? null, name: caller.account?.name ?? caller.principal.name, staff: caller.principal.staff };
+    return {
+      accountId: caller.account?._id ?? null,
+      name: caller.account?.name ?? caller.principal.name,
+      staff: caller.principal.staff,
+      auditor: caller.principal.auditor,
+    };
   }
 
   /** Organisations whose orders the caller sees; null means every order (staff, auditors). */
