@@ -118,6 +118,9 @@ export class ProjectionRunner {
           next = iterator.next();
         }
         await this.applyBatch(entry, batch, handled, owned);
+        // Let requests in between batches: an embedded store answers without real I/O, so a long
+        // catch-up would otherwise hold the event loop until it is done.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       await subscription.unsubscribe();
