@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { IncomingMessage } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { Duplex } from 'node:stream';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -10,6 +11,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'pino';
 import { AppConfig, createRootLogger, loadConfig, METRICS, Metrics, PinoNestLogger } from '@kundportal/kernel';
 import { AppModule } from './app.module';
+import { toErrorBody } from './http/error-body';
+import { ValidationFailed } from '@kundportal/kernel';
 
 /** Builds the HTTP application (also used by the end-to-end tests). */
 export async function createApp(config: AppConfig = loadConfig(), logger: Logger = createRootLogger(config.logLevel)) {
@@ -17,6 +20,28 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    // A client that stops sending (a form never finished) is cut off instead of holding the request open.
+    connectionTimeout: 30_000,
+    // Errors raised before routing (a malformed URL, an over-long id) leave in the contract's shape too.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const body = toErrorBody(error);
+      void reply.status(body.statusCode).send(body);
+    },
+    // Requests Node refuses before Fastify sees them (headers too large, malformed HTTP).
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket: Duplex) => {
+      if (!socket.writable) return void socket.destroy();
+      const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+      const status = tooLarge ? 431 : 400;
+      const body = JSON.stringify({
+        statusCode: status,
+        code: tooLarge ? 'REQUEST_HEADER_FIELDS_TOO_LARGE' : 'VALIDATION_FAILED',
+        message: tooLarge ? 'The request headers (or URL) are too large.' : 'The request is not valid HTTP.',
+      });
+      socket.end(
+        `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
     // A caller's correlation id is kept (when it is a plain token); otherwise each request gets one.
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-correlation-id'];
@@ -43,6 +68,7 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
     }),
   });
   countRequests(app.getHttpAdapter().getInstance(), app.get<Metrics>(METRICS));
+  refuseHostileBodies(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   drainOnClose(app.getHttpAdapter().getInstance());
   const document = SwaggerModule.createDocument(
@@ -88,5 +114,33 @@ function countRequests(fastify: FastifyInstance, metrics: Metrics): void {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
     metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+}
+
+const MAX_BODY_DEPTH = 32;
+
+/**
+ * Before any validation: a JSON body nested deeper than any real request (validators recurse and
+ * would overflow the stack), or holding text that is not well-formed Unicode (a lone surrogate
+ * breaks e-mail and URL checks), is refused as a 400 naming the field.
+ */
+function refuseHostileBodies(fastify: FastifyInstance): void {
+  fastify.addHook('preValidation', async (request) => {
+    const body = request.body;
+    if (body === null || typeof body !== 'object') return;
+    const pending: Array<{ value: unknown; path: string; depth: number }> = [{ value: body, path: '', depth: 0 }];
+    while (pending.length > 0) {
+      const { value, path, depth } = pending.pop() as { value: unknown; path: string; depth: number };
+      if (typeof value === 'string') {
+        if (!value.isWellFormed()) throw ValidationFailed.field(path || 'body', 'must be well-formed text');
+        continue;
+      }
+      if (value === null || typeof value !== 'object') continue;
+      if (depth >= MAX_BODY_DEPTH) throw ValidationFailed.field(path || 'body', `is nested too deeply (at most ${MAX_BODY_DEPTH} levels)`);
+      for (const [key, child] of Object.entries(value)) {
+        if (!key.isWellFormed()) throw ValidationFailed.field(path || 'body', 'has a key that is not well-formed text');
+        pending.push({ value: child, path: path ? `${path}.${key}` : key, depth: depth + 1 });
+      }
+    }
   });
 }

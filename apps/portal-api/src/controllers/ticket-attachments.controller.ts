@@ -26,7 +26,9 @@ function multipartError(error: unknown, maxBytes: number): unknown {
     return new AppError(413, 'PAYLOAD_TOO_LARGE', `Attachments may be at most ${maxBytes} bytes.`);
   }
   const code = (error as { code?: string })?.code;
-  if (typeof code === 'string' && code.startsWith('FST_')) {
+  const message = error instanceof Error ? error.message : '';
+  // The form itself is broken (no boundary, cut off, too many parts): the caller's mistake.
+  if ((typeof code === 'string' && code.startsWith('FST_')) || /multipart|boundary|unexpected end of form|malformed part header/i.test(message)) {
     return ValidationFailed.field('file', 'send one file in the field "file" (multipart/form-data)');
   }
   return error;
@@ -58,8 +60,9 @@ export class TicketAttachmentsController {
     if (!request.isMultipart()) throw ValidationFailed.field('file', 'send the file as multipart/form-data in the field "file"');
     const maxBytes = this.config.attachmentMaxBytes;
     const attachmentId = randomUUID();
-    let upload: { name: string; contentType: string; size: number; sha256: string } | null = null;
-    try {
+    type Upload = { name: string; contentType: string; size: number; sha256: string };
+    let upload: Upload | null = null;
+    const readParts = async (): Promise<Upload | null> => {
       // Parts arrive in order: text fields are skipped, the first `file` is streamed to the store.
       // One byte over the limit reaches the store, which then refuses the whole file.
       for await (const part of request.parts({ limits: { fileSize: maxBytes + 1, files: 1, fields: 10 } })) {
@@ -73,6 +76,10 @@ export class TicketAttachmentsController {
         const stored = await this.blobs.put(attachmentId, part.file, { contentType, fileName: name, maxBytes });
         upload = { name, contentType, ...stored };
       }
+      return upload;
+    };
+    try {
+      upload = await readParts();
     } catch (error) {
       if (upload) await this.blobs.delete(attachmentId).catch(() => undefined);
       throw multipartError(error, maxBytes);
