@@ -1,0 +1,30 @@
+/** Valid Swedish test identities for the benchmark's own people (Luhn check digit). */
+function luhnDigit(nineDigits: string): number {
+  let sum = 0;
+  for (let i = 0; i < 9; i++) {
+    let d = Number(nineDigits[i]) * (i % 2 === 0 ? 2 : 1);
+    if (d > 9) d -= 9;
+    sum += d;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+let serial = Math.floor(Math.random() * 500);
+
+/** A fresh valid personnummer (YYYYMMDDNNNC), born in 1970–1999. */
+export function personalNumber(): string {
+  serial++;
+  const year = 1970 + (serial % 30);
+  const month = String(1 + (Math.floor(serial / 30) % 12)).padStart(2, '0');
+  const day = String(1 + (Math.floor(serial / 360) % 28)).padStart(2, '0');
+  const birth = String((serial * 37) % 1000).padStart(3, '0');
+  const nine = `${String(year).slice(2)}${month}${day}${birth}`;
+  return `${year}${month}${day}${birth}${luhnDigit(nine)}`;
+}
+
+/** A fresh valid organisationsnummer (NNNNNN-NNNN), third digit ≥ 2. */
+export function organisationNumber(): string {
+  serial++;
+  const body = `212${String((serial * 7919 + Math.floor(Math.random() * 1e6)) % 1e6).padStart(6, '0')}`;
+  return `${body.slice(0, 6)}-${body.slice(6)}${luhnDigit(body)}`;
+}
