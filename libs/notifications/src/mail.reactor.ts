@@ -88,16 +88,17 @@ export class MailReactor implements Projection {
   /** A staff reply goes to the requester and collaborators the event names, each mail naming the ticket. */
   private async ticketReply({ data: d }: TicketMessagePosted, queue: (to: string, mail: RenderedMail) => void): Promise<void> {
     if (d.notify.length === 0) return;
-    const ticket = await this.tickets.current(d.ticketId);
-    if (!ticket) return;
+    // Replies recorded before events named their ticket are looked up in the ticket's stream.
+    const named = d.ticket ?? (await this.tickets.current(d.ticketId).then((t) => (t ? { number: t.created.number, subject: t.created.subject } : null)));
+    if (!named) return;
     for (const person of d.notify) {
       if (!person.email) continue;
       queue(
         person.email,
         templates.ticketReply({
           name: person.name,
-          number: ticket.created.number,
-          subject: ticket.created.subject,
+          number: named.number,
+          subject: named.subject,
           body: d.body,
           author: d.author.name,
           // Accounts read it in the portal; the open form's requester only by e-mail.

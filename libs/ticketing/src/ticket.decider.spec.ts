@@ -98,6 +98,7 @@ const attach = (by: TicketActor, attachmentId = 'att-1', now = at(5)): TicketCom
   now,
 });
 
+/** A reply that notifies someone names its ticket, so the e-mail needs no read of the stream. */
 const messagePosted = (by: TicketActor, overrides: Partial<TicketMessagePosted['data']> = {}): TicketMessagePosted => ({
   type: 'TicketMessagePosted',
   data: {
@@ -108,6 +109,7 @@ const messagePosted = (by: TicketActor, overrides: Partial<TicketMessagePosted['
     internal: false,
     attachmentIds: [],
     notify: [],
+    ...(overrides.notify?.length ? { ticket: { number: 'T-1001', subject: 'Schemat visar fel vecka' } } : {}),
     at: at(10).toISOString(),
     ...overrides,
   },

@@ -95,6 +95,7 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
         }
         const staffReply = command.by.staff && !command.internal;
         const people = [ticket.created.requester, ...ticket.collaborators];
+        const notify = staffReply ? people.filter((p) => p.accountId !== null || p.email !== null) : [];
         return [
           {
             type: 'TicketMessagePosted',
@@ -105,7 +106,8 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
               body: command.body,
               internal: command.internal,
               attachmentIds: command.attachmentIds,
-              notify: staffReply ? people.filter((p) => p.accountId !== null || p.email !== null) : [],
+              notify,
+              ...(notify.length > 0 ? { ticket: { number: ticket.created.number, subject: ticket.created.subject } } : {}),
               at: command.now.toISOString(),
             },
           },

@@ -50,6 +50,8 @@ export type TicketMessagePosted = {
     attachmentIds: string[];
     /** Who is told of it (a staff reply: the requester and collaborators as they were then); empty otherwise. */
     notify: TicketPerson[];
+    /** The ticket's number and subject when someone is told, so the e-mail names the ticket without reading its stream. */
+    ticket?: { number: string; subject: string };
     at: string;
   };
 };
