@@ -1,5 +1,5 @@
 import { AppError, DomainError, ErrorDetail, fold, Forbidden, NotFound, ValidationFailed } from '@kundportal/kernel';
-import { DeciderSpecification } from '@kundportal/kernel/testing';
+import { DeciderSpecification, pick, Random, seededRandom } from '@kundportal/kernel/testing';
 import { Acting, OrderCommand, orderDecider, OrderState, OrderStatus, OrganisationForOrder, StepRecord } from './order.decider';
 import {
   AttestationMethod,
@@ -573,15 +573,7 @@ describe('orderDecider', () => {
  * each accepted command's events folded in, and invariants checked after every step.
  */
 describe('orderDecider under random command sequences', () => {
-  /** mulberry32: small, fast and reproducible for a given seed. */
-  const prng = (seed: number) => () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  type Random = ReturnType<typeof prng>;
-  const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const prng = seededRandom;
 
   const callers: readonly Acting[] = [
     customerOrderer,

@@ -1,5 +1,5 @@
 import { AppError, DomainError, fold, Forbidden, NotFound } from '@kundportal/kernel';
-import { DeciderSpecification } from '@kundportal/kernel/testing';
+import { DeciderSpecification, pick, Random, seededRandom } from '@kundportal/kernel/testing';
 import { TicketActor, TicketCommand, ticketDecider, TicketState } from './ticket.decider';
 import {
   TicketAttachmentAdded,
@@ -438,15 +438,7 @@ describe('ticketDecider', () => {
  * each accepted command's event folded in, and invariants checked after every step.
  */
 describe('ticketDecider under random command sequences', () => {
-  /** mulberry32: small, fast and reproducible for a given seed. */
-  const prng = (seed: number) => () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  type Random = ReturnType<typeof prng>;
-  const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const prng = seededRandom;
 
   const dag = person('dag', 'Dag Lärare');
   const callers: readonly TicketActor[] = [

@@ -1,2 +1,3 @@
 /** Test helpers; not part of the runtime surface (`@kundportal/kernel` does not export them). */
 export * from './decider-spec';
+export * from './seeded-random';
