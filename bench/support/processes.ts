@@ -5,7 +5,9 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../test/support/free-port';
+
+export { freePort };
 
 const OUTPUT_LIMIT = 64 * 1024;
 const live = new Set<Child>();
@@ -93,18 +95,6 @@ export async function killAll(): Promise<void> {
   await Promise.all(children.map((c) => c.exited));
 }
 
-/** A port nobody listens on right now, on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 /** Resident and peak resident memory of a process in MiB, from /proc (Linux). */
 export function memoryOf(pid: number): { rssMiB: number; hwmMiB: number } | null {

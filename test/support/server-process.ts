@@ -1,9 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { CONFIG_VARIABLES } from '@kundportal/kernel';
+import { freePort } from './free-port';
+
+export { freePort };
 
 /** The repository root: the child runs the TypeScript sources from here. */
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -15,18 +17,6 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-/** A port nobody listens on right now, on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 export function freshDataDir(prefix = 'kp-durability-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

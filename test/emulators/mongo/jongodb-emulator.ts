@@ -7,7 +7,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
+import { freePort } from '../../support/free-port';
 import { dirname, join } from 'node:path';
 
 export interface MongoWireEmulator {
@@ -70,18 +71,6 @@ export async function startJongodbEmulator(options: { startTimeoutMs?: number } 
   throw new Error(`The jongodb emulator did not start: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
 
 /** Ready when it prints its URI (JONGODB_URI=...) and a TCP connection to the port succeeds. */
 function waitUntilReady(child: ChildProcess, port: number, timeoutMs: number): Promise<void> {

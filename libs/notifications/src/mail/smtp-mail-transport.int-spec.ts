@@ -1,4 +1,5 @@
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { freePort } from '../../../../test/support/free-port';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { parseMessage } from '../../../../test/support/smtp-sink';
 import type { OutgoingMail } from './mail-transport';
@@ -82,13 +83,6 @@ function smtpError(message: string, responseCode: number): Error {
   return Object.assign(new Error(message), { responseCode });
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 const mail = (overrides: Partial<OutgoingMail> = {}): OutgoingMail => ({
   to: 'anna.andersson@kommun.example.se',
