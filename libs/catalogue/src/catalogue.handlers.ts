@@ -1,17 +1,12 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandExecutor } from '@kundportal/eventstore';
-import { CommandAnswer, DomainError } from '@kundportal/kernel';
+import { CommandAnswer, commandAnswer, DomainError } from '@kundportal/kernel';
 import { CatalogueWriteSide } from './catalogue.write-side';
 import { isOfferingIdOf } from './catalogue-ids';
 import { PublishOffering, PublishService, RetireOffering } from './commands';
 import { offeringNotActive, serviceDecider } from './service/service.decider';
 import { serviceStream } from './streams';
 
-const answer = (id: string, position: bigint, extra: Record<string, unknown> = {}): CommandAnswer => ({
-  id,
-  position: position.toString(),
-  ...extra,
-});
 
 @CommandHandler(PublishService)
 export class PublishServiceHandler implements ICommandHandler<PublishService> {
@@ -24,7 +19,7 @@ export class PublishServiceHandler implements ICommandHandler<PublishService> {
       { type: 'PublishService', ...input, now: context.now },
       context,
     );
-    return answer(input.serviceId, outcome.position);
+    return commandAnswer(input.serviceId, outcome.position);
   }
 }
 
@@ -47,7 +42,7 @@ export class PublishOfferingHandler implements ICommandHandler<PublishOffering> 
       context,
     );
     const version = outcome.state.exists ? outcome.state.offerings.get(input.offeringId)?.published.version : undefined;
-    return answer(input.offeringId, outcome.position, { serviceId, version });
+    return commandAnswer(input.offeringId, outcome.position, { serviceId, version });
   }
 }
 
@@ -64,7 +59,7 @@ export class RetireOfferingHandler implements ICommandHandler<RetireOffering> {
       { type: 'RetireOffering', offeringId, now: context.now },
       context,
     );
-    return answer(offeringId, outcome.position, { serviceId: holder.serviceId });
+    return commandAnswer(offeringId, outcome.position, { serviceId: holder.serviceId });
   }
 }
 

@@ -46,3 +46,8 @@ export interface CommandAnswer {
   position: string;
   [extra: string]: unknown;
 }
+
+/** The answer to a command: the affected entity, the log position after the write (as a string), and any extras. */
+export function commandAnswer(id: string, position: bigint, extra: Record<string, unknown> = {}): CommandAnswer {
+  return { id, position: position.toString(), ...extra };
+}

@@ -1,14 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandExecutor } from '@kundportal/eventstore';
-import {
-  CommandAnswer,
-  derivedId,
-  DomainError,
-  NotFound,
-  PERSONAL_NUMBER_DIGEST,
-  PersonalNumberDigest,
-} from '@kundportal/kernel';
+import { commandAnswer, CommandAnswer, derivedId, DomainError, NotFound, PERSONAL_NUMBER_DIGEST, PersonalNumberDigest } from '@kundportal/kernel';
 import { applicationDecider } from './application/application.decider';
 import {
   ApproveCustomerApplication,
@@ -25,11 +18,6 @@ import {
 import { Acting, organisationDecider } from './organisation/organisation.decider';
 import { applicationStream, organisationStream } from './streams';
 
-const answer = (id: string, position: bigint, extra: Record<string, unknown> = {}): CommandAnswer => ({
-  id,
-  position: position.toString(),
-  ...extra,
-});
 
 /**
  * One organisationsnummer, one live application: the application's id is derived from the number
@@ -63,7 +51,7 @@ export class SubmitCustomerApplicationHandler implements ICommandHandler<SubmitC
       if (state.status !== 'none') {
         // The same request retried (same Idempotency-Key, or an answer lost on the way back) gets its answer again.
         if (context.idempotencyKey && state.application.idempotencyKey === context.idempotencyKey) {
-          return answer(applicationId, await this.executor.headPosition(), { status: 'submitted' });
+          return commandAnswer(applicationId, await this.executor.headPosition(), { status: 'submitted' });
         }
         throw DomainError.conflict('ORGANISATION_ALREADY_REGISTERED', 'The organisation is registered or has an application already.');
       }
@@ -84,7 +72,7 @@ export class SubmitCustomerApplicationHandler implements ICommandHandler<SubmitC
           },
           context,
         );
-        return answer(applicationId, outcome.position, { status: 'submitted' });
+        return commandAnswer(applicationId, outcome.position, { status: 'submitted' });
       } catch (error) {
         if (error instanceof DomainError && error.code === 'APPLICATION_EXISTS') {
           throw DomainError.conflict('ORGANISATION_ALREADY_REGISTERED', 'The organisation is registered or has an application already.');
@@ -129,7 +117,7 @@ export class ApproveCustomerApplicationHandler implements ICommandHandler<Approv
       { type: 'ApproveApplication', organisationId, now: context.now },
       context,
     );
-    return answer(applicationId, outcome.position, { organisationId });
+    return commandAnswer(applicationId, outcome.position, { organisationId });
   }
 }
 
@@ -145,7 +133,7 @@ export class RejectCustomerApplicationHandler implements ICommandHandler<RejectC
       { type: 'RejectApplication', reason, now: context.now },
       context,
     );
-    return answer(applicationId, outcome.position);
+    return commandAnswer(applicationId, outcome.position);
   }
 }
 
@@ -177,7 +165,7 @@ export class SignAgreementHandler extends OrganisationCommandHandler implements 
       { type: 'SignAgreement', by: this.acting(caller, context), method: context.actor.method ?? 'unknown', now: context.now },
       context,
     );
-    return answer(organisationId, outcome.position);
+    return commandAnswer(organisationId, outcome.position);
   }
 }
 
@@ -190,7 +178,7 @@ export class SetMemberRolesHandler extends OrganisationCommandHandler implements
       { type: 'SetMemberRoles', accountId, roles, by: this.acting(caller, context) },
       context,
     );
-    return answer(accountId, outcome.position, { organisationId, roles: [...new Set(roles)] });
+    return commandAnswer(accountId, outcome.position, { organisationId, roles: [...new Set(roles)] });
   }
 }
 
@@ -209,7 +197,7 @@ export class LinkAgentHandler extends OrganisationCommandHandler implements ICom
       { type: 'LinkAgent', agentOrganisationId, by: this.acting(caller, context) },
       context,
     );
-    return answer(organisationId, outcome.position, { agentOrganisationId });
+    return commandAnswer(organisationId, outcome.position, { agentOrganisationId });
   }
 }
 
@@ -222,7 +210,7 @@ export class SetUserLimitHandler extends OrganisationCommandHandler implements I
       { type: 'SetUserLimit', limit, by: this.acting(caller, context) },
       context,
     );
-    return answer(organisationId, outcome.position, { limit });
+    return commandAnswer(organisationId, outcome.position, { limit });
   }
 }
 
@@ -261,7 +249,7 @@ export class MergeOrganisationsHandler extends OrganisationCommandHandler implem
       },
       context,
     );
-    return answer(organisationId, outcome.position, { duplicateOrganisationId });
+    return commandAnswer(organisationId, outcome.position, { duplicateOrganisationId });
   }
 }
 
@@ -276,7 +264,7 @@ export class JoinOrganisationHandler implements ICommandHandler<JoinOrganisation
       { type: 'JoinMember', ...member, now: context.now },
       context,
     );
-    return answer(organisationId, outcome.position, { joined: outcome.events.length > 0 });
+    return commandAnswer(organisationId, outcome.position, { joined: outcome.events.length > 0 });
   }
 }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CatalogueQueries } from '@kundportal/catalogue';
 import { CommandExecutor } from '@kundportal/eventstore';
-import { CommandAnswer, CommandContext, derivedId, DomainError, ErrorDetail, Forbidden, newId, NotFound } from '@kundportal/kernel';
+import { commandAnswer, CommandAnswer, CommandContext, derivedId, DomainError, ErrorDetail, Forbidden, newId, NotFound } from '@kundportal/kernel';
 import { AccountQueries } from '@kundportal/identity';
 import { OrganisationQueries } from '@kundportal/organisations';
 import {
@@ -21,7 +21,6 @@ import { TicketActor, TicketCommand, ticketDecider } from './ticket.decider';
 import { TicketPerson, TicketRead, ticketReadsStream, ticketStream } from './ticket.events';
 import { TicketNumbers } from './ticket-numbers';
 
-const answer = (id: string, position: bigint, extra: Record<string, unknown> = {}): CommandAnswer => ({ id, position: position.toString(), ...extra });
 
 function actor(caller: TicketCaller, context: CommandContext): TicketActor {
   return {
@@ -55,10 +54,10 @@ export class TicketOpening {
 
   async open(ticketId: string, ticket: NewTicket, context: CommandContext): Promise<CommandAnswer> {
     const existing = await this.executor.load(ticketDecider, ticketStream(ticketId));
-    if (existing.state.exists) return answer(ticketId, await this.executor.headPosition(), { number: existing.state.created.number });
+    if (existing.state.exists) return commandAnswer(ticketId, await this.executor.headPosition(), { number: existing.state.created.number });
     const number = await this.numbers.allocate(context);
     const outcome = await this.executor.execute(ticketDecider, ticketStream(ticketId), { type: 'CreateTicket', ticket: { ticketId, number, ...ticket }, now: context.now }, context);
-    return answer(ticketId, outcome.position, { number });
+    return commandAnswer(ticketId, outcome.position, { number });
   }
 }
 
@@ -159,7 +158,7 @@ abstract class TicketChangeHandler {
 
   protected async change(ticketId: string, command: TicketCommand, context: CommandContext, extra: Record<string, unknown> = {}) {
     const outcome = await this.executor.execute(ticketDecider, ticketStream(ticketId), command, context);
-    return answer(ticketId, outcome.position, extra);
+    return commandAnswer(ticketId, outcome.position, extra);
   }
 }
 
@@ -234,7 +233,7 @@ export class MarkTicketReadHandler implements ICommandHandler<MarkTicketRead> {
 
   async execute({ ticketId, accountId, upTo, context }: MarkTicketRead): Promise<CommandAnswer> {
     const event: TicketRead = { type: 'TicketRead', data: { ticketId, accountId, upTo } };
-    return answer(ticketId, await this.executor.record(ticketReadsStream(accountId), [event], context));
+    return commandAnswer(ticketId, await this.executor.record(ticketReadsStream(accountId), [event], context));
   }
 }
 
