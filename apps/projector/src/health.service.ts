@@ -21,16 +21,17 @@ export class HealthService {
   ) {}
 
   async report(): Promise<HealthReport> {
-    const [eventStore, readStore, head] = await Promise.all([
-      this.events.health(),
-      this.reads.health(),
-      this.events.headPosition().catch(() => null),
-    ]);
-    const here = this.runner.isRunning ? this.runner.status() : await this.elsewhere().catch(() => []);
-    const projections = here.map((p) => ({ ...p, lag: head === null ? null : (head - BigInt(p.position)).toString() }));
+    const [eventStore, readStore, { head, projections }] = await Promise.all([this.events.health(), this.reads.health(), this.progress()]);
     const storesUp = eventStore.status === 'up' && readStore.status === 'up';
     const status = !storesUp ? 'down' : projections.some((p) => p.state !== 'running' && p.state !== 'elsewhere') ? 'degraded' : 'ok';
     return { status, eventStore, readStore, headPosition: head?.toString() ?? null, projections };
+  }
+
+  /** Each projection with its lag behind the log, without pinging the stores (for metrics). */
+  async progress(): Promise<{ head: bigint | null; projections: HealthReport['projections'] }> {
+    const head = await this.events.headPosition().catch(() => null);
+    const here = this.runner.isRunning ? this.runner.status() : await this.elsewhere().catch(() => []);
+    return { head, projections: here.map((p) => ({ ...p, lag: head === null ? null : (head - BigInt(p.position)).toString() })) };
   }
 
   /** Projections run by another process (the projector): their progress and faults as stored with the read models. */
