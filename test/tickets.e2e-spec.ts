@@ -720,6 +720,16 @@ describe('Tickets over HTTP', () => {
       expect((await tx.open(requester.token, ticket.id)).body.attachments).toHaveLength(count);
     });
 
+    it('a form cut off before its closing boundary → 400 naming file at once, nothing stored', async () => {
+      const count = (await tx.open(requester.token, ticket.id)).body.attachments.length;
+      // A hang here (waiting for the connection's 30 s idle timeout) fails on the test's own timeout.
+      const cut = await tx.uploadCutOff(requester.token, ticket.id, [{ field: 'file', rawFilename: 'cut.log', type: 'text/plain', content: 'half a log' }]);
+      expectFields(cut, ['file']);
+      const afterField = await tx.uploadCutOff(requester.token, ticket.id, [{ field: 'comment', content: 'see log' }, { field: 'file', rawFilename: 'cut.log', content: 'x' }]);
+      expectFields(afterField, ['file']);
+      expect((await tx.open(requester.token, ticket.id)).body.attachments).toHaveLength(count);
+    });
+
     it('a form whose "file" is a plain text field, not a file → 400 naming file (not 413)', async () => {
       const count = (await tx.open(requester.token, ticket.id)).body.attachments.length;
       expectFields(await tx.uploadRaw(requester.token, ticket.id, [{ field: 'file', content: 'not a file, a text field' }]), ['file']);

@@ -89,6 +89,13 @@ export class TicketFixtures {
     return this.send(token, ticketId, body, { 'content-type': contentType });
   }
 
+  /** A form whose body ends before its closing boundary, as when a client gives up mid-upload. */
+  async uploadCutOff(token: string, ticketId: string, parts: RawPart[]): Promise<ApiResponse> {
+    const { body, contentType } = multipartBody(parts);
+    const boundary = contentType.slice(contentType.indexOf('boundary=') + 'boundary='.length);
+    return this.send(token, ticketId, body.subarray(0, body.lastIndexOf(`\r\n--${boundary}--`)), { 'content-type': contentType });
+  }
+
   /** A non-multipart body to the upload route. */
   async uploadJson(token: string, ticketId: string, body: unknown): Promise<ApiResponse> {
     return this.send(token, ticketId, JSON.stringify(body), { 'content-type': 'application/json' });
