@@ -30,15 +30,24 @@ export class HealthService {
   /** Each projection with its lag behind the log, without pinging the stores (for metrics). */
   async progress(): Promise<{ head: bigint | null; projections: HealthReport['projections'] }> {
     const head = await this.events.headPosition().catch(() => null);
-    const here = this.runner.isRunning ? this.runner.status() : await this.elsewhere().catch(() => []);
+    const here = this.runner.runsAll ? this.runner.status() : await this.mergedWithStored(this.runner.status());
     return { head, projections: here.map((p) => ({ ...p, lag: head === null ? null : (head - BigInt(p.position)).toString() })) };
   }
 
-  /** Projections run by another process (the projector): their progress and faults as stored with the read models. */
-  private async elsewhere(): Promise<HealthReport['projections']> {
-    const docs = await this.reads.collection<CheckpointDoc>(CHECKPOINTS).find({ _id: { $in: this.projections.map((p) => p.name) } });
+  /**
+   * Projections run by another process (the projector, or the holder of their lease): their
+   * progress and faults as stored with the read models; those running here as they are here.
+   */
+  private async mergedWithStored(here: ProjectionStatus[]): Promise<HealthReport['projections']> {
+    const local = new Map(here.filter((p) => p.state !== 'standby').map((p) => [p.name, p]));
+    const docs = await this.reads
+      .collection<CheckpointDoc>(CHECKPOINTS)
+      .find({ _id: { $in: this.projections.map((p) => p.name) } })
+      .catch(() => []);
     const byName = new Map(docs.map((d) => [d._id, d]));
     return this.projections.map((p) => {
+      const mine = local.get(p.name);
+      if (mine) return { ...mine, lag: null };
       const doc = byName.get(p.name);
       const parked = doc?.state === 'parked';
       return { name: p.name, state: parked ? 'parked' : 'elsewhere', position: doc?.position ?? '0', lag: null, ...(parked && doc?.error ? { error: doc.error } : {}) };

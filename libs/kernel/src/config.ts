@@ -19,6 +19,11 @@ export interface AppConfig {
   };
   /** Run projections and reactors in this process (the API's default; false when a projector runs them). */
   runProjections: boolean;
+  /**
+   * With a shared read store (MongoDB), each projection and the mail dispatcher run in one process
+   * at a time, under a lease of this many seconds; another process takes over when it expires.
+   */
+  projectionLeaseSeconds: number;
   mail: { smtpUrl?: string; from: string };
   publicBaseUrl: string;
   logLevel: string;
@@ -51,6 +56,7 @@ export const CONFIG_VARIABLES = [
   'OIDC_JWKS_URI',
   'TOKEN_TTL_SECONDS',
   'RUN_PROJECTIONS',
+  'PROJECTION_LEASE_SECONDS',
   'SMTP_URL',
   'MAIL_FROM',
   'PUBLIC_BASE_URL',
@@ -143,6 +149,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600, 60),
     },
     runProjections: bool(env, 'RUN_PROJECTIONS', true),
+    projectionLeaseSeconds: int(env, 'PROJECTION_LEASE_SECONDS', 6, 2, 300),
     mail: { smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']), from: env.MAIL_FROM || 'Kundportal <no-reply@kundportal.local>' },
     publicBaseUrl: (url(env, 'PUBLIC_BASE_URL', HTTP) ?? `http://localhost:${port}`).replace(/\/$/, ''),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Clock, CLOCK, maskEmail } from '@kundportal/kernel';
-import { READ_STORE, ReadStore } from '@kundportal/readstore';
+import { LEASE_KEEPER, Leases, READ_STORE, ReadStore } from '@kundportal/readstore';
 import { MAIL_TRANSPORT, MailTransport } from './mail/mail-transport';
 import { isPermanentMailFailure } from './mail/smtp-mail-transport';
 import type { RenderedMail } from './templates';
@@ -33,6 +33,8 @@ export function outboxEntry(id: string, to: string, mail: RenderedMail, createdA
 }
 
 const POLL_MS = 250;
+/** With a shared read store, one process at a time sends: the holder of this lease. */
+const DISPATCHER_LEASE = 'outbox-dispatcher';
 const MAX_ATTEMPTS = 10;
 
 /**
@@ -49,6 +51,7 @@ export class OutboxDispatcher implements OnApplicationShutdown {
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(LEASE_KEEPER) private readonly leases: Leases | null = null,
   ) {}
 
   start(): void {
@@ -64,9 +67,11 @@ export class OutboxDispatcher implements OnApplicationShutdown {
   }
 
   async sendPending(): Promise<number> {
+    if (this.leases && !(await this.leases.keep(DISPATCHER_LEASE))) return 0;
     const outbox = this.store.collection<OutboxDoc>(OUTBOX);
     const pending = await outbox.find({ sentAt: null, attempts: { $lt: MAX_ATTEMPTS } }, { sort: { createdAt: 1, _id: 1 }, limit: 50 });
     for (const mail of pending) {
+      if (this.leases && !this.leases.holds(DISPATCHER_LEASE)) break;
       try {
         await this.transport.send({ to: mail.to, subject: mail.subject, text: mail.text, template: mail.template, data: mail.data });
         await outbox.updateOne({ _id: mail._id }, { $set: { sentAt: this.clock.now().toISOString() }, $inc: { attempts: 1 } });
@@ -89,6 +94,7 @@ export class OutboxDispatcher implements OnApplicationShutdown {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.round;
+    if (this.leases && this.round) await this.leases.release(DISPATCHER_LEASE).catch(() => undefined);
     await this.transport.close();
   }
 }

@@ -1,5 +1,6 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { DomainError, NotFound } from '@kundportal/kernel';
 import { ProjectionRunner } from '@kundportal/readstore';
 import { HealthService } from '../../../projector/src/health.service';
@@ -21,11 +22,18 @@ export class ProjectionsController {
 
   @Post(':name/resume')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Retry a parked projection from its checkpoint, in the process that runs it (staff)' })
-  resume(@Param('name') name: string) {
-    const status = this.runner.status().find((p) => p.name === name);
-    if (!status) throw new NotFound('The projection (in this process)');
-    if (!this.runner.resume(name)) throw DomainError.conflict('PROJECTION_NOT_PARKED', `The projection is ${status.state}, not parked.`);
-    return { name, state: 'running' };
+  @ApiOperation({
+    summary:
+      'Retry a parked projection from its checkpoint (staff): 200 when it runs in this process; 202 when another process runs it, which retries it within a few seconds',
+  })
+  async resume(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const projection = (await this.health.report()).projections.find((p) => p.name === name);
+    if (!projection) throw new NotFound('The projection');
+    if (this.runner.resume(name)) return { name, state: 'running' };
+    if (projection.state === 'parked' && (await this.runner.requestResume(name))) {
+      reply.status(202);
+      return { name, state: 'resume-requested' };
+    }
+    throw DomainError.conflict('PROJECTION_NOT_PARKED', `The projection is ${projection.state}, not parked.`);
   }
 }

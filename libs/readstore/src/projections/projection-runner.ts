@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '@kundportal/eventstore';
 import { READ_STORE, ReadStore } from '../read-store.port';
+import { LEASE_KEEPER, Leases } from './leases';
 import { Projection } from './projection';
 import { ProjectionBatch } from './projection-batch';
 
@@ -14,10 +15,13 @@ export interface CheckpointDoc {
   updatedAt: string;
   state?: 'running' | 'parked';
   error?: ProjectionStatus['error'];
+  /** Staff asked, through a process that does not run it, for this parked projection to be retried. */
+  resumeRequested?: boolean;
   [key: string]: unknown;
 }
 
-export type ProjectionState = 'starting' | 'running' | 'parked' | 'retrying' | 'stopped';
+/** `standby`: another process holds this projection's lease (a shared read store) and runs it. */
+export type ProjectionState = 'starting' | 'running' | 'parked' | 'retrying' | 'standby' | 'stopped';
 
 export interface ProjectionStatus {
   name: string;
@@ -35,6 +39,13 @@ class ProjectionParked extends Error {
   }
 }
 
+/** The lease ran out (or was taken) before a batch was written: stop, another process runs it now. */
+class LeaseLost extends Error {
+  constructor(name: string) {
+    super(`Lease on projection ${name} lost`);
+  }
+}
+
 interface Running {
   projection: Projection;
   state: ProjectionState;
@@ -49,6 +60,10 @@ interface Running {
  * batches; its documents are written before its checkpoint, and its handlers are idempotent, so
  * a crash in between replays harmlessly. A projection whose handler throws is parked (logged,
  * reported by `/health`) while the others go on; `resume` retries it.
+ *
+ * With a shared read store (several processes, `Leases`), each projection runs where its lease
+ * is held: the others keep it on standby and take it over when the lease expires. A batch is
+ * written only while the lease is held with its safety margin.
  */
 @Injectable()
 export class ProjectionRunner {
@@ -56,20 +71,91 @@ export class ProjectionRunner {
   private readonly running = new Map<string, Running>();
   private waiters = new Set<{ position: bigint; resolve: () => void }>();
   private stopping = false;
+  private leaseTimer?: NodeJS.Timeout;
+  private leaseRound?: Promise<void>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Optional() @Inject(LEASE_KEEPER) private readonly leases: Leases | null = null,
   ) {}
 
-  /** Prepares collections and checkpoints (rebuilding a projection whose version changed), then starts all. */
+  /**
+   * Prepares collections and checkpoints (rebuilding a projection whose version changed), then
+   * starts all; with leases, only those whose lease this process gets, the others on standby.
+   */
   async start(projections: Projection[]): Promise<void> {
     for (const projection of projections) {
       if (this.running.has(projection.name)) throw new Error(`Projection ${projection.name} registered twice`);
+      if (this.leases) {
+        this.running.set(projection.name, { projection, state: 'standby', position: 0n });
+        continue;
+      }
       const entry: Running = { projection, state: 'starting', position: await this.prepare(projection) };
       this.running.set(projection.name, entry);
     }
+    if (this.leases) {
+      await this.tendLeases();
+      this.scheduleLeases();
+      return;
+    }
     for (const entry of this.running.values()) if (entry.state === 'starting') this.launch(entry);
+  }
+
+  private scheduleLeases(): void {
+    const leases = this.leases!;
+    this.leaseTimer = setTimeout(() => {
+      this.leaseRound = this.tendLeases()
+        .catch((error) => this.logger.warn({ err: (error as Error).message }, 'Renewing projection leases failed'))
+        .finally(() => {
+          if (!this.stopping) this.scheduleLeases();
+        });
+    }, leases.renewEveryMs);
+    this.leaseTimer.unref();
+  }
+
+  /**
+   * Renews the leases held, takes free or expired ones (starting those projections from their
+   * checkpoints), stops the ones lost, and retries a parked one that staff asked to resume.
+   */
+  private async tendLeases(): Promise<void> {
+    const leases = this.leases!;
+    const stored = new Map(
+      (await this.readStore.collection<CheckpointDoc>(CHECKPOINTS).find({ _id: { $in: [...this.running.keys()] } })).map((d) => [d._id, d]),
+    );
+    for (const entry of this.running.values()) {
+      if (this.stopping) return;
+      const name = entry.projection.name;
+      const held = await leases.acquire(name).catch((error) => {
+        // Not renewed: `holds` stops the writes once the lease may have run out.
+        this.logger.warn({ projection: name, err: (error as Error).message }, 'Projection lease not renewed');
+        return null;
+      });
+      if (held === null) continue;
+      const doc = stored.get(name);
+      if (!held) {
+        if (entry.state !== 'standby') {
+          this.logger.warn({ projection: name }, `Projection ${name} taken over by another process`);
+          await this.halt(entry, 'standby');
+        }
+        entry.position = doc ? BigInt(doc.position) : 0n;
+      } else if (entry.state === 'standby') {
+        entry.position = await this.prepare(entry.projection);
+        this.logger.log({ projection: name, position: entry.position.toString() }, `Projection ${name} runs here (lease ${leases.owner})`);
+        this.launch(entry);
+      } else if (entry.state === 'parked' && doc?.resumeRequested) {
+        await this.readStore.collection<CheckpointDoc>(CHECKPOINTS).updateOne({ _id: name }, { $unset: { resumeRequested: '' } });
+        this.logger.log({ projection: name }, `Projection ${name} resumed on request`);
+        this.launch(entry);
+      }
+    }
+  }
+
+  /** Stops following the log for one projection and waits for its batch under way. */
+  private async halt(entry: Running, state: ProjectionState): Promise<void> {
+    entry.state = state;
+    await entry.subscription?.unsubscribe();
+    await entry.done;
   }
 
   private async prepare(projection: Projection): Promise<bigint> {
@@ -146,6 +232,7 @@ export class ProjectionRunner {
       reached = event.position;
     }
     if (reached > entry.position) {
+      if (this.leases && !this.leases.holds(entry.projection.name)) throw new LeaseLost(entry.projection.name);
       await writes.flush();
       await this.saveCheckpoint(entry.projection, reached);
       entry.position = reached;
@@ -164,6 +251,11 @@ export class ProjectionRunner {
 
   private onFailure(entry: Running, error: unknown): void {
     if (this.stopping) return;
+    if (error instanceof LeaseLost) {
+      entry.state = 'standby';
+      this.logger.warn({ projection: entry.projection.name }, error.message);
+      return;
+    }
     if (error instanceof ProjectionParked) {
       entry.state = 'parked';
       entry.error = {
@@ -186,7 +278,11 @@ export class ProjectionRunner {
     entry.state = 'retrying';
     this.logger.warn({ projection: entry.projection.name, err: (error as Error)?.message }, 'Projection retrying');
     setTimeout(async () => {
-      if (this.stopping) return;
+      if (this.stopping || entry.state !== 'retrying') return;
+      if (this.leases && !this.leases.holds(entry.projection.name)) {
+        entry.state = 'standby';
+        return;
+      }
       try {
         entry.position = await this.prepare(entry.projection);
         this.launch(entry);
@@ -202,6 +298,17 @@ export class ProjectionRunner {
     if (!entry || entry.state !== 'parked') return false;
     this.launch(entry);
     return true;
+  }
+
+  /**
+   * For a projection parked in another process: records the request in its checkpoint, and the
+   * process holding its lease retries it at its next renewal. False when it is not parked.
+   */
+  async requestResume(name: string): Promise<boolean> {
+    const { matched } = await this.readStore
+      .collection<CheckpointDoc>(CHECKPOINTS)
+      .updateOne({ _id: name, state: 'parked' }, { $set: { resumeRequested: true } });
+    return matched > 0;
   }
 
   status(): ProjectionStatus[] {
@@ -224,6 +331,13 @@ export class ProjectionRunner {
 
   get isRunning(): boolean {
     return this.running.size > 0;
+  }
+
+  /** Every projection runs in this process (none on standby), so its progress is known here. */
+  get runsAll(): boolean {
+    if (this.running.size === 0) return false;
+    for (const e of this.running.values()) if (e.state === 'standby') return false;
+    return true;
   }
 
   /** Resolves true once every projection has reached `position`; false after `timeoutMs`. */
@@ -260,9 +374,14 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    clearTimeout(this.leaseTimer);
+    await this.leaseRound;
     const entries = [...this.running.values()];
+    const held = entries.filter((e) => e.state !== 'standby');
     for (const e of entries) e.state = 'stopped';
     await Promise.all(entries.map((e) => e.subscription?.unsubscribe()));
     await Promise.all(entries.map((e) => e.done));
+    // Handed over at once rather than when the leases expire.
+    if (this.leases) await Promise.all(held.map((e) => this.leases!.release(e.projection.name).catch(() => undefined)));
   }
 }

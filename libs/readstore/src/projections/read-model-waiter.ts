@@ -6,10 +6,10 @@ import { CHECKPOINTS, ProjectionRunner } from './projection-runner';
 const REMOTE_POLL_MS = [5, 10, 20, 50, 100];
 
 /**
- * Read-your-writes for `X-Min-Position`. When projections run in this process the wait is a
- * promise the runner resolves as its checkpoints pass the position (no polling). When a separate
- * projector runs them, this process learns their progress from the stored checkpoints, read
- * with a short backoff.
+ * Read-your-writes for `X-Min-Position`. When every projection runs in this process the wait is
+ * a promise the runner resolves as its checkpoints pass the position (no polling). When another
+ * process runs some or all of them (a projector, or leases shared among several), this process
+ * learns their progress from the stored checkpoints, read with a short backoff.
  */
 @Injectable()
 export class ReadModelWaiter {
@@ -20,7 +20,7 @@ export class ReadModelWaiter {
   ) {}
 
   async waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
-    if (this.runner.isRunning) return this.runner.waitFor(position, timeoutMs);
+    if (this.runner.runsAll) return this.runner.waitFor(position, timeoutMs);
     const deadline = Date.now() + timeoutMs;
     for (let i = 0; ; i++) {
       if ((await this.storedLowest()) >= position) return true;

@@ -1,0 +1,214 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { EmbeddedEventStore } from '@kundportal/eventstore';
+import { EmbeddedReadStore } from '../embedded/embedded-read-store';
+import { LEASES, Leases } from './leases';
+import { Projection } from './projection';
+import { CHECKPOINTS, ProjectionRunner } from './projection-runner';
+
+const metadata = { actor: { id: 'a', name: 'A' }, correlationId: 'c', causationId: 'c', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 };
+
+/** Counts each event once per document; `applied` counts calls per runner, to see who ran it. */
+function counting(name: string, applied: Map<string, number>, runnerName: () => string): Projection {
+  return {
+    name,
+    version: 1,
+    collections: { [`${name}_docs`]: [] },
+    eventTypes: ['Counted'],
+    apply(event, ctx) {
+      const n = (event.data as { n: number }).n;
+      ctx.collection(`${name}_docs`).replaceOne({ _id: String(n) }, { _id: String(n), n }, { upsert: true });
+      applied.set(runnerName(), (applied.get(runnerName()) ?? 0) + 1);
+    },
+  };
+}
+
+describe('Leases', () => {
+  let dir: string;
+  let reads: EmbeddedReadStore;
+  let clock = 1_000_000;
+  const now = () => clock;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kp-leases-'));
+    reads = await EmbeddedReadStore.open({ dataDir: dir });
+  });
+  afterEach(async () => {
+    await reads.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives a lease to one owner at a time; another takes it only once it has expired', async () => {
+    const a = new Leases(reads, 'a', 6_000, now);
+    const b = new Leases(reads, 'b', 6_000, now);
+    expect(await a.acquire('p')).toBe(true);
+    expect(await b.acquire('p')).toBe(false);
+    expect(a.holds('p')).toBe(true);
+    expect(b.holds('p')).toBe(false);
+
+    clock += 5_999;
+    expect(await b.acquire('p')).toBe(false);
+    // Past the safety margin the holder stops writing, before anyone else may take the lease.
+    expect(a.holds('p')).toBe(false);
+    clock += 2;
+    expect(await b.acquire('p')).toBe(true);
+    expect(await a.acquire('p')).toBe(false);
+    expect(a.holds('p')).toBe(false);
+    expect(await a.holders()).toEqual(new Map([['p', 'b']]));
+  });
+
+  it('renews a held lease, so its holder keeps it for as long as it lives', async () => {
+    const a = new Leases(reads, 'a', 6_000, now);
+    const b = new Leases(reads, 'b', 6_000, now);
+    for (let i = 0; i < 10; i++) {
+      expect(await a.keep('p')).toBe(true);
+      clock += 2_000;
+      expect(await b.acquire('p')).toBe(false);
+    }
+  });
+
+  it('keep writes only when a third of the lease has passed', async () => {
+    const a = new Leases(reads, 'a', 6_000, now);
+    await a.acquire('p');
+    const stored = async () => (await reads.collection(LEASES).findOne({ _id: 'p' }))?.expiresAt;
+    const first = await stored();
+    clock += 1_000;
+    await a.keep('p');
+    expect(await stored()).toBe(first);
+    clock += 1_500;
+    await a.keep('p');
+    expect(await stored()).toBe(clock + 6_000);
+  });
+
+  it('release hands the lease over at once, and only its own', async () => {
+    const a = new Leases(reads, 'a', 6_000, now);
+    const b = new Leases(reads, 'b', 6_000, now);
+    await a.acquire('p');
+    await b.release('p');
+    expect(await b.acquire('p')).toBe(false);
+    await a.release('p');
+    expect(a.holds('p')).toBe(false);
+    expect(await b.acquire('p')).toBe(true);
+  });
+});
+
+describe('ProjectionRunner with leases: two runners sharing one read store', () => {
+  let dir: string;
+  let events: EmbeddedEventStore;
+  let reads: EmbeddedReadStore;
+  const runners: ProjectionRunner[] = [];
+
+  const append = async (from: number, count: number) => {
+    const writes = [];
+    for (let n = from; n < from + count; n++) {
+      writes.push(events.appendToStream(`count-${n % 5}`, [{ id: randomUUID(), type: 'Counted', data: { n }, metadata }], { expectedRevision: 'any' }));
+    }
+    const results = await Promise.all(writes);
+    return results[results.length - 1].position;
+  };
+  const until = async (what: () => Promise<boolean> | boolean, timeoutMs = 10_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await what())) {
+      if (Date.now() > deadline) throw new Error('condition not reached in time');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kp-leased-runners-'));
+    events = EmbeddedEventStore.open({ dataDir: dir });
+    reads = await EmbeddedReadStore.open({ dataDir: dir });
+  });
+  afterEach(async () => {
+    for (const r of runners.splice(0)) await r.stop();
+    await reads.close();
+    await events.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs each projection in exactly one runner; a clean stop hands them over before the leases expire', async () => {
+    const ttl = 3_000;
+    const applied = new Map<string, number>();
+    const names = ['one', 'two', 'three', 'four'];
+    const projections = (runner: string) => names.map((n) => counting(n, applied, () => runner));
+    const a = new ProjectionRunner(events, reads, new Leases(reads, 'a', ttl));
+    const b = new ProjectionRunner(events, reads, new Leases(reads, 'b', ttl));
+    runners.push(b);
+    await a.start(projections('a'));
+    await b.start(projections('b'));
+
+    const head = await append(0, 200);
+    await until(() => a.status().every((s) => BigInt(s.position) >= head));
+    // The first runner to start took every lease; the second keeps them all on standby.
+    expect(a.status().map((s) => s.state)).toEqual(['running', 'running', 'running', 'running']);
+    expect(b.status().map((s) => s.state)).toEqual(['standby', 'standby', 'standby', 'standby']);
+    expect(applied.get('a')).toBe(800);
+    expect(applied.get('b')).toBeUndefined();
+    expect([a.runsAll, b.runsAll]).toEqual([true, false]);
+
+    await a.stop();
+    const more = await append(200, 100);
+    // b takes them at its next renewal (a third of the lease), not when the leases would have expired.
+    const stopped = Date.now();
+    await until(() => b.status().every((s) => s.state === 'running' && BigInt(s.position) >= more), ttl);
+    expect(Date.now() - stopped).toBeLessThan(ttl);
+    expect(applied.get('b')).toBe(400);
+    for (const n of names) expect(await reads.collection(`${n}_docs`).count({})).toBe(300);
+    expect(b.runsAll).toBe(true);
+  });
+
+  it('takes over from a holder that died only once its lease has expired, from the stored checkpoint', async () => {
+    const ttl = 2_000;
+    const applied = new Map<string, number>();
+    const first = new ProjectionRunner(events, reads, new Leases(reads, 'first', ttl));
+    await first.start([counting('solo', applied, () => 'first')]);
+    const head = await append(0, 50);
+    await until(() => BigInt(first.status()[0].position) >= head);
+    await first.stop();
+    // A holder that died without handing over: its lease stays until it expires.
+    const diedAt = Date.now();
+    await reads.collection(LEASES).replaceOne({ _id: 'solo' }, { _id: 'solo', owner: 'dead', expiresAt: diedAt + ttl, acquiredAt: new Date(diedAt).toISOString() }, { upsert: true });
+
+    const b = new ProjectionRunner(events, reads, new Leases(reads, 'b', ttl));
+    runners.push(b);
+    await b.start([counting('solo', applied, () => 'b')]);
+    expect(b.status()[0].state).toBe('standby');
+    const more = await append(50, 50);
+    await until(() => b.status()[0].state === 'running' && BigInt(b.status()[0].position) >= more, 3 * ttl);
+    expect(Date.now() - diedAt).toBeGreaterThanOrEqual(ttl);
+    // From the checkpoint: the 50 events the first runner projected are not applied again.
+    expect(applied.get('b')).toBe(50);
+    expect(await reads.collection('solo_docs').count({})).toBe(100);
+  });
+
+  it('a projection parked in the process holding its lease is resumed there when another process asks', async () => {
+    const applied = new Map<string, number>();
+    let broken = true;
+    const fragile = (runner: string): Projection => ({
+      ...counting('fragile', applied, () => runner),
+      apply(event, ctx) {
+        if (broken && (event.data as { n: number }).n === 3) throw new Error('cannot count 3');
+        const id = String((event.data as { n: number }).n);
+        ctx.collection('fragile_docs').replaceOne({ _id: id }, { _id: id }, { upsert: true });
+      },
+    });
+    const a = new ProjectionRunner(events, reads, new Leases(reads, 'a', 1_500));
+    const b = new ProjectionRunner(events, reads, new Leases(reads, 'b', 1_500));
+    runners.push(a, b);
+    await a.start([fragile('a')]);
+    await b.start([fragile('b')]);
+    const head = await append(0, 10);
+    await until(() => a.status()[0].state === 'parked');
+    expect(b.status()[0].state).toBe('standby');
+    expect(b.resume('fragile')).toBe(false);
+
+    broken = false;
+    expect(await b.requestResume('fragile')).toBe(true);
+    await until(() => a.status()[0].state === 'running' && BigInt(a.status()[0].position) >= head);
+    expect(await reads.collection(CHECKPOINTS).findOne({ _id: 'fragile' })).not.toHaveProperty('resumeRequested');
+    // Not parked any more: nothing to ask for.
+    expect(await b.requestResume('fragile')).toBe(false);
+  }, 15_000);
+});
