@@ -1,4 +1,5 @@
-import { copyDataDir, freshDataDir, HttpAnswer, removeDir, ServerProcess } from './support/server-process';
+import { readModelDifferences, readModelDigest, ReadModelDigest, readSideProjections } from './support/read-model-digest';
+import { copyDataDir, freshDataDir, HttpAnswer, ProcessExit, removeDir, ServerProcess } from './support/server-process';
 import { testOrganisationNumber, testPersonalNumber } from './support/swedish-ids';
 
 /**
@@ -11,7 +12,8 @@ import { testOrganisationNumber, testPersonalNumber } from './support/swedish-id
  * SIGKILLs the server once part of the burst is answered; then the server is restarted on the same
  * directory and every command answered 2xx so far is looked for over HTTP. After the last kill the
  * commands that got no answer are retried the way a client would, and a third server rebuilds all
- * read models from a copy of the log for comparison.
+ * read models from a copy of the log for comparison: through the API, and, once both servers are
+ * stopped, document by document in the read store each one left in its DATA_DIR.
  */
 
 const KILLS = 3;
@@ -173,6 +175,10 @@ describe('Durability: kill -9 during a burst of commands', () => {
   let restarted: Record<string, unknown> = {};
   let rebuilt: Record<string, unknown> = {};
   let rebuildCompared = false;
+  /** The read store on disk of the restarted server and of the rebuild, and how each server stopped. */
+  const digests: Partial<Record<'restarted' | 'rebuilt', { digest: ReadModelDigest; exit: ProcessExit; head: string }>> = {};
+  /** Why the two read stores cannot be compared as they are, or how they differ. */
+  const digestProblems: string[] = [];
 
   const submissions = () => commands.filter((c): c is Submission => c.kind === 'submit');
   const approvals = () => commands.filter((c): c is Approval => c.kind === 'approve');
@@ -512,6 +518,41 @@ describe('Durability: kill -9 during a burst of commands', () => {
     return positions;
   }
 
+  /** Waits until every projection and reactor has processed the whole log; the head it reached. */
+  async function settle(server: ServerProcess, timeoutMs = 20_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const health = await server.waitForHealth(10_000);
+      const behind = (health.projections as Array<{ name: string; state: string; lag: string | null }>).filter((p) => p.state !== 'running' || p.lag !== '0');
+      if (behind.length === 0) return health.headPosition as string;
+      if (Date.now() > deadline) throw new Error(`projections not caught up with the log at ${health.headPosition}: ${JSON.stringify(behind)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Stops a settled server cleanly and digests the read store it left in its DATA_DIR. */
+  async function stopAndDigest(server: ServerProcess, which: 'restarted' | 'rebuilt'): Promise<void> {
+    const head = await settle(server).catch((error: unknown) => {
+      digestProblems.push(`${which}: ${(error as Error).message}`);
+      return null;
+    });
+    const exit = await server.stop(15_000);
+    if (exit.signal !== 'SIGTERM' && exit.code !== 0) digestProblems.push(`${which} server did not stop cleanly: ${JSON.stringify(exit)}`);
+    if (head === null) return;
+    let digest: ReadModelDigest;
+    try {
+      digest = readModelDigest(server.dataDir);
+    } catch (error) {
+      digestProblems.push(`${which}: ${(error as Error).message}`);
+      return;
+    }
+    digests[which] = { digest, exit, head };
+    // Every read model's checkpoint is at the head the server reached, so the documents are those of the whole log.
+    for (const p of readSideProjections().filter((p) => !p.reactor)) {
+      if (digest.checkpoints[p.name] !== head) digestProblems.push(`${which}: projection ${p.name} checkpointed at ${digest.checkpoints[p.name]}, log head ${head}`);
+    }
+  }
+
   /** The answers compared between the restarted server and the rebuilt one. */
   async function snapshot(server: ServerProcess, staff: string, min: bigint, organisationIds: string[]) {
     const out: Record<string, unknown> = {};
@@ -573,7 +614,7 @@ describe('Durability: kill -9 during a burst of commands', () => {
     const step = Math.max(1, Math.floor(approved.length / 8));
     const organisationIds = approved.filter((_, i) => i % step === 0).slice(0, 8).map((a) => a.outcome.body.organisationId as string);
     restarted = await snapshot(server, staff, min, organisationIds);
-    await server.stop();
+    await stopAndDigest(server, 'restarted');
     const copy = copyDataDir(dataDir, (name) => name.startsWith('readmodels.sqlite'));
     dirs.push(copy);
     const rebuilder = await start(copy);
@@ -582,7 +623,26 @@ describe('Durability: kill -9 during a burst of commands', () => {
     rebuilt['headPosition'] = rebuiltHealth.headPosition;
     restarted['headPosition'] = health.headPosition;
     rebuildCompared = true;
-    await rebuilder.stop();
+    await stopAndDigest(rebuilder, 'rebuilt');
+
+    // Every document of every read model, restarted versus rebuilt.
+    const left = digests.restarted?.digest;
+    const right = digests.rebuilt?.digest;
+    if (left && right) {
+      if (digests.restarted?.head !== digests.rebuilt?.head) {
+        digestProblems.push(`the log grew in the rebuild: head ${digests.restarted?.head} after the restarts, ${digests.rebuilt?.head} in the rebuild`);
+      }
+      for (const name of new Set([...Object.keys(left.compared), ...Object.keys(right.compared)])) {
+        const a = left.compared[name];
+        const b = right.compared[name];
+        if (a?.sha256 === b?.sha256) continue;
+        digestProblems.push(
+          `read model ${name}: ${a ? `${a.documents} documents, sha256 ${a.sha256.slice(0, 12)}` : 'absent'} after the restarts, ` +
+            `${b ? `${b.documents} documents, sha256 ${b.sha256.slice(0, 12)}` : 'absent'} in the rebuild`,
+          ...readModelDifferences(dataDir, copy, name).map((d) => `  ${d}`),
+        );
+      }
+    }
 
     const sent = commands.length;
     const byKind = (kind: Command['kind']) => commands.filter((c) => c.kind === kind).length;
@@ -594,8 +654,13 @@ describe('Durability: kill -9 during a burst of commands', () => {
         `acknowledged writes looked for after each restart: ${acknowledgedChecks} checks, ${acknowledgedFound} found${lost.length ? ` — LOST: ${lost.length}` : ' (all)'}`,
         `retries of unanswered commands: ${[...retryCodes].map(([k, n]) => `${k} ×${n}`).join(', ') || 'none'}; half-written: ${halfWritten.length}`,
         `read models after restart equal a full rebuild: ${JSON.stringify(restarted) === JSON.stringify(rebuilt) ? 'yes' : 'NO'} (${Object.keys(restarted).length - 1} answers compared, log head ${health.headPosition})`,
+        `read store after restart equals a full rebuild, document by document: ${left && right && digestProblems.length === 0 ? 'yes' : 'NO'} ` +
+          `(${Object.keys(left?.compared ?? {}).length} collections compared, ${left?.documents ?? 0} + ${right?.documents ?? 0} documents hashed, log head ${digests.rebuilt?.head}; ` +
+          `not compared: ${Object.entries(left?.excluded ?? {}).map(([name, why]) => `${name} (${why})`).join(', ') || 'none'}` +
+          `${left?.undeclared.length ? `; unknown: ${left.undeclared.join(', ')}` : ''})`,
         ...lost.map((l) => `  lost: ${l}`),
         ...halfWritten.map((h) => `  half-written: ${h}`),
+        ...digestProblems.map((d) => `  read store: ${d}`),
       ].join('\n'),
     );
   }, 170_000);
@@ -625,5 +690,16 @@ describe('Durability: kill -9 during a burst of commands', () => {
   it('serves the same read models after the restarts as a full rebuild from the log', () => {
     expect(rebuildCompared).toBe(true);
     expect(rebuilt).toEqual(restarted);
+  });
+
+  it('holds the same documents in every read model after the restarts as a full rebuild from the log', () => {
+    const left = digests.restarted?.digest;
+    const right = digests.rebuilt?.digest;
+    expect(left).toBeDefined();
+    expect(right).toBeDefined();
+    expect(digestProblems).toEqual([]);
+    expect(Object.keys(right?.compared ?? {}).sort()).toEqual(Object.keys(left?.compared ?? {}).sort());
+    expect(right?.compared).toEqual(left?.compared);
+    expect(left?.documents).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,4 @@
-import { ApiHarness } from './api-harness';
+import { ApiClient } from './api-harness';
 import { testOrganisationNumber, testPersonalNumber } from './swedish-ids';
 
 export type Role = 'administrator' | 'orderer' | 'attestant' | 'signatory';
@@ -42,7 +42,7 @@ let serial = 0;
  * the administrator's account, the signatory's e-ID signature, roles set by staff.
  */
 export class OrganisationFixtures {
-  constructor(private readonly api: ApiHarness, private readonly staff: string) {}
+  constructor(private readonly api: ApiClient, private readonly staff: string) {}
 
   /** Registers and approves an organisation; signs the agreement unless `signed: false`. */
   async organisation(options: { signed?: boolean; name?: string } = {}): Promise<Organisation> {

@@ -9,7 +9,7 @@ export { freePort };
 
 /** The repository root: the child runs the TypeScript sources from here. */
 export const REPO_ROOT = resolve(__dirname, '..', '..');
-const ENTRY = 'apps/portal-api/src/main.ts';
+const ENTRIES = { api: 'apps/portal-api/src/main.ts', projector: 'apps/projector/src/main.ts' } as const;
 
 const OUTPUT_LIMIT = 64 * 1024;
 const live = new Set<ChildProcess>();
@@ -33,6 +33,11 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface HttpAnswer<T = any> {
   status: number;
   body: T;
@@ -53,7 +58,7 @@ export interface RequestOptions {
  */
 export class ServerProcess {
   private output = '';
-  private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  private exitInfo: ProcessExit | null = null;
   private readonly exitedPromise: Promise<void>;
 
   private constructor(private readonly child: ChildProcess, readonly port: number, readonly dataDir: string) {
@@ -89,7 +94,13 @@ export class ServerProcess {
   }
 
   /** Starts the server and waits until `GET /health` answers 200. */
-  static async start(options: { dataDir: string; env?: Record<string, string>; readyTimeoutMs?: number }): Promise<ServerProcess> {
+  static async start(options: {
+    dataDir: string;
+    env?: Record<string, string>;
+    readyTimeoutMs?: number;
+    /** The API (default) or the projector, which answers `/health` and `/metrics` only. */
+    app?: keyof typeof ENTRIES;
+  }): Promise<ServerProcess> {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env };
     // Inherited settings are dropped so the child runs on its embedded defaults whatever the shell exported.
@@ -103,7 +114,7 @@ export class ServerProcess {
       SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'),
       ...(options.env ?? {}),
     });
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', ENTRY], {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', ENTRIES[options.app ?? 'api']], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -145,13 +156,15 @@ export class ServerProcess {
     return this.exitedPromise;
   }
 
-  /** SIGTERM (a graceful shutdown), then SIGKILL after `timeoutMs`. */
-  async stop(timeoutMs = 5_000): Promise<void> {
-    if (this.exitInfo) return;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
-    await this.exitedPromise;
-    clearTimeout(timer);
+  /** SIGTERM (a graceful shutdown), then SIGKILL after `timeoutMs`; resolves to how the process ended. */
+  async stop(timeoutMs = 5_000): Promise<ProcessExit> {
+    if (!this.exitInfo) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+      await this.exitedPromise;
+      clearTimeout(timer);
+    }
+    return this.exitInfo as ProcessExit;
   }
 
   /** One HTTP request; rejects only when no answer came (connection refused or reset, timeout). */
