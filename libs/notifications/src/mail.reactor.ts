@@ -127,7 +127,7 @@ export class MailReactor implements Projection {
   private async orderChanged(event: OrderEvent, queue: (to: string, mail: RenderedMail) => void): Promise<void> {
     // What was ordered never changes after submission: read it from the log, not from a read model
     // that may lag behind this reactor (during a rebuild, say).
-    const order = event.type === 'OrderSubmitted' ? event.data : await this.orders.current(event.data.orderId);
+    const order = event.type === 'OrderSubmitted' ? event.data : await this.orders.submission(event.data.orderId);
     if (!order) return;
     const customerId = order.organisationId;
     const agentId = order.viaAgentOrganisationId;

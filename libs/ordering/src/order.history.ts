@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
-import { CommandExecutor, RecordedEvent } from '@kundportal/eventstore';
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandExecutor, EVENT_STORE, EventStore, RecordedEvent } from '@kundportal/eventstore';
 import { NotFound } from '@kundportal/kernel';
 import { OrganisationFactsReader } from '@kundportal/organisations';
 import { orderDecider, OrderState } from './order.decider';
-import { OrderEvent, orderStream } from './order.events';
+import { OrderEvent, orderStream, OrderSubmitted } from './order.events';
 
 /**
  * The order as auditors see it: the write side's own state, folded with the same `evolve`. In a
@@ -35,7 +35,11 @@ export function orderStateView(state: OrderState, withSteps = true) {
  */
 @Injectable()
 export class OrderHistory {
-  constructor(private readonly executor: CommandExecutor, private readonly organisations: OrganisationFactsReader) {}
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly organisations: OrganisationFactsReader,
+    @Inject(EVENT_STORE) private readonly log: EventStore,
+  ) {}
 
   private async events(orderId: string): Promise<RecordedEvent[]> {
     const { recorded } = await this.executor.load(orderDecider, orderStream(orderId));
@@ -43,10 +47,14 @@ export class OrderHistory {
     return recorded;
   }
 
-  /** The order as the write side knows it now; null when there is no such order. For reactors that must not wait on read models. */
-  async current(orderId: string) {
-    const { state } = await this.executor.load(orderDecider, orderStream(orderId));
-    return state.exists ? state.order : null;
+  /**
+   * What was ordered, by whom, for which organisation: the order's first event, which nothing
+   * after it changes. Null when there is no such order. For reactors, which must not wait on read
+   * models, and need not fold a long order to learn this.
+   */
+  async submission(orderId: string): Promise<OrderSubmitted['data'] | null> {
+    const [first] = await this.log.readStream(orderStream(orderId), { maxCount: 1 });
+    return first?.type === 'OrderSubmitted' ? (first.data as OrderSubmitted['data']) : null;
   }
 
   async history(orderId: string) {
