@@ -18,15 +18,40 @@ const MAX_ATTEMPTS = 10;
 /** A short random pause before deciding again, so competing writers (other processes) spread out. */
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
 
+/** How many queued commands on one stream are decided together and appended in one write. */
+const MAX_BATCH = 100;
+
+interface Queued {
+  decider: Decider<unknown, DomainEvent, unknown>;
+  command: unknown;
+  context: CommandContext;
+  resolve(outcome: CommandOutcome<unknown>): void;
+  reject(error: unknown): void;
+}
+
+/** A stream's state as this process last wrote or read it, while commands on it keep coming. */
+interface Known {
+  decider: Queued['decider'];
+  state: unknown;
+  revision: bigint | null;
+}
+
 /**
  * The one command-handling helper: read the stream, fold it with `evolve`, `decide`, append with
  * the expected revision. A revision conflict means someone else wrote first: read again and
  * decide again, so the caller sees a conflict only when the decision itself changes.
+ *
+ * Commands on one stream in this process never race each other: they queue. While one write is
+ * under way the next commands wait; then they are decided one after another, each on the state
+ * the previous ones left, and their events go to the log in one append (one durable commit), so a
+ * busy stream is not limited to one commit per command. Every command of such a batch is answered
+ * only once that append is durable, refusals included (they were decided on that state), and a
+ * conflict with another process decides the whole batch again. The state is kept between batches
+ * while commands keep coming, and read again when the queue has run dry.
  */
 @Injectable()
 export class CommandExecutor {
-  /** Commands on one stream in this process run one after another: they cannot conflict with each other. */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly lanes = new Map<string, Queued[]>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -39,15 +64,20 @@ export class CommandExecutor {
     command: TCommand,
     context: CommandContext,
   ): Promise<CommandOutcome<TState>> {
-    const previous = this.queues.get(streamId) ?? Promise.resolve();
-    const timed = () => this.timed(streamId, () => this.decideAndAppend(decider, streamId, command, context));
-    const run = previous.then(timed, timed);
-    const settled = run.catch(() => undefined);
-    this.queues.set(streamId, settled);
-    void settled.then(() => {
-      if (this.queues.get(streamId) === settled) this.queues.delete(streamId);
-    });
-    return run;
+    return this.timed(
+      streamId,
+      () =>
+        new Promise<CommandOutcome<TState>>((resolve, reject) => {
+          const queued = { decider, command, context, resolve, reject } as unknown as Queued;
+          const lane = this.lanes.get(streamId);
+          if (lane) {
+            lane.push(queued);
+            return;
+          }
+          this.lanes.set(streamId, [queued]);
+          void this.drain(streamId);
+        }),
+    );
   }
 
   private async timed<T>(streamId: string, work: () => Promise<T>): Promise<T> {
@@ -63,33 +93,76 @@ export class CommandExecutor {
     }
   }
 
-  private async decideAndAppend<TCommand, TEvent extends DomainEvent, TState>(
-    decider: Decider<TCommand, TEvent, TState>,
-    streamId: string,
-    command: TCommand,
-    context: CommandContext,
-  ): Promise<CommandOutcome<TState>> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (attempt > 0) await backoff(attempt);
-      const { state, revision } = await this.load(decider, streamId);
-      const events = decider.decide(command, state);
-      if (events.length === 0) {
-        // Nothing to change (a retried step that already happened): answer with the log's head.
-        return { streamId, position: await this.store.headPosition(), revision, state, events };
-      }
-      const toAppend = events.map((event, index) => toStored(event, index, streamId, revision, context));
+  /** Works through a stream's queue, a batch at a time, until it is empty. */
+  private async drain(streamId: string): Promise<void> {
+    const lane = this.lanes.get(streamId)!;
+    let known: Known | null = null;
+    while (lane.length > 0) {
+      // One decider per batch (a stream belongs to one aggregate; anything else is decided apart).
+      const decider = lane[0].decider;
+      let size = 1;
+      while (size < lane.length && size < MAX_BATCH && lane[size].decider === decider) size++;
+      const batch = lane.splice(0, size);
       try {
-        const endAppend = this.metrics?.appendDuration.startTimer();
-        const result = await this.store.appendToStream(streamId, toAppend, {
-          expectedRevision: revision === null ? 'no_stream' : revision,
-        });
-        endAppend?.();
-        const next = events.reduce(decider.evolve, state);
-        return { streamId, position: result.position, revision: result.nextExpectedRevision, state: next, events };
+        known = await this.decideAndAppend(streamId, batch, known?.decider === decider ? known : null);
       } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        this.metrics?.revisionConflicts.inc({ aggregate: streamId.slice(0, streamId.indexOf('-')) || streamId });
+        for (const q of batch) q.reject(error);
+        known = null;
       }
+    }
+    this.lanes.delete(streamId);
+  }
+
+  /** Decides the batch in order on the known (or freshly read) state, appends all its events at once, answers each. */
+  private async decideAndAppend(streamId: string, batch: Queued[], known: Known | null): Promise<Known> {
+    const decider = batch[0].decider;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (attempt > 0) {
+        await backoff(attempt);
+        known = null;
+      }
+      const start = known ?? { decider, ...(await this.load(decider, streamId)) };
+      let { state, revision } = start;
+      const decided: Array<{ q: Queued; outcome?: Omit<CommandOutcome<unknown>, 'position'>; refusal?: unknown }> = [];
+      const toAppend: EventToAppend[] = [];
+      for (const q of batch) {
+        let events: DomainEvent[];
+        try {
+          events = decider.decide(q.command, state);
+        } catch (refusal) {
+          decided.push({ q, refusal });
+          continue;
+        }
+        toAppend.push(...events.map((event, index) => toStored(event, index, streamId, revision, q.context)));
+        state = events.reduce(decider.evolve, state);
+        if (events.length > 0) revision = (revision ?? -1n) + BigInt(events.length);
+        decided.push({ q, outcome: { streamId, revision, state, events } });
+      }
+      let position: bigint;
+      if (toAppend.length === 0) {
+        // Nothing to change (a retried step that already happened): answer with the log's head.
+        position = await this.store.headPosition();
+      } else {
+        try {
+          const endAppend = this.metrics?.appendDuration.startTimer();
+          const result = await this.store.appendToStream(streamId, toAppend, {
+            expectedRevision: start.revision === null ? 'no_stream' : start.revision,
+          });
+          endAppend?.();
+          // Each command answers the position of the whole append: reading at it shows its events.
+          position = result.position;
+          revision = result.nextExpectedRevision;
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevisionError)) throw error;
+          this.metrics?.revisionConflicts.inc({ aggregate: streamId.slice(0, streamId.indexOf('-')) || streamId });
+          continue;
+        }
+      }
+      for (const { q, outcome, refusal } of decided) {
+        if (outcome) q.resolve({ ...outcome, position });
+        else q.reject(refusal);
+      }
+      return { decider, state, revision };
     }
     throw DomainError.conflict('CONCURRENCY_CONFLICT', 'Too many concurrent changes; try again.');
   }
