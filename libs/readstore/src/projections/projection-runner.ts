@@ -50,14 +50,19 @@ interface Running {
   projection: Projection;
   state: ProjectionState;
   position: bigint;
-  subscription?: Subscription;
+  handled: Set<string>;
+  owned: Set<string>;
   error?: ProjectionStatus['error'];
-  done?: Promise<void>;
+  /** The batch under way for this projection. */
+  busy?: Promise<void>;
 }
 
 /**
  * The one projection runner: each projection follows the log from its own checkpoint, in
- * batches; its documents are written before its checkpoint, and its handlers are idempotent, so
+ * batches. One subscription per process feeds them all (each event read and decoded once),
+ * from the lowest of their checkpoints; each skips what it has already seen, and a projection that
+ * joins behind the others (resumed, taken over) starts the feed again from its checkpoint. Its
+ * documents are written before its checkpoint, and its handlers are idempotent, so
  * a crash in between replays harmlessly. A projection whose handler throws is parked (logged,
  * reported by `/health`) while the others go on; `resume` retries it.
  *
@@ -71,6 +76,10 @@ export class ProjectionRunner {
   private readonly running = new Map<string, Running>();
   private waiters = new Set<{ position: bigint; resolve: () => void }>();
   private stopping = false;
+  private feed?: Promise<void>;
+  private feedSubscription?: Subscription;
+  /** Wakes the feed when a projection starts, so it can take it in (from further back if need be). */
+  private wakeFeed: () => void = () => undefined;
   private leaseTimer?: NodeJS.Timeout;
   private leaseRound?: Promise<void>;
 
@@ -88,11 +97,10 @@ export class ProjectionRunner {
     for (const projection of projections) {
       if (this.running.has(projection.name)) throw new Error(`Projection ${projection.name} registered twice`);
       if (this.leases) {
-        this.running.set(projection.name, { projection, state: 'standby', position: 0n });
+        this.running.set(projection.name, this.entry(projection, 'standby', 0n));
         continue;
       }
-      const entry: Running = { projection, state: 'starting', position: await this.prepare(projection) };
-      this.running.set(projection.name, entry);
+      this.running.set(projection.name, this.entry(projection, 'starting', await this.prepare(projection)));
     }
     if (this.leases) {
       await this.tendLeases();
@@ -100,6 +108,10 @@ export class ProjectionRunner {
       return;
     }
     for (const entry of this.running.values()) if (entry.state === 'starting') this.launch(entry);
+  }
+
+  private entry(projection: Projection, state: ProjectionState, position: bigint): Running {
+    return { projection, state, position, handled: new Set(projection.eventTypes), owned: new Set(Object.keys(projection.collections)) };
   }
 
   private scheduleLeases(): void {
@@ -151,11 +163,10 @@ export class ProjectionRunner {
     }
   }
 
-  /** Stops following the log for one projection and waits for its batch under way. */
+  /** Stops feeding one projection and waits for its batch under way. */
   private async halt(entry: Running, state: ProjectionState): Promise<void> {
     entry.state = state;
-    await entry.subscription?.unsubscribe();
-    await entry.done;
+    await entry.busy;
   }
 
   private async prepare(projection: Projection): Promise<bigint> {
@@ -179,21 +190,59 @@ export class ProjectionRunner {
   private launch(entry: Running): void {
     entry.state = 'running';
     entry.error = undefined;
-    entry.done = this.follow(entry).catch((error) => this.onFailure(entry, error));
+    this.feed ??= this.runFeed()
+      .catch((error) => this.logger.error({ err: (error as Error)?.message, stack: (error as Error)?.stack }, 'Projection feed failed'))
+      .finally(() => (this.feed = undefined));
+    this.wakeFeed();
   }
 
-  private async follow(entry: Running): Promise<void> {
-    const { projection } = entry;
-    const handled = new Set(projection.eventTypes);
-    const owned = new Set(Object.keys(projection.collections));
-    const subscription = this.events.subscribeToAll({ after: entry.position });
-    entry.subscription = subscription;
-    const iterator = subscription[Symbol.asyncIterator]();
-    let next = iterator.next();
+  /**
+   * The one reader of the log: takes what is there, up to a batch, and hands the same events to
+   * every running projection at once; waits for the slowest before the next batch. With none
+   * running it sleeps until one starts.
+   */
+  private async runFeed(): Promise<void> {
+    let iterator: AsyncIterator<RecordedEvent> | undefined;
+    let next: Promise<IteratorResult<RecordedEvent>> | undefined;
+    let from = 0n;
+    const close = async () => {
+      // A read still pending on the old subscription settles unheard.
+      next?.catch(() => undefined);
+      const subscription = this.feedSubscription;
+      this.feedSubscription = iterator = next = undefined;
+      await subscription?.unsubscribe();
+    };
     try {
-      while (!this.stopping && entry.state === 'running') {
-        const first = await next;
-        if (first.done) return;
+      while (!this.stopping) {
+        const woken = new Promise<typeof NOT_YET>((resolve) => (this.wakeFeed = () => resolve(NOT_YET)));
+        const members = [...this.running.values()].filter((e) => e.state === 'running');
+        if (members.length === 0) {
+          await close();
+          await woken;
+          continue;
+        }
+        const low = members.reduce((min, e) => (e.position < min ? e.position : min), members[0].position);
+        if (!iterator || low < from) {
+          await close();
+          this.feedSubscription = this.events.subscribeToAll({ after: low });
+          iterator = this.feedSubscription[Symbol.asyncIterator]();
+          next = iterator.next();
+          from = low;
+        }
+        let first: IteratorResult<RecordedEvent> | typeof NOT_YET;
+        try {
+          first = await Promise.race([next!, woken]);
+        } catch (error) {
+          // The log failed under the feed: every projection on it starts again from its checkpoint.
+          await close().catch(() => undefined);
+          for (const e of members) this.onFailure(e, error);
+          continue;
+        }
+        if (first === NOT_YET) continue;
+        if (first.done) {
+          await close();
+          continue;
+        }
         next = iterator.next();
         const batch = [first.value];
         // Take what is already there without waiting, up to a batch.
@@ -203,17 +252,21 @@ export class ProjectionRunner {
           batch.push(more.value);
           next = iterator.next();
         }
-        await this.applyBatch(entry, batch, handled, owned);
+        from = batch[batch.length - 1].position;
+        const feeding = [...this.running.values()].filter((e) => e.state === 'running');
+        for (const e of feeding) e.busy = this.applyBatch(e, batch).catch((error) => this.onFailure(e, error));
+        await Promise.all(feeding.map((e) => e.busy));
         // Let requests in between batches: an embedded store answers without real I/O, so a long
         // catch-up would otherwise hold the event loop until it is done.
         await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
-      await subscription.unsubscribe();
+      await close().catch(() => undefined);
     }
   }
 
-  private async applyBatch(entry: Running, events: RecordedEvent[], handled: Set<string>, owned: Set<string>) {
+  private async applyBatch(entry: Running, events: RecordedEvent[]) {
+    const { handled, owned } = entry;
     const writes = new ProjectionBatch(this.readStore, owned);
     let reached = entry.position;
     let failure: ProjectionParked | undefined;
@@ -379,8 +432,10 @@ export class ProjectionRunner {
     const entries = [...this.running.values()];
     const held = entries.filter((e) => e.state !== 'standby');
     for (const e of entries) e.state = 'stopped';
-    await Promise.all(entries.map((e) => e.subscription?.unsubscribe()));
-    await Promise.all(entries.map((e) => e.done));
+    this.wakeFeed();
+    await this.feedSubscription?.unsubscribe();
+    await this.feed;
+    await Promise.all(entries.map((e) => e.busy));
     // Handed over at once rather than when the leases expire.
     if (this.leases) await Promise.all(held.map((e) => this.leases!.release(e.projection.name).catch(() => undefined)));
   }
