@@ -577,4 +577,12 @@ describe('orderDecider › auditors', () => {
     spec.given(history).when({ type: 'RejectOrder', by: auditor, reason: 'no', now: submittedAt }).thenThrows(Forbidden);
     spec.given(history).when({ type: 'FulfilOrder', by: auditor, instructions: 'x', now: submittedAt }).thenThrows(Forbidden);
   });
+
+  it('take no part even when they also hold the roles in the organisations (separation of duties)', () => {
+    const auditorWithRoles = acting('rut', { auditor: true, customer: ['orderer', 'attestant'], agent: ['orderer', 'attestant'] });
+    const spec = DeciderSpecification.for(orderDecider);
+    spec.given([]).when(submit({ by: auditorWithRoles })).thenThrows(Forbidden);
+    spec.given([submitted()]).when({ type: 'AttestOrder', by: auditorWithRoles, method: 'bankid', now: submittedAt }).thenThrows(Forbidden);
+    spec.given([submitted()]).when({ type: 'RejectOrder', by: auditorWithRoles, reason: 'no', now: submittedAt }).thenThrows(Forbidden);
+  });
 });

@@ -92,6 +92,9 @@ function stepsFor(order: OrderSubmitted['data']): Step[] {
   return order.viaAgentOrganisationId ? ['agent-approval', 'agent-attestation', 'attestation'] : ['attestation'];
 }
 
+/** Auditors review the chain, so they take no part in it, whatever roles they also hold. */
+const auditorsDoNotAct = () => new Forbidden('Auditors read orders; they take no part in them.');
+
 function mayAct(by: Acting, step: Step): boolean {
   const turn = TURNS[step];
   return by[turn.side].roles.includes(turn.role);
@@ -110,6 +113,7 @@ function sees(by: Acting): boolean {
  */
 function requireTurn(state: OrderState, by: Acting, steps: Step[]): { order: Existing; step: Step } {
   if (!state.exists || !sees(by)) throw new NotFound('The order');
+  if (by.auditor) throw auditorsDoNotAct();
   const own = stepsFor(state.order).filter((s) => steps.includes(s));
   const mine = own.filter((s) => mayAct(by, s));
   if (mine.length === 0) throw new Forbidden('You do not hold the role for this step of the order.');
@@ -134,6 +138,7 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
         const { organisation, by } = command;
         // Staff and auditors see the organisation but order for none; anyone else outside it is told it does not exist.
         if (!by.customer.member && !by.staff && !by.auditor) throw new NotFound('The organisation');
+        if (by.auditor) throw auditorsDoNotAct();
         if (!by.customer.roles.includes('orderer')) throw new Forbidden('Only the organisation’s orderers may order.');
         if (!command.offering) {
           throw DomainError.rule('OFFERING_NOT_AVAILABLE', 'That offering is not in the catalogue.', [
