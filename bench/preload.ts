@@ -213,6 +213,8 @@ export async function preload(spec: PreloadSpec): Promise<PreloadResult> {
               internal: false,
               attachmentIds: [],
               notify: fromStaff ? [requester] : [],
+              // As the service writes a reply that notifies: naming its ticket for the e-mail.
+              ...(fromStaff ? { ticket: { number: `T-${1001 + t}`, subject: `Signing fails at care unit ${t}` } } : {}),
               at: at(),
             },
           },
