@@ -40,6 +40,7 @@ const context = (): CommandContext => ({
 class CountingStore {
   appends = 0;
   readonly before = new Map<number, () => Promise<void>>();
+  readonly after = new Map<number, () => Promise<void>>();
 
   constructor(readonly inner: EventStore) {}
 
@@ -51,9 +52,11 @@ class CountingStore {
           return typeof value === 'function' ? value.bind(target) : value;
         }
         return async (streamId: string, events: EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> => {
-          const action = this.before.get(++this.appends);
-          if (action) await action();
-          return target.appendToStream(streamId, events, options);
+          const n = ++this.appends;
+          await this.before.get(n)?.();
+          const result = await target.appendToStream(streamId, events, options);
+          await this.after.get(n)?.();
+          return result;
         };
       },
     });
@@ -113,6 +116,16 @@ describe('CommandExecutor (embedded event log)', () => {
     expect(results[1]).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ code: 'OUT_OF_TURN' }) });
     expect(results[2]).toMatchObject({ status: 'fulfilled', value: expect.objectContaining({ revision: 3n }) });
     expect((await store.readStream('tally-3')).map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('decides a batch of refusals again on the stream as it is, not on the state kept from its last write', async () => {
+    const other = new CommandExecutor(store);
+    await executor.execute(tally, 'tally-7', { type: 'Add', n: 0 }, context());
+    // Right after this process wrote 1, another writes 2; 3, queued meanwhile, follows 2 and is no refusal.
+    counting.after.set(2, async () => void (await other.execute(tally, 'tally-7', { type: 'Add', n: 2 }, context())));
+    const [one, three] = await Promise.all([1, 3].map((n) => executor.execute(tally, 'tally-7', { type: 'Add', n }, context())));
+    expect([one.revision, three.revision]).toEqual([1n, 3n]);
+    expect((await store.readStream('tally-7')).map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2, 3]);
   });
 
   it('fails every command of a batch whose append failed, writes none of them, and goes on with the next', async () => {

@@ -47,7 +47,8 @@ interface Known {
  * busy stream is not limited to one commit per command. Every command of such a batch is answered
  * only once that append is durable, refusals included (they were decided on that state), and a
  * conflict with another process decides the whole batch again. The state is kept between batches
- * while commands keep coming, and read again when the queue has run dry.
+ * while commands keep coming, and read again when the queue has run dry; a batch that would write
+ * nothing (refusals, retries) is decided on the stream as read then, as no append would confirm it.
  */
 @Injectable()
 export class CommandExecutor {
@@ -116,12 +117,11 @@ export class CommandExecutor {
   /** Decides the batch in order on the known (or freshly read) state, appends all its events at once, answers each. */
   private async decideAndAppend(streamId: string, batch: Queued[], known: Known | null): Promise<Known> {
     const decider = batch[0].decider;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (attempt > 0) {
-        await backoff(attempt);
-        known = null;
-      }
+    for (let attempt = 0, conflicts = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (conflicts > 0) await backoff(conflicts);
+      const kept = known !== null;
       const start = known ?? { decider, ...(await this.load(decider, streamId)) };
+      known = null;
       let { state, revision } = start;
       const decided: Array<{ q: Queued; outcome?: Omit<CommandOutcome<unknown>, 'position'>; refusal?: unknown }> = [];
       const toAppend: EventToAppend[] = [];
@@ -140,6 +140,9 @@ export class CommandExecutor {
       }
       let position: bigint;
       if (toAppend.length === 0) {
+        // Only refusals and retries: no append will confirm the kept state, which another process
+        // may have changed since, so these are decided again on the stream as it is now.
+        if (kept) continue;
         // Nothing to change (a retried step that already happened): answer with the log's head.
         position = await this.store.headPosition();
       } else {
@@ -155,6 +158,7 @@ export class CommandExecutor {
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
           this.metrics?.revisionConflicts.inc({ aggregate: streamId.slice(0, streamId.indexOf('-')) || streamId });
+          conflicts++;
           continue;
         }
       }
