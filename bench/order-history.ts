@@ -52,7 +52,7 @@ async function main() {
   }
   await store.appendToStream(`order-${orderId}`, events, { expectedRevision: 'no_stream' });
   const executor = new CommandExecutor(store);
-  const history = new OrderHistory(executor, new OrganisationFactsReader(executor), store);
+  const history = new OrderHistory(new OrganisationFactsReader(executor), store);
   const times: number[] = [];
   for (let run = 0; run < 60; run++) {
     const t0 = process.hrtime.bigint();

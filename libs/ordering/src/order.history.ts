@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandExecutor, EVENT_STORE, EventStore, RecordedEvent } from '@kundportal/eventstore';
+import { EVENT_STORE, EventStore, RecordedEvent } from '@kundportal/eventstore';
 import { NotFound } from '@kundportal/kernel';
 import { OrganisationFactsReader } from '@kundportal/organisations';
 import { orderDecider, OrderState } from './order.decider';
@@ -36,13 +36,13 @@ export function orderStateView(state: OrderState, withSteps = true) {
 @Injectable()
 export class OrderHistory {
   constructor(
-    private readonly executor: CommandExecutor,
     private readonly organisations: OrganisationFactsReader,
     @Inject(EVENT_STORE) private readonly log: EventStore,
   ) {}
 
+  /** The order's events as stored; each reader folds them as it needs. */
   private async events(orderId: string): Promise<RecordedEvent[]> {
-    const { recorded } = await this.executor.load(orderDecider, orderStream(orderId));
+    const recorded = await this.log.readStream(orderStream(orderId));
     if (recorded.length === 0) throw new NotFound('The order');
     return recorded;
   }
