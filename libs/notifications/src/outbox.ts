@@ -36,16 +36,25 @@ const POLL_MS = 250;
 /** With a shared read store, one process at a time sends: the holder of this lease. */
 const DISPATCHER_LEASE = 'outbox-dispatcher';
 const MAX_ATTEMPTS = 10;
+/**
+ * Sent mail, and mail given up on, is kept this long, then removed, so the outbox does not grow
+ * for ever. Far longer than any replay after a crash reaches back (the events between a reactor's
+ * documents and its checkpoint), so no mail is sent twice for want of its entry.
+ */
+export const OUTBOX_RETENTION_DAYS = 30;
+const PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * Sends what reactors queued, oldest first, and marks each sent. A failed send stays queued and
- * is retried with the next round (up to MAX_ATTEMPTS).
+ * is retried with the next round (up to MAX_ATTEMPTS). Once an hour it removes what was settled
+ * more than OUTBOX_RETENTION_DAYS ago.
  */
 @Injectable()
 export class OutboxDispatcher implements OnApplicationShutdown {
   private readonly logger = new Logger(OutboxDispatcher.name);
   private timer?: NodeJS.Timeout;
   private round?: Promise<void>;
+  private prunedAt = -Infinity;
 
   constructor(
     @Inject(READ_STORE) private readonly store: ReadStore,
@@ -57,7 +66,12 @@ export class OutboxDispatcher implements OnApplicationShutdown {
   start(): void {
     const tick = () => {
       this.round = this.sendPending()
-        .then(() => undefined)
+        .then(async () => {
+          if (this.clock.now().getTime() - this.prunedAt < PRUNE_EVERY_MS) return;
+          if (this.leases && !this.leases.holds(DISPATCHER_LEASE)) return;
+          this.prunedAt = this.clock.now().getTime();
+          await this.prune();
+        })
         .catch((error) => this.logger.warn({ err: (error as Error).message }, 'Outbox round failed'))
         .finally(() => {
           if (this.timer !== undefined) this.timer = setTimeout(tick, POLL_MS);
@@ -88,6 +102,17 @@ export class OutboxDispatcher implements OnApplicationShutdown {
       }
     }
     return pending.length;
+  }
+
+  /** Removes mail sent, or given up on, more than OUTBOX_RETENTION_DAYS ago; answers how many. */
+  async prune(): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - OUTBOX_RETENTION_DAYS * 86_400_000).toISOString();
+    const outbox = this.store.collection<OutboxDoc>(OUTBOX);
+    const sent = await outbox.deleteMany({ sentAt: { $ne: null, $lt: cutoff } });
+    const givenUp = await outbox.deleteMany({ sentAt: null, attempts: { $gte: MAX_ATTEMPTS }, createdAt: { $lt: cutoff } });
+    const removed = sent.deleted + givenUp.deleted;
+    if (removed > 0) this.logger.log({ removed, cutoff }, 'Removed old mail from the outbox');
+    return removed;
   }
 
   async onApplicationShutdown(): Promise<void> {
