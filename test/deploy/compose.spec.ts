@@ -698,10 +698,12 @@ describe('deploy/k8s manifests', () => {
     }
   });
 
-  it('keeps the projector to one pod that is replaced, never doubled, on rollout', () => {
+  it('runs two projector pods (leases keep each projection in one) and replaces them one at a time', () => {
     const spec = obj(obj(named('Deployment', 'kundportal-projector'), 'projector').spec, 'spec');
-    expect(spec.replicas).toBe(1);
-    expect(obj(spec.strategy, 'strategy').type).toBe('Recreate');
+    expect(spec.replicas).toBe(2);
+    const strategy = obj(spec.strategy, 'strategy');
+    expect(strategy.type).toBe('RollingUpdate');
+    expect(obj(strategy.rollingUpdate, 'rollingUpdate')).toMatchObject({ maxUnavailable: 0, maxSurge: 1 });
   });
 
   it('routes the api Service to the api pods and a named container port', () => {
