@@ -15,7 +15,7 @@ export interface CatalogueOfferingDoc {
   publishedAt: string;
 }
 
-/** One document per service with its active offerings, in the order they were first published. */
+/** One document per service with its active offerings, in the order they were published (one retired and published again comes last). */
 export interface CatalogueServiceDoc {
   _id: string;
   name: string;
