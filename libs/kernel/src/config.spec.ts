@@ -30,7 +30,7 @@ describe('loadConfig', () => {
         readStore: { kind: 'embedded' },
         auth: { mode: 'dev', oidcIssuer: undefined, oidcAudience: 'kundportal', oidcJwksUri: undefined, tokenTtlSeconds: 3600 },
         runProjections: true,
-        projectionLeaseSeconds: 6,
+        projectionLeaseSeconds: 5,
         mail: { smtpUrl: undefined, from: 'Kundportal <no-reply@kundportal.local>' },
         publicBaseUrl: 'http://localhost:3000',
         logLevel: 'info',

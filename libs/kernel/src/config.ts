@@ -149,7 +149,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600, 60),
     },
     runProjections: bool(env, 'RUN_PROJECTIONS', true),
-    projectionLeaseSeconds: int(env, 'PROJECTION_LEASE_SECONDS', 6, 2, 300),
+    projectionLeaseSeconds: int(env, 'PROJECTION_LEASE_SECONDS', 5, 2, 300),
     mail: { smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']), from: env.MAIL_FROM || 'Kundportal <no-reply@kundportal.local>' },
     publicBaseUrl: (url(env, 'PUBLIC_BASE_URL', HTTP) ?? `http://localhost:${port}`).replace(/\/$/, ''),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),

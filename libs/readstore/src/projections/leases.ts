@@ -30,7 +30,7 @@ export class Leases {
     private readonly store: ReadStore,
     /** This process, as named in the lease documents. */
     readonly owner: string = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-    readonly ttlMs = 6_000,
+    readonly ttlMs = 5_000,
     private readonly now: () => number = Date.now,
   ) {}
 
