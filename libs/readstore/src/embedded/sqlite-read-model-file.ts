@@ -21,19 +21,38 @@ export interface LoadedCollection {
   indexes: IndexSpec[];
 }
 
+/** How long relaxed writes may wait before they are written, and how many may wait. */
+const RELAXED_DELAY_MS = 200;
+const RELAXED_MAX_PENDING = 50_000;
+
 /**
- * Write-through copy of the embedded read models, one SQLite transaction per port call.
- * WAL with synchronous=NORMAL: a process crash loses nothing; a power loss can lose the last
- * commits but never tears one, and commits survive in order, so a projection's checkpoint never
- * gets ahead of the documents written before it. Read models can be rebuilt from the event log,
- * so an fsync per write would buy nothing.
+ * The embedded read models' copy on disk.
+ *
+ * A durable write (the default) is committed before `commit` returns, in one SQLite transaction
+ * with every relaxed write still waiting, which it follows. A relaxed write (a projection's batch
+ * and its checkpoint: the log can replay them) waits up to RELAXED_DELAY_MS, and the latest body of
+ * each document waiting is written once, with all others waiting, in one transaction. A document a
+ * projection rewrites with every event of a busy stream is then written a few times a second, not
+ * once per batch. Every transaction holds all writes made before it, so the file always holds the
+ * read models as they were at one moment: a checkpoint never gets ahead of its documents. A
+ * process crash loses at most the relaxed writes of the last RELAXED_DELAY_MS, which the
+ * projections replay from their checkpoints.
+ *
+ * WAL with synchronous=NORMAL: a process crash loses no committed transaction; a power loss can
+ * lose the last ones but never tears one, and they survive in order. Read models can be rebuilt
+ * from the event log, so an fsync per write would buy nothing.
  */
 export class SqliteReadModelFile {
   private readonly upsert: Database.Statement<[string, string, string]>;
   private readonly remove: Database.Statement<[string, string]>;
   private readonly clear: Database.Statement<[string]>;
   private readonly putIndex: Database.Statement<[string, string, string]>;
-  private readonly commitTx: (changes: CollectionChanges) => void;
+  private readonly commitTx: (changes: CollectionChanges[]) => void;
+  /** Relaxed writes waiting: per collection, the documents changed and how to read their bodies. */
+  private readonly pending = new Map<string, { ids: Set<string>; bodyOf: (id: string) => string | null }>();
+  private pendingCount = 0;
+  private readonly readers = new Map<string, (id: string) => string | null>();
+  private timer?: NodeJS.Timeout;
 
   private constructor(
     private readonly db: Database.Database,
@@ -66,12 +85,14 @@ export class SqliteReadModelFile {
     this.putIndex = db.prepare(
       'INSERT INTO indexes (collection, name, spec) VALUES (?, ?, ?) ON CONFLICT (collection, name) DO UPDATE SET spec = excluded.spec',
     );
-    this.commitTx = db.transaction((changes: CollectionChanges) => {
-      const { collection } = changes;
-      if (changes.cleared) this.clear.run(collection);
-      for (const id of changes.deletes) this.remove.run(collection, id);
-      for (const [id, body] of changes.upserts) this.upsert.run(collection, id, body);
-      for (const spec of changes.indexes ?? []) this.putIndex.run(collection, spec.name ?? '', JSON.stringify(spec));
+    this.commitTx = db.transaction((all: CollectionChanges[]) => {
+      for (const changes of all) {
+        const { collection } = changes;
+        if (changes.cleared) this.clear.run(collection);
+        for (const id of changes.deletes) this.remove.run(collection, id);
+        for (const [id, body] of changes.upserts) this.upsert.run(collection, id, body);
+        for (const spec of changes.indexes ?? []) this.putIndex.run(collection, spec.name ?? '', JSON.stringify(spec));
+      }
     });
   }
 
@@ -87,9 +108,75 @@ export class SqliteReadModelFile {
     }
   }
 
+  /** Writes one port call's changes now, after every relaxed write still waiting. */
   commit(changes: CollectionChanges): void {
-    this.commitTx(changes);
+    this.commitTx([...this.takePending(), changes]);
   }
+
+  /**
+   * A relaxed write: these documents of the collection changed; their bodies (`bodyOf`, null for
+   * a document deleted) are read when they are written, so a document changed many times while it
+   * waited is encoded and written once, as it is by then.
+   */
+  changed(collection: string, ids: Iterable<string>, bodyOf: (id: string) => string | null): void {
+    this.readers.set(collection, bodyOf);
+    let waiting = this.pending.get(collection);
+    if (!waiting) this.pending.set(collection, (waiting = { ids: new Set(), bodyOf }));
+    waiting.bodyOf = bodyOf;
+    for (const id of ids) {
+      if (waiting.ids.has(id)) continue;
+      waiting.ids.add(id);
+      this.pendingCount++;
+    }
+    if (this.pendingCount >= RELAXED_MAX_PENDING) this.flush();
+    else this.timer ??= setTimeout(() => this.flushLogged(), RELAXED_DELAY_MS);
+  }
+
+  /** Writes every relaxed write waiting, in one transaction. */
+  flush(): void {
+    const changes = this.takePending();
+    if (changes.length > 0) this.commitTx(changes);
+  }
+
+  private takePending(): CollectionChanges[] {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pendingCount === 0) return [];
+    const changes: CollectionChanges[] = [];
+    for (const [collection, { ids, bodyOf }] of this.pending) {
+      const upserts: Array<[string, string]> = [];
+      const deletes: string[] = [];
+      for (const id of ids) {
+        const body = bodyOf(id);
+        if (body === null) deletes.push(id);
+        else upserts.push([id, body]);
+      }
+      changes.push({ collection, upserts, deletes });
+    }
+    this.pending.clear();
+    this.pendingCount = 0;
+    return changes;
+  }
+
+  /** A flush on the timer has no caller to tell: a failure is reported, and the writes wait for the next. */
+  private flushLogged(): void {
+    const changes = this.takePending();
+    if (changes.length === 0) return;
+    try {
+      this.commitTx(changes);
+    } catch (error) {
+      // Written as they are by then with the next flush (bodies are read from memory when written).
+      for (const c of changes) {
+        this.changed(c.collection, [...c.deletes, ...c.upserts.map(([id]) => id)], this.readers.get(c.collection)!);
+      }
+      this.onFlushError(error);
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.flushLogged(), RELAXED_DELAY_MS * 5);
+    }
+  }
+
+  /** Told when a timed flush fails (the store logs it). */
+  onFlushError: (error: unknown) => void = () => undefined;
 
   /** Every collection's documents and index definitions. */
   loadAll(): Map<string, LoadedCollection> {
@@ -123,7 +210,11 @@ export class SqliteReadModelFile {
   }
 
   close(): void {
-    this.db.close();
+    try {
+      this.flush();
+    } finally {
+      this.db.close();
+    }
   }
 }
 
