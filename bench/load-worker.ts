@@ -104,8 +104,9 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
 
 run(JSON.parse(process.argv[2]) as LoadSpec)
   .then((result) => {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    process.exit(0);
+    // Exit once the line is written: with thousands of collected ids it is larger than a pipe's
+    // buffer, and exiting at once would cut it off.
+    process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
   })
   .catch((error) => {
     console.error(error);

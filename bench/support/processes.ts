@@ -42,6 +42,12 @@ export class Child {
       process.once('exit', (code, signal) => {
         this.exitInfo = { code, signal };
         live.delete(this);
+      });
+      // 'close' comes after 'exit' once stdout and stderr are drained: a child's last line (the
+      // load generator's result can be hundreds of kilobytes) may still be in the pipe at 'exit'.
+      process.once('close', (code, signal) => {
+        this.exitInfo ??= { code, signal };
+        live.delete(this);
         resolve(this.exitInfo);
       });
     });

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AttachmentsModule } from '@kundportal/attachments';
 import { AppConfig } from '@kundportal/kernel';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ReadSideModule } from '../../projector/src/read-side.module';
 import { AccountsController } from './controllers/accounts.controller';
 import { AuthController } from './controllers/auth.controller';
@@ -21,36 +21,41 @@ import { RegistrationsController } from './controllers/registrations.controller'
 import { AuthGuard } from './http/auth';
 import { CallerService } from './http/caller.service';
 import { ErrorFilter } from './http/error.filter';
-import { IdempotencyInterceptor } from './http/idempotency.interceptor';
-import { MinPositionInterceptor } from './http/min-position.interceptor';
+import { interceptCommands } from './http/idempotency.interceptor';
+import { MinPositionGuard } from './http/min-position.guard';
 import { validationPipe } from './http/validation';
 
+const CONTROLLERS = [
+  AuthController,
+  MeController,
+  CustomerApplicationsController,
+  AccountsController,
+  OrganisationsController,
+  RegistrationsController,
+  CatalogueController,
+  OrdersController,
+  AuditController,
+  TicketsController,
+  TicketAttachmentsController,
+  HealthController,
+  MetricsController,
+  ProjectionsController,
+  DevController,
+];
+
+// Idempotency-Key is for commands: its interceptor goes on every POST and PUT route, not on reads.
+interceptCommands(CONTROLLERS);
+
 @Module({
-  controllers: [
-    AuthController,
-    MeController,
-    CustomerApplicationsController,
-    AccountsController,
-    OrganisationsController,
-    RegistrationsController,
-    CatalogueController,
-    OrdersController,
-    AuditController,
-    TicketsController,
-    TicketAttachmentsController,
-    HealthController,
-    MetricsController,
-    ProjectionsController,
-    DevController,
-  ],
+  controllers: CONTROLLERS,
   providers: [
     CallerService,
     { provide: APP_FILTER, useClass: ErrorFilter },
+    // Order matters: who is calling first, then wait for the read models (X-Min-Position); guards
+    // run before interceptors, so a repeat is answered from the idempotency store after the wait.
     { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: MinPositionGuard },
     { provide: APP_PIPE, useFactory: validationPipe },
-    // Order matters: wait for the read models first, then answer repeats from the idempotency store.
-    { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
-    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
 })
 export class AppModule {

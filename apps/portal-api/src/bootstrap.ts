@@ -2,11 +2,11 @@ import { NestFactory } from '@nestjs/core';
 import { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { randomUUID } from 'node:crypto';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'pino';
 import { AppConfig, createRootLogger, loadConfig, METRICS, Metrics, PinoNestLogger } from '@kundportal/kernel';
@@ -52,25 +52,30 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
+  const fastify = app.getHttpAdapter().getInstance();
   // Multipart for attachments: the file is streamed to the blob store, so no whole-body limit applies here.
   await app.register(fastifyMultipart, { limits: { files: 1, fields: 5, parts: 6 } });
-  await app.register(fastifyHelmet, { global: true });
-  // Sign-in and the public forms are limited per client address; signed-in traffic is not.
+  securityHeaders(fastify);
+  // Sign-in and the public forms are limited per client address; signed-in traffic is not: those
+  // routes are marked so that the plugin puts no hook on them at all.
+  fastify.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.some((method) => isRateLimited(method, route.url))) route.config = { ...route.config, rateLimit: false };
+  });
   await app.register(fastifyRateLimit, {
     global: true,
     max: config.publicRateLimitPerMinute,
     timeWindow: 60_000,
-    allowList: (request) => !isRateLimited(request.method, request.url),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       code: 'TOO_MANY_REQUESTS',
       message: `Too many requests from your address; try again in ${Math.ceil(context.ttl / 1000)} s.`,
     }),
   });
-  countRequests(app.getHttpAdapter().getInstance(), app.get<Metrics>(METRICS));
-  refuseHostileBodies(app.getHttpAdapter().getInstance());
+  countRequests(fastify, app.get<Metrics>(METRICS));
+  refuseHostileBodies(fastify);
   app.enableShutdownHooks();
-  drainOnClose(app.getHttpAdapter().getInstance());
+  drainOnClose(fastify);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -85,6 +90,18 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
 }
 
 /**
+ * Helmet's default security headers on every answer. The middleware is built once: the headers
+ * do not depend on the request (@fastify/helmet builds helmet anew on each request, and adds an
+ * async hook besides, a good part of a small request's time).
+ */
+function securityHeaders(fastify: FastifyInstance): void {
+  const setHeaders = helmet();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    setHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+  });
+}
+
+/**
  * Graceful shutdown: once closing starts, every answer (requests in flight finish normally) says
  * `Connection: close`, so keep-alive connections end with their last answer and the server can
  * close instead of waiting for idle clients.
@@ -95,25 +112,25 @@ function drainOnClose(fastify: FastifyInstance): void {
     closing = true;
     done();
   });
-  fastify.addHook('onSend', async (_request, reply, payload) => {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
 }
 
 /** Routes anyone can call without signing in (and sign-in itself): the ones worth limiting per address. */
-function isRateLimited(method: string, url: string): boolean {
-  const path = url.split('?')[0];
+function isRateLimited(method: string, path: string): boolean {
   if (path.startsWith('/auth/') || path.startsWith('/public/')) return true;
   return method === 'POST' && (path === '/customer-applications' || path === '/registrations');
 }
 
 /** Requests by route template and status, and their duration, for `/metrics`. */
 function countRequests(fastify: FastifyInstance, metrics: Metrics): void {
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
     metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    done();
   });
 }
 
@@ -125,22 +142,30 @@ const MAX_BODY_DEPTH = 32;
  * breaks e-mail and URL checks), is refused as a 400 naming the field.
  */
 function refuseHostileBodies(fastify: FastifyInstance): void {
-  fastify.addHook('preValidation', async (request) => {
-    const body = request.body;
-    if (body === null || typeof body !== 'object') return;
-    const pending: Array<{ value: unknown; path: string; depth: number }> = [{ value: body, path: '', depth: 0 }];
-    while (pending.length > 0) {
-      const { value, path, depth } = pending.pop() as { value: unknown; path: string; depth: number };
-      if (typeof value === 'string') {
-        if (!value.isWellFormed()) throw ValidationFailed.field(path || 'body', 'must be well-formed text');
-        continue;
-      }
-      if (value === null || typeof value !== 'object') continue;
-      if (depth >= MAX_BODY_DEPTH) throw ValidationFailed.field(path || 'body', `is nested too deeply (at most ${MAX_BODY_DEPTH} levels)`);
-      for (const [key, child] of Object.entries(value)) {
-        if (!key.isWellFormed()) throw ValidationFailed.field(path || 'body', 'has a key that is not well-formed text');
-        pending.push({ value: child, path: path ? `${path}.${key}` : key, depth: depth + 1 });
-      }
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    try {
+      checkBody(request.body);
+      done();
+    } catch (error) {
+      done(error as Error);
     }
   });
+}
+
+function checkBody(body: unknown): void {
+  if (body === null || typeof body !== 'object') return;
+  const pending: Array<{ value: unknown; path: string; depth: number }> = [{ value: body, path: '', depth: 0 }];
+  while (pending.length > 0) {
+    const { value, path, depth } = pending.pop() as { value: unknown; path: string; depth: number };
+    if (typeof value === 'string') {
+      if (!value.isWellFormed()) throw ValidationFailed.field(path || 'body', 'must be well-formed text');
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_BODY_DEPTH) throw ValidationFailed.field(path || 'body', `is nested too deeply (at most ${MAX_BODY_DEPTH} levels)`);
+    for (const [key, child] of Object.entries(value)) {
+      if (!key.isWellFormed()) throw ValidationFailed.field(path || 'body', 'has a key that is not well-formed text');
+      pending.push({ value: child, path: path ? `${path}.${key}` : key, depth: depth + 1 });
+    }
+  }
 }

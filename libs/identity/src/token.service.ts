@@ -14,6 +14,9 @@ import { APP_CONFIG, AppConfig, loadOrCreateSecret, normalisePersonalNumber, Sig
 import { CLAIMS, Principal } from './principal';
 
 const DEV_ISSUER = 'urn:kundportal:dev-issuer';
+/** How many verified tokens are remembered, and how long one of the broker's is trusted without a new check. */
+const VERIFIED_TOKENS = 10_000;
+const BROKER_TOKEN_RECHECK_MS = 60_000;
 const ALGORITHMS = ['ES256', 'RS256', 'PS256', 'EdDSA'];
 const METHODS: readonly SignInMethod[] = ['bankid', 'freja', 'siths', 'password'];
 
@@ -39,6 +42,16 @@ export class TokenService implements OnModuleInit {
   private signingKid!: string;
   private localKeys!: JWTVerifyGetKey;
   private remoteKeys?: JWTVerifyGetKey;
+  /**
+   * Tokens verified lately, by their exact text, with the moment the answer stops holding. A
+   * signature check (ECDSA, plus jose's parsing) is most of the cost of a small read, and a client
+   * sends the same token with every request until it expires. What can change for a token already
+   * verified is only time: expiry is kept to the millisecond jose checks it at (`exp` in seconds,
+   * no tolerance), and `nbf` once passed stays passed. Our own signing key does not change while
+   * the process runs; the broker's key set does (jose itself refetches it every 10 minutes), so a
+   * broker token is checked again at least every minute. Refusals are not remembered.
+   */
+  private readonly verified = new Map<string, { principal: Principal; until: number }>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -89,7 +102,24 @@ export class TokenService implements OnModuleInit {
   }
 
   async verify(token: string): Promise<Principal> {
-    const payload = await this.verifyPayload(token);
+    const known = this.verified.get(token);
+    if (known) {
+      if (Date.now() < known.until) return known.principal;
+      this.verified.delete(token);
+    }
+    const checkedAt = Date.now();
+    const { payload, own } = await this.verifyPayload(token);
+    const principal = Object.freeze(this.principalOf(payload));
+    const expires = typeof payload.exp === 'number' ? payload.exp * 1000 : Infinity;
+    const until = Math.min(expires, own ? Infinity : checkedAt + BROKER_TOKEN_RECHECK_MS);
+    if (until !== Infinity) {
+      if (this.verified.size >= VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value as string);
+      this.verified.set(token, { principal, until });
+    }
+    return principal;
+  }
+
+  private principalOf(payload: Record<string, unknown>): Principal {
     const method = payload[CLAIMS.method];
     if (typeof payload.sub !== 'string' || !METHODS.includes(method as SignInMethod)) {
       throw new Unauthenticated('The token lacks a subject or sign-in method.');
@@ -111,12 +141,12 @@ export class TokenService implements OnModuleInit {
     };
   }
 
-  private async verifyPayload(token: string): Promise<Record<string, unknown>> {
+  private async verifyPayload(token: string): Promise<{ payload: Record<string, unknown>; own: boolean }> {
     const audience = this.config.auth.oidcAudience;
     try {
       // Our own tokens first (dev or password sign-in), then the broker's.
       const { payload } = await jwtVerify(token, this.localKeys, { issuer: this.ownIssuer, audience, algorithms: ['ES256'] });
-      return payload;
+      return { payload, own: true };
     } catch (ownError) {
       if (!this.remoteKeys) throw new Unauthenticated('The access token is not valid.');
     }
@@ -126,7 +156,7 @@ export class TokenService implements OnModuleInit {
         audience,
         algorithms: ALGORITHMS,
       });
-      return payload;
+      return { payload, own: false };
     } catch {
       throw new Unauthenticated('The access token is not valid.');
     }

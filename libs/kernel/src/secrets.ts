@@ -21,11 +21,19 @@ export function loadOrCreateSecret<T>(dataDir: string, name: string, create: () 
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
 
+const REMEMBERED_DIGESTS = 10_000;
+
 /**
  * A personnummer never appears in clear in events or stream names: they hold this keyed digest,
  * which matches a person without revealing them.
  */
 export class PersonalNumberDigest {
+  /**
+   * Digests made lately: every request of an e-ID user finds their account by the digest, and an
+   * HMAC costs more than the lookup it serves. A digest never changes for a given key.
+   */
+  private readonly made = new Map<string, string>();
+
   constructor(private readonly key: string) {}
 
   /** The service's one secret, as given; other keys are derived from it. */
@@ -38,7 +46,13 @@ export class PersonalNumberDigest {
   }
 
   of(personalNumber: string): string {
-    return createHmac('sha256', this.key).update(personalNumber).digest('hex').slice(0, 40);
+    let digest = this.made.get(personalNumber);
+    if (digest === undefined) {
+      digest = createHmac('sha256', this.key).update(personalNumber).digest('hex').slice(0, 40);
+      if (this.made.size >= REMEMBERED_DIGESTS) this.made.delete(this.made.keys().next().value as string);
+      this.made.set(personalNumber, digest);
+    }
+    return digest;
   }
 }
 

@@ -60,7 +60,8 @@ export class NotificationQueries {
         }
       }
     }
-    const items = [...approvals, ...replies, ...toSign.values()].sort((a, b) => b.at.localeCompare(a.at));
+    // Newest first. `at` is always an ISO 8601 timestamp (toISOString), which sorts as plain text.
+    const items = [...approvals, ...replies, ...toSign.values()].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
     const badge = { approvals: approvals.length, unreadTickets, agreementsToSign: toSign.size };
     return { badge: { total: badge.approvals + badge.unreadTickets + badge.agreementsToSign, ...badge }, items };
   }

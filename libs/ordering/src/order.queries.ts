@@ -7,6 +7,10 @@ export interface Membership {
   roles: string[];
 }
 
+/** What lists of orders waiting for someone show of each. */
+export type ApprovalItem = Pick<ApprovalDoc, '_id' | 'step' | 'customerOrganisationId' | 'customerOrganisationName' | 'offeringName' | 'submittedAt' | 'submittedBy'>;
+const APPROVAL_ITEM = { step: 1, customerOrganisationId: 1, customerOrganisationName: 1, offeringName: 1, submittedAt: 1, submittedBy: 1 } as const;
+
 @Injectable()
 export class OrderQueries {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
@@ -22,10 +26,10 @@ export class OrderQueries {
   }
 
   /** The orders waiting for an action the member may take: their organisation's turn, with the role for it. */
-  approvalsFor(memberships: Membership[]): Promise<ApprovalDoc[]> {
+  approvalsFor(memberships: Membership[]): Promise<ApprovalItem[]> {
     const filter = approvalFilter(memberships);
     if (!filter) return Promise.resolve([]);
-    return this.store.collection<ApprovalDoc>(APPROVALS).find(filter, { sort: { submittedAt: 1, _id: 1 } });
+    return this.store.collection<ApprovalDoc>(APPROVALS).find(filter, { sort: { submittedAt: 1, _id: 1 }, projection: APPROVAL_ITEM });
   }
 
   countApprovalsFor(memberships: Membership[]): Promise<number> {

@@ -16,6 +16,12 @@ export interface FindOptions {
   sort?: SortSpec;
   skip?: number;
   limit?: number;
+  /**
+   * MongoDB's inclusion projection on top-level fields, `{ field: 1, … }`: the documents come back
+   * with only those fields (the ones they have) and `_id`. For lists that show a few fields of
+   * large documents; the result type is still `T`, so read only the fields asked for.
+   */
+  projection?: Record<string, 1>;
 }
 
 export type WriteOp<T extends Doc = Doc> =
@@ -33,6 +39,15 @@ export interface IndexSpec {
   name?: string;
 }
 
+export interface BulkWriteOptions {
+  /**
+   * The caller can write it again if it is lost (a projection replays from its checkpoint, which
+   * is written relaxed after its documents): the store may make it durable a little later, or on
+   * fewer replicas. A relaxed write is never stored out of order with the writes before it.
+   */
+  relaxed?: boolean;
+}
+
 export interface ReadCollection<T extends Doc = Doc> {
   readonly name: string;
   find(filter: Filter, options?: FindOptions): Promise<T[]>;
@@ -45,7 +60,7 @@ export interface ReadCollection<T extends Doc = Doc> {
   deleteOne(filter: Filter): Promise<{ deleted: number }>;
   deleteMany(filter: Filter): Promise<{ deleted: number }>;
   /** Applies the operations in order. */
-  bulkWrite(ops: WriteOp<T>[]): Promise<void>;
+  bulkWrite(ops: WriteOp<T>[], options?: BulkWriteOptions): Promise<void>;
   createIndexes(specs: IndexSpec[]): Promise<void>;
   /** Removes every document (used by rebuilds). */
   drop(): Promise<void>;

@@ -8,6 +8,28 @@ export interface TicketReader {
   administratorOf: string[];
 }
 
+/** What a list of tickets shows of each (and needs to tell who sees it how). */
+export type TicketListItem = Pick<
+  TicketDoc,
+  '_id' | 'number' | 'subject' | 'type' | 'status' | 'priority' | 'createdAt' | 'lastActivityAt' | 'staffLastActivityAt' | 'participants' | 'unreadBy'
+>;
+const LIST_ITEM = {
+  number: 1,
+  subject: 1,
+  type: 1,
+  status: 1,
+  priority: 1,
+  createdAt: 1,
+  lastActivityAt: 1,
+  staffLastActivityAt: 1,
+  participants: 1,
+  unreadBy: 1,
+} as const;
+
+/** What a notification of an unread reply shows of the ticket. */
+export type UnreadTicket = Pick<TicketDoc, '_id' | 'number' | 'subject' | 'lastStaffReplyAt' | 'lastActivityAt'>;
+const UNREAD_ITEM = { number: 1, subject: 1, lastStaffReplyAt: 1, lastActivityAt: 1 } as const;
+
 @Injectable()
 export class TicketQueries {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
@@ -16,13 +38,16 @@ export class TicketQueries {
    * The reader's tickets, newest activity first: their own and those they collaborate on, and for
    * administrators their organisations' tickets too. Staff see all.
    */
-  async list(reader: TicketReader, options: { status?: string; skip: number; limit: number }): Promise<{ items: TicketDoc[]; total: number }> {
+  async list(reader: TicketReader, options: { status?: string; skip: number; limit: number }): Promise<{ items: TicketListItem[]; total: number }> {
     const scope = this.scope(reader);
     if (scope === null) return { items: [], total: 0 };
     const filter: Filter = options.status ? { ...scope, status: options.status } : scope;
     const sort: SortSpec = reader.staff ? { staffLastActivityAt: -1, _id: 1 } : { lastActivityAt: -1, _id: 1 };
     const collection = this.store.collection<TicketDoc>(TICKETS);
-    const [items, total] = await Promise.all([collection.find(filter, { sort, skip: options.skip, limit: options.limit }), collection.count(filter)]);
+    const [items, total] = await Promise.all([
+      collection.find(filter, { sort, skip: options.skip, limit: options.limit, projection: LIST_ITEM }),
+      collection.count(filter),
+    ]);
     return { items, total };
   }
 
@@ -49,7 +74,9 @@ export class TicketQueries {
     return this.store.collection<TicketDoc>(TICKETS).count({ unreadBy: accountId });
   }
 
-  unread(accountId: string, limit = 50): Promise<TicketDoc[]> {
-    return this.store.collection<TicketDoc>(TICKETS).find({ unreadBy: accountId }, { sort: { lastStaffReplyAt: -1, _id: 1 }, limit });
+  unread(accountId: string, limit = 50): Promise<UnreadTicket[]> {
+    return this.store
+      .collection<TicketDoc>(TICKETS)
+      .find({ unreadBy: accountId }, { sort: { lastStaffReplyAt: -1, _id: 1 }, limit, projection: UNREAD_ITEM });
   }
 }

@@ -1,5 +1,5 @@
-import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor, OnModuleInit, RequestMethod } from '@nestjs/common';
-import { HTTP_CODE_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
+import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor, OnModuleInit, RequestMethod, Type, UseInterceptors } from '@nestjs/common';
+import { HTTP_CODE_METADATA, INTERCEPTORS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { catchError, from, Observable, of, switchMap, tap } from 'rxjs';
@@ -119,6 +119,29 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit {
 
   private async forget(id: string): Promise<void> {
     await this.store.collection<KeyDoc>(IDEMPOTENCY_KEYS).deleteOne({ _id: id, state: 'pending' });
+  }
+}
+
+/** Route methods whose requests can be commands (the interceptor itself acts on POST and PUT requests). */
+const COMMAND_METHODS = new Set<RequestMethod>([RequestMethod.POST, RequestMethod.PUT, RequestMethod.ALL]);
+
+/**
+ * Puts the IdempotencyInterceptor on every route of these controllers that takes POST or PUT
+ * requests, and on no other: as a global interceptor it passed reads straight through, but still
+ * put Nest's interceptor chain (tens of microseconds of observables and async-context binding)
+ * on every one of them. Call it when the module is defined, before Nest scans the controllers.
+ */
+export function interceptCommands(controllers: Type[]): void {
+  for (const controller of controllers) {
+    const prototype = controller.prototype as Record<string, unknown>;
+    for (const key of Object.getOwnPropertyNames(prototype)) {
+      const descriptor = Object.getOwnPropertyDescriptor(prototype, key);
+      const handler = descriptor?.value as object | undefined;
+      if (key === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
+      if (!COMMAND_METHODS.has(Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod)) continue;
+      const existing = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[] | undefined) ?? [];
+      if (!existing.includes(IdempotencyInterceptor)) UseInterceptors(IdempotencyInterceptor)(prototype, key, descriptor as PropertyDescriptor);
+    }
   }
 }
 

@@ -33,10 +33,15 @@ export function cloneValue<T>(value: T): T {
     for (let i = 0; i < value.length; i++) out[i] = cloneValue(value[i]);
     return out as T;
   }
-  if (isDate(value)) return new Date(value.getTime()) as T;
-  if (!isPlainObject(value)) return structuredClone(value);
+  // Plain objects of this realm first: nearly every value that gets here is one.
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto !== Object.prototype && proto !== null) {
+    if (isDate(value)) return new Date(value.getTime()) as T;
+    if (!isPlainObject(value)) return structuredClone(value);
+  }
+  const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const key in value) out[key] = cloneValue(value[key]);
+  for (const key in source) out[key] = cloneValue(source[key]);
   return out as T;
 }
 

@@ -87,7 +87,7 @@ describe('EmbeddedReadStore at 100k documents', () => {
 
     t = performance.now();
     expect(await reloaded.count({ status: 'waiting', number: { $gte: 50_000 } })).toBeGreaterThan(0);
-    report(`unindexed count (full scan with mingo): ${(performance.now() - t).toFixed(0)} ms`);
+    report(`unindexed count (full scan): ${(performance.now() - t).toFixed(0)} ms`);
     await store.close();
   });
 });

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import {
@@ -9,13 +10,15 @@ import {
   type ReadCollection,
   type ReadStore,
   type ReadStoreHealth,
+  type SortSpec,
   type Update,
   type WriteOp,
+  type BulkWriteOptions,
 } from '../read-store.port';
 import { cloneValue, encodeDocument, isOperatorObject } from './document-values';
-import { HashIndex, planCandidates } from './hash-index';
+import { equalityValues, HashIndex, type OrderedRow, planCandidates } from './hash-index';
 import { compileFilter } from './mingo-engine';
-import { sortDocuments } from './sort-documents';
+import { SortedPage } from './sort-documents';
 import { SqliteReadModelFile } from './sqlite-read-model-file';
 import { applyUpdate, seedFromFilter } from './update-document';
 
@@ -39,9 +42,10 @@ interface StoreContext {
 }
 
 /**
- * The read store inside the process: documents in memory, hash indexes for equality lookups,
- * mingo (MongoDB's query language) for filters, updates and sort order, and an SQLite file
- * written through on every call so a restart does not mean a rebuild.
+ * The read store inside the process: documents in memory, hash indexes for equality lookups
+ * (and compound ones for sorted pages), MongoDB's query language for filters, updates and sort
+ * order (mingo's, with the common filters compiled natively: see compileFilter), and an SQLite
+ * file written through on every call so a restart does not mean a rebuild.
  *
  * Calls are synchronous underneath, so each one is atomic with respect to the others. One
  * process per data directory (the file is locked while open).
@@ -66,6 +70,8 @@ export class EmbeddedReadStore implements ReadStore {
   /** Opens (or creates) `<dataDir>/readmodels.sqlite` and loads every document into memory. */
   static async open(options: EmbeddedReadStoreOptions): Promise<EmbeddedReadStore> {
     const file = SqliteReadModelFile.open(options.dataDir);
+    file.onFlushError = (error) =>
+      new Logger(EmbeddedReadStore.name).error({ err: (error as Error)?.message }, 'Writing read models to disk failed; retrying');
     const store = new EmbeddedReadStore(file, resolve(options.dataDir));
     try {
       for (const [name, loaded] of file.loadAll()) store.getCollection(name).restore(loaded.indexes, loaded.documents);
@@ -127,6 +133,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
     const skip = Math.max(0, options.skip ?? 0);
     const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
     const sort = options.sort && Object.keys(options.sort).length > 0 ? options.sort : undefined;
+    const copy = copier(options.projection);
     if (!sort) {
       // Natural order: stop as soon as the page is full.
       const page: Doc[] = [];
@@ -134,12 +141,28 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
       this.scan(filter, skip + limit, (doc) => {
         if (seen++ >= skip) page.push(doc);
       });
-      return page.map((doc) => cloneValue(doc) as T);
+      return page.map(copy) as T[];
     }
-    const matches: Doc[] = [];
-    this.scan(filter, Infinity, (doc) => matches.push(doc));
-    const page = sortDocuments(matches, sort).slice(skip, limit === Infinity ? undefined : skip + limit);
-    return page.map((doc) => cloneValue(doc) as T);
+    const ordered = this.inIndexOrder(filter, sort);
+    if (ordered) {
+      // A compound index already holds the candidates in the sort order: read until the page is full.
+      const query = compileFilter(filter);
+      const page: Doc[] = [];
+      let seen = 0;
+      const { rows, reverse } = ordered;
+      for (let i = reverse ? rows.length - 1 : 0; reverse ? i >= 0 : i < rows.length; i += reverse ? -1 : 1) {
+        const doc = this.docs.get(rows[i].id);
+        if (!doc || !query.test(doc)) continue;
+        if (seen++ < skip) continue;
+        page.push(doc);
+        if (page.length >= limit) break;
+      }
+      return page.map(copy) as T[];
+    }
+    // Only the rows up to the end of the page are kept in order, not every match.
+    const page = new SortedPage(sort, skip + limit);
+    this.scan(filter, Infinity, (doc) => page.offer(doc));
+    return page.documents().slice(skip).map(copy) as T[];
   }
 
   async findOne(filter: Filter): Promise<T | null> {
@@ -151,29 +174,31 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
   async count(filter: Filter): Promise<number> {
     this.context.assertOpen();
     if (Object.keys(filter).length === 0) return this.docs.size;
+    const counted = this.exactCount(filter);
+    if (counted !== undefined) return counted;
     let n = 0;
     this.scan(filter, Infinity, () => n++);
     return n;
   }
 
   async insertOne(document: T): Promise<void> {
-    this.write((log) => this.insert(log, cloneValue(document)));
+    this.write({}, (log) => this.insert(log, cloneValue(document)));
   }
 
   async replaceOne(filter: Filter, replacement: T, options: { upsert?: boolean } = {}): Promise<{ matched: number; upserted: boolean }> {
-    return this.write((log) => this.replace(log, filter, replacement, options.upsert === true));
+    return this.write({}, (log) => this.replace(log, filter, replacement, options.upsert === true));
   }
 
   async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<{ matched: number; upserted: boolean }> {
-    return this.write((log) => this.updateFirst(log, filter, update, options.upsert === true));
+    return this.write({}, (log) => this.updateFirst(log, filter, update, options.upsert === true));
   }
 
   async updateMany(filter: Filter, update: Update): Promise<{ matched: number }> {
-    return this.write((log) => ({ matched: this.updateAll(log, filter, update, false).matched }));
+    return this.write({}, (log) => ({ matched: this.updateAll(log, filter, update, false).matched }));
   }
 
   async deleteOne(filter: Filter): Promise<{ deleted: number }> {
-    return this.write((log) => {
+    return this.write({}, (log) => {
       const doc = this.first(filter);
       if (doc) this.remove(log, doc._id);
       return { deleted: doc ? 1 : 0 };
@@ -181,7 +206,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
   }
 
   async deleteMany(filter: Filter): Promise<{ deleted: number }> {
-    return this.write((log) => {
+    return this.write({}, (log) => {
       const ids: string[] = [];
       this.scan(filter, Infinity, (doc) => ids.push(doc._id));
       for (const id of ids) this.remove(log, id);
@@ -194,10 +219,10 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
    * committed), the failing one is undone as a whole, the rest are not attempted, and the error
    * is rethrown.
    */
-  async bulkWrite(ops: WriteOp<T>[]): Promise<void> {
+  async bulkWrite(ops: WriteOp<T>[], options: BulkWriteOptions = {}): Promise<void> {
     let failed = false;
     let failure: unknown;
-    this.write((log) => {
+    this.write(options, (log) => {
       for (const op of ops) {
         const mark = log.undo.length;
         try {
@@ -219,7 +244,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
    * index that the current documents break is refused with DuplicateKeyError and not created.
    */
   async createIndexes(specs: IndexSpec[]): Promise<void> {
-    this.write((log) => {
+    this.write({}, (log) => {
       const added: HashIndex[] = [];
       for (const spec of specs) {
         const fields = Object.keys(spec.keys);
@@ -245,7 +270,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
   }
 
   async drop(): Promise<void> {
-    this.write((log) => {
+    this.write({}, (log) => {
       log.cleared = this.docs;
       this.docs = new Map();
       for (const index of this.indexes) index.clear();
@@ -307,6 +332,51 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
     }
   }
 
+  /**
+   * The candidates of a sorted find in sort order straight from a compound index, when that is
+   * the best index for the filter: the filter pins the index's leading field to one value, and
+   * the sort is the index's other fields in its directions (or all reversed), then `_id`. `_id`
+   * last makes the order total, so it is the order a sort of the candidates would give.
+   */
+  private inIndexOrder(filter: Filter, sort: SortSpec): { rows: readonly OrderedRow[]; reverse: boolean } | null {
+    const keys = Object.keys(sort);
+    if (keys.length < 2 || keys[keys.length - 1] !== '_id') return null;
+    const reverse = sort._id === -1;
+    for (const index of this.indexes) {
+      if (index.fields.length !== keys.length) continue;
+      const directions = index.trailingDirections;
+      if (!directions.every((direction, i) => index.fields[i + 1] === keys[i] && sort[keys[i]] === (reverse ? -direction : direction))) continue;
+      const leading = index.fields[0];
+      const values = equalityValues(filter[leading], !leading.includes('.'));
+      if (!values || values.length !== 1) continue;
+      // Another index may narrow the filter further (the ordered path reads every candidate of this one).
+      const plan = planCandidates(filter, this.indexes, (id) => this.docs.has(id));
+      if (plan && plan.ids.size < index.countLeading(values[0])) continue;
+      const rows = index.orderedRows(values[0], (id) => this.docs.get(id));
+      if (rows) return { rows, reverse };
+    }
+    return null;
+  }
+
+  /**
+   * The count of a filter that is one equality on a top-level field, from an index on that field:
+   * the documents under a value's key are exactly those mingo's equality matches (the value, or
+   * an array holding it), so no document needs reading.
+   */
+  private exactCount(filter: Filter): number | undefined {
+    const fields = Object.keys(filter);
+    if (fields.length !== 1) return undefined;
+    const field = fields[0];
+    if (field === '_id' || field.startsWith('$') || field.includes('.')) return undefined;
+    const values = equalityValues(filter[field]);
+    if (!values || values.length !== 1) return undefined;
+    if (isOperatorObject(filter[field]) && Object.keys(filter[field] as object).length !== 1) return undefined;
+    const value = values[0];
+    if (!(typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && !Number.isNaN(value)))) return undefined;
+    const index = this.indexes.find((ix) => ix.fields[0] === field);
+    return index?.countLeading(value);
+  }
+
   private first(filter: Filter): Doc | undefined {
     let hit: Doc | undefined;
     this.scan(filter, 1, (doc) => (hit = doc));
@@ -316,12 +386,12 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
   // ---- writes ----
 
   /** Runs one port call: all of it is committed to SQLite in one transaction, or none of it happens. */
-  private write<R>(run: (log: WriteLog) => R): R {
+  private write<R>(options: BulkWriteOptions, run: (log: WriteLog) => R): R {
     this.context.assertOpen();
     const log: WriteLog = { undo: [] };
     try {
       const result = run(log);
-      this.persist(log);
+      this.persist(log, options);
       return result;
     } catch (error) {
       this.rollback(log, 0);
@@ -329,12 +399,17 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
     }
   }
 
-  private persist(log: WriteLog): void {
+  private persist(log: WriteLog, options: BulkWriteOptions): void {
     const file = this.context.file;
     if (!file || (log.undo.length === 0 && !log.cleared && !log.added?.length)) return;
+    const touched = new Set(log.undo.map(([id]) => id));
+    if (options.relaxed && !log.cleared && !log.added?.length) {
+      file.changed(this.name, touched, this.bodyOf);
+      return;
+    }
     const upserts: Array<[string, string]> = [];
     const deletes: string[] = [];
-    for (const id of new Set(log.undo.map(([touched]) => touched))) {
+    for (const id of touched) {
       const doc = this.docs.get(id);
       if (doc) upserts.push([id, encodeDocument(doc)]);
       else if (!log.cleared) deletes.push(id);
@@ -347,6 +422,12 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
       indexes: log.added?.map((ix) => ix.spec),
     });
   }
+
+  /** A document as stored on disk now; null when it is gone. */
+  private readonly bodyOf = (id: string): string | null => {
+    const doc = this.docs.get(id);
+    return doc ? encodeDocument(doc) : null;
+  };
 
   /** Undoes the log back to `mark` (0: the whole call). */
   private rollback(log: WriteLog, mark: number): void {
@@ -481,6 +562,21 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
   private unindex(id: string, doc: Doc): void {
     for (const index of this.indexes) index.remove(id, index.entryFor(doc));
   }
+}
+
+/** What a read hands out for a stored document: a copy, of the projected fields only when asked. */
+function copier(projection: Record<string, unknown> | undefined): (doc: Doc) => Doc {
+  if (!projection) return (doc) => cloneValue(doc);
+  const fields = Object.keys(projection).filter((field) => field !== '_id');
+  for (const field of fields) {
+    if (projection[field] !== 1) throw new Error(`Only inclusion projections ({ field: 1 }) are supported, not ${field}: ${JSON.stringify(projection[field])}`);
+    if (field.includes('.') || field.startsWith('$')) throw new Error(`Projections name top-level fields, not ${field}`);
+  }
+  return (doc) => {
+    const out: Doc = { _id: doc._id };
+    for (const field of fields) if (Object.hasOwn(doc, field)) out[field] = cloneValue(doc[field]);
+    return out;
+  };
 }
 
 /** The id a filter of the form `{ _id: 'x' }` or `{ _id: { $eq: 'x' } }` names, else undefined. */

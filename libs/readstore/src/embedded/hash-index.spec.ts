@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Query } from 'mingo';
 import type { Doc, Filter } from '../read-store.port';
 import { EmbeddedReadStore } from './embedded-read-store';
@@ -85,9 +86,16 @@ describe('planCandidates', () => {
     expect(plan({ $or: [{ tags: 'x' }, { n: 2 }] }, indexes)).toBeNull();
   });
 
-  it('scans for ranges, null, arrays and embedded documents', () => {
+  it('uses an index for null on a top-level field (missing, null, or an array holding null)', () => {
+    expect(plan({ status: null }, indexes)).toEqual({ index: 'status_1', ids: [] });
+    expect(plan({ owner: null }, indexes)).toEqual({ index: 'owner_status', ids: ['d'] });
+    expect(plan({ owner: { $in: [null, 'u2'] } }, indexes)).toEqual({ index: 'owner_status', ids: ['b', 'd'] });
+    expect(equalityValues({ $in: ['a', null] }, true)).toEqual(['a', null]);
+  });
+
+  it('scans for ranges, null on a dotted path, arrays and embedded documents', () => {
     expect(plan({ status: { $gt: 'a' } }, indexes)).toBeNull();
-    expect(plan({ status: null }, indexes)).toBeNull();
+    expect(plan({ 'lines.sku': null }, indexes)).toBeNull();
     expect(plan({ tags: ['y'] }, indexes)).toBeNull();
     expect(plan({ lines: { sku: 'p' } }, indexes)).toBeNull();
   });
@@ -126,6 +134,8 @@ describe('index-served finds agree with full scans', () => {
   });
   const condition = (): unknown => {
     const r = random();
+    if (r < 0.05) return null;
+    if (r < 0.08) return { $in: [null, pick(VALUES.filter((v) => v !== null))] };
     if (r < 0.5) return pick(VALUES.filter((v) => v !== null));
     if (r < 0.7) return { $in: [pick(VALUES.filter((v) => v !== null)), pick(VALUES.filter((v) => v !== null))] };
     if (r < 0.8) return { $eq: pick(VALUES.filter((v) => v !== null)), $ne: pick(VALUES) };
@@ -166,5 +176,91 @@ describe('index-served finds agree with full scans', () => {
     }
     // The comparison means something only if most filters went through an index.
     expect(served).toBeGreaterThan(filters.length / 2);
+  });
+});
+
+describe('sorted finds and counts served by an index agree with sorting and scanning', () => {
+  const owner = fc.constantFrom('u1', 'u2', 'u3');
+  const at = fc.oneof(fc.constantFrom('2025-01-01', '2025-01-02', '2025-01-03', 1, 2, null), fc.constant(undefined), fc.constant(['2025-01-01']));
+  const doc = fc.record(
+    { owner: fc.oneof(owner, fc.uniqueArray(fc.oneof(owner, fc.constant(null)), { maxLength: 2 }), fc.constant(null)), at, status: fc.constantFrom('open', 'closed') },
+    { requiredKeys: [] },
+  );
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('put' as const), id: fc.nat(11), doc }),
+    fc.record({ kind: fc.constant('set' as const), id: fc.nat(11), at }),
+    fc.record({ kind: fc.constant('delete' as const), id: fc.nat(11) }),
+    fc.record({
+      kind: fc.constant('find' as const),
+      owner: fc.oneof(owner, fc.constant(null)),
+      status: fc.option(fc.constantFrom('open', 'closed'), { nil: undefined }),
+      direction: fc.constantFrom<1 | -1>(1, -1),
+      idDirection: fc.constantFrom<1 | -1>(1, -1),
+      skip: fc.nat(3),
+      limit: fc.integer({ min: 0, max: 4 }),
+    }),
+  );
+
+  it('through inserts, updates and deletes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
+        const store = EmbeddedReadStore.inMemory();
+        const plain = store.collection('plain');
+        const indexed = store.collection('indexed');
+        await indexed.createIndexes([{ keys: { owner: 1, at: -1 } }]);
+        for (const o of ops) {
+          if (o.kind === 'put') {
+            const replacement = { ...Object.fromEntries(Object.entries(o.doc).filter(([, v]) => v !== undefined)), _id: `d${o.id}` };
+            for (const c of [plain, indexed]) await c.replaceOne({ _id: `d${o.id}` }, replacement, { upsert: true });
+          } else if (o.kind === 'set') {
+            const update = o.at === undefined ? { $unset: { at: '' } } : { $set: { at: o.at } };
+            for (const c of [plain, indexed]) await c.updateOne({ _id: `d${o.id}` }, update);
+          } else if (o.kind === 'delete') {
+            for (const c of [plain, indexed]) await c.deleteOne({ _id: `d${o.id}` });
+          } else {
+            const filter: Filter = o.status ? { owner: o.owner, status: o.status } : { owner: o.owner };
+            const options = { sort: { at: o.direction, _id: o.idDirection }, skip: o.skip, limit: o.limit };
+            const [expected, actual] = await Promise.all([plain.find(filter, options), indexed.find(filter, options)]);
+            expect(actual.map((d) => d._id)).toEqual(expected.map((d) => d._id));
+            expect(await indexed.count({ owner: o.owner })).toBe(await plain.count({ owner: o.owner }));
+            expect((await indexed.find({ owner: o.owner })).map((d) => d._id).sort()).toEqual((await plain.find({ owner: o.owner })).map((d) => d._id).sort());
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reads the candidates in index order, and counts from the index', async () => {
+    const store = EmbeddedReadStore.inMemory();
+    const c = store.collection('tickets');
+    await c.createIndexes([{ keys: { participants: 1, lastActivityAt: -1 } }]);
+    for (let i = 0; i < 10; i++) await c.insertOne({ _id: `t${i}`, participants: ['a', `b${i % 2}`], lastActivityAt: `2025-01-0${i}` });
+    const page = await c.find({ participants: 'a' }, { sort: { lastActivityAt: -1, _id: 1 }, skip: 2, limit: 3, projection: { lastActivityAt: 1 } });
+    expect(page).toEqual([
+      { _id: 't7', lastActivityAt: '2025-01-07' },
+      { _id: 't6', lastActivityAt: '2025-01-06' },
+      { _id: 't5', lastActivityAt: '2025-01-05' },
+    ]);
+    await c.updateOne({ _id: 't0' }, { $set: { lastActivityAt: '2025-02-01' } });
+    expect((await c.find({ participants: 'b0' }, { sort: { lastActivityAt: 1, _id: -1 }, limit: 2 })).map((d) => d._id)).toEqual(['t2', 't4']);
+    expect((await c.find({ participants: 'a' }, { sort: { lastActivityAt: -1, _id: 1 }, limit: 1 })).map((d) => d._id)).toEqual(['t0']);
+    expect(await c.count({ participants: 'b1' })).toBe(5);
+    expect(await c.count({ participants: { $eq: 'a' } })).toBe(10);
+
+    // Writes that fail part-way leave the order as the documents are.
+    const newest = () => c.find({ participants: 'a' }, { sort: { lastActivityAt: -1, _id: 1 }, limit: 3 }).then((docs) => docs.map((d) => d._id));
+    await expect(
+      c.bulkWrite([
+        { updateOne: { filter: { _id: 't3' }, update: { $set: { lastActivityAt: '2025-03-01' } } } },
+        { insertOne: { document: { _id: 't1', participants: ['a'], lastActivityAt: '2026-01-01' } } },
+      ]),
+    ).rejects.toThrow();
+    expect(await newest()).toEqual(['t3', 't0', 't9']);
+    await c.updateOne({ _id: 't5' }, { $set: { n: 'text' } });
+    await expect(c.updateMany({ participants: 'b1' }, { $set: { lastActivityAt: '2027-01-01' }, $inc: { n: 1 } })).rejects.toThrow();
+    expect(await newest()).toEqual(['t3', 't0', 't9']);
+    await c.deleteOne({ _id: 't3' });
+    expect(await newest()).toEqual(['t0', 't9', 't8']);
   });
 });

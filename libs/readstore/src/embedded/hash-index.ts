@@ -1,17 +1,28 @@
-import type { Filter, IndexSpec } from '../read-store.port';
-import { isIndexableScalar, isOperatorObject, isPlainObject, keyOf } from './document-values';
+import type { Doc, Filter, IndexSpec } from '../read-store.port';
+import { isDate, isIndexableScalar, isOperatorObject, isPlainObject, keyOf } from './document-values';
+import { compareValues, sortKeyReader } from './sort-documents';
 
 /** The keys one document holds in one index: by leading field (lookups) and by all fields (uniqueness). */
 export interface IndexEntry {
   readonly leading: readonly string[];
   readonly full: readonly string[];
+  /** A compound index's other fields (after the leading one), which order the ids under a leading key. */
+  readonly order?: readonly unknown[];
+}
+
+/** One id in a compound index's order under a leading key, with the values it is ordered by. */
+export interface OrderedRow {
+  readonly id: string;
+  readonly values: readonly unknown[];
 }
 
 /**
  * A hash index over one or more field paths. Like MongoDB's multikey indexes, an array value is
  * indexed under each of its elements, and a path through an array of embedded documents under
  * each element's value. Hash, not ordered: it answers equality and $in, which is what read-model
- * queries select by; ranges and sorts run over the (small) candidate set.
+ * queries select by; ranges run over the candidate set. A compound index also keeps, for each
+ * leading value a sorted find has read, its ids in the order of its other fields, so that a page
+ * sorted that way is read off in order instead of sorting every candidate (see `orderedRows`).
  */
 export class HashIndex {
   readonly name: string;
@@ -26,6 +37,14 @@ export class HashIndex {
    * and a second map of every document would double its memory).
    */
   private readonly full: KeyMap | null;
+  /**
+   * A compound index's order within one leading value: per leading key read in that order, its
+   * rows sorted by the other fields (then `_id`), or null when a value there cannot be ordered.
+   * Built when a read first asks for a key, then kept in order as documents under the key are
+   * added, changed and removed (a binary search and an insert or removal each).
+   */
+  private readonly ordered: Map<string, OrderedRow[] | null> | null;
+  private readonly trailing: ReadonlyArray<{ read: (doc: Doc) => unknown; direction: 1 | -1 }>;
 
   constructor(spec: IndexSpec) {
     const fields = Object.keys(spec.keys);
@@ -36,6 +55,8 @@ export class HashIndex {
     this.name = spec.name ?? HashIndex.defaultName(spec.keys);
     this.spec = { keys: { ...spec.keys }, unique: this.unique, name: this.name };
     this.full = fields.length === 1 ? this.leading : this.unique ? new Map() : null;
+    this.ordered = fields.length > 1 ? new Map() : null;
+    this.trailing = fields.slice(1).map((field) => ({ read: sortKeyReader(field), direction: spec.keys[field] === -1 ? -1 : 1 }));
   }
 
   /** MongoDB's default index name, e.g. `status_1_createdAt_-1`. */
@@ -68,7 +89,11 @@ export class HashIndex {
     if (perField.filter((keys) => keys.length > 1).length > 1) {
       throw new Error(`cannot index parallel arrays in index ${this.name}`);
     }
-    return { leading: perField[0], full: this.full ? cartesian(perField).map(compoundKey) : [] };
+    return {
+      leading: perField[0],
+      full: this.full ? cartesian(perField).map(compoundKey) : [],
+      order: this.trailing.map((t) => t.read(doc as Doc)),
+    };
   }
 
   /** For a unique index: the key `entry` shares with a document other than `id`, if any. */
@@ -89,16 +114,108 @@ export class HashIndex {
   add(id: string, entry: IndexEntry): void {
     addKeys(this.leading, entry.leading, id);
     if (this.full && this.full !== this.leading) addKeys(this.full, entry.full, id);
+    if (this.ordered && this.ordered.size > 0) this.insertOrdered(id, entry);
   }
 
   remove(id: string, entry: IndexEntry): void {
     removeKeys(this.leading, entry.leading, id);
     if (this.full && this.full !== this.leading) removeKeys(this.full, entry.full, id);
+    if (this.ordered && this.ordered.size > 0) this.removeOrdered(id, entry);
   }
 
   clear(): void {
     this.leading.clear();
     this.full?.clear();
+    this.ordered?.clear();
+  }
+
+  /** How many documents hold this value of the leading field (an exact count: see `exactCount`). */
+  countLeading(value: unknown): number {
+    const holders = this.leading.get(keyOf(value));
+    return holders === undefined ? 0 : typeof holders === 'string' ? 1 : holders.size;
+  }
+
+  /**
+   * A compound index's rows under one leading value, in the index's order: by each further field
+   * in its direction (mingo's value order), then by `_id` ascending. Null when the index has one
+   * field, or when a value there is an array, an embedded document or NaN (mingo's order among
+   * those is not a total order). `get` reads the current document of an id.
+   */
+  orderedRows(value: unknown, get: (id: string) => Doc | undefined): readonly OrderedRow[] | null {
+    if (!this.ordered) return null;
+    const key = keyOf(value);
+    const known = this.ordered.get(key);
+    if (known !== undefined) return known;
+    const holders = this.leading.get(key);
+    const ids = holders === undefined ? [] : typeof holders === 'string' ? [holders] : [...holders];
+    let rows: OrderedRow[] | null = [];
+    for (const id of ids) {
+      const doc = get(id);
+      if (!doc) continue;
+      const values = this.trailing.map((t) => t.read(doc));
+      if (!orderable(values)) {
+        rows = null;
+        break;
+      }
+      rows.push({ id, values });
+    }
+    rows?.sort((a, b) => this.compareRows(a.values, a.id, b.values, b.id));
+    // Rows are kept for the keys read lately; a store with very many readers starts afresh.
+    if (this.ordered.size >= MAX_ORDERED_KEYS) this.ordered.clear();
+    this.ordered.set(key, rows);
+    return rows;
+  }
+
+  /** The directions of the fields after the leading one. */
+  get trailingDirections(): ReadonlyArray<1 | -1> {
+    return this.trailing.map((t) => t.direction);
+  }
+
+  private compareRows(a: readonly unknown[], aId: string, b: readonly unknown[], bId: string): number {
+    for (let i = 0; i < this.trailing.length; i++) {
+      const order = compareValues(a[i], b[i]);
+      if (order !== 0) return this.trailing[i].direction * order;
+    }
+    return aId < bId ? -1 : aId > bId ? 1 : 0;
+  }
+
+  /** Where a row goes in a key's rows: the first position whose row does not sort before it. */
+  private position(rows: readonly OrderedRow[], values: readonly unknown[], id: string): number {
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.compareRows(rows[mid].values, rows[mid].id, values, id) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private insertOrdered(id: string, entry: IndexEntry): void {
+    const ordered = this.ordered as Map<string, OrderedRow[] | null>;
+    const values = entry.order ?? [];
+    for (const key of entry.leading) {
+      const rows = ordered.get(key);
+      if (!rows) continue; // not kept, or not orderable: stays so
+      if (!orderable(values)) {
+        ordered.set(key, null);
+        continue;
+      }
+      rows.splice(this.position(rows, values, id), 0, { id, values });
+    }
+  }
+
+  private removeOrdered(id: string, entry: IndexEntry): void {
+    const ordered = this.ordered as Map<string, OrderedRow[] | null>;
+    const values = entry.order ?? [];
+    for (const key of entry.leading) {
+      const rows = ordered.get(key);
+      if (rows === undefined) continue;
+      const at = rows && orderable(values) ? this.position(rows, values, id) : -1;
+      // Not where its values put it (or not orderable): the key's rows are built again when read.
+      if (rows && at >= 0 && at < rows.length && rows[at].id === id) rows.splice(at, 1);
+      else ordered.delete(key);
+    }
   }
 
   /** Whether `lookupFull` is available (single-field and unique indexes). */
@@ -130,6 +247,8 @@ export interface IndexPlan {
 
 /** How many key combinations a compound lookup may try before the leading field is used instead. */
 const MAX_COMPOUND_KEYS = 256;
+/** How many leading values of one index keep their ordered ids at a time. */
+const MAX_ORDERED_KEYS = 10_000;
 
 /**
  * Picks the smallest candidate set a filter can be narrowed to by the primary key or a hash index,
@@ -157,7 +276,7 @@ export function planCandidates(
     } else if (field === '$or' && Array.isArray(condition) && condition.length > 0) {
       consider(planUnion(condition, indexes, hasId));
     } else if (!field.startsWith('$')) {
-      const values = equalityValues(condition);
+      const values = equalityValues(condition, !field.includes('.'));
       if (values) equalities.set(field, values);
     }
   }
@@ -197,13 +316,19 @@ function planUnion(
   return { index: `$or(${[...used].join(',')})`, ids };
 }
 
-/** The scalars an equality-like condition pins a field to, or null when it does not. */
-export function equalityValues(condition: unknown): unknown[] | null {
-  if (isIndexableScalar(condition)) return [condition];
+/**
+ * The scalars an equality-like condition pins a field to, or null when it does not. With
+ * `orNull` (a top-level field), null counts too: it matches a missing or null field, or an array
+ * holding null, all of which the index keeps under null's key. (On a dotted path mingo also
+ * looks into nested arrays for null, which the index does not.)
+ */
+export function equalityValues(condition: unknown, orNull = false): unknown[] | null {
+  const usable = (value: unknown) => isIndexableScalar(value) || (orNull && value === null);
+  if (usable(condition)) return [condition];
   if (!isOperatorObject(condition)) return null;
-  const byEq = '$eq' in condition && isIndexableScalar(condition.$eq) ? [condition.$eq] : null;
+  const byEq = '$eq' in condition && usable(condition.$eq) ? [condition.$eq] : null;
   const inList = condition.$in;
-  const byIn = Array.isArray(inList) && inList.every(isIndexableScalar) ? inList : null;
+  const byIn = Array.isArray(inList) && inList.every(usable) ? inList : null;
   if (byEq && byIn) {
     const allowed = new Set(byIn.map((v) => keyOf(v)));
     return byEq.filter((v) => allowed.has(keyOf(v)));
@@ -275,6 +400,14 @@ function removeKeys(map: KeyMap, keys: readonly string[], id: string): void {
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+
+/** Values mingo's order puts in a total order: no arrays, embedded documents or NaN. */
+function orderable(values: readonly unknown[]): boolean {
+  for (const v of values) {
+    if (typeof v === 'number' ? Number.isNaN(v) : v !== null && typeof v === 'object' && !isDate(v)) return false;
+  }
+  return true;
+}
 
 /** May return a live set of the index: callers only read it. */
 function lookup(map: KeyMap, keys: readonly string[]): ReadonlySet<string> {

@@ -19,6 +19,7 @@ const EMULATOR_GAPS = {
   'index.unique-multikey': 'jongodb does not enforce unique indexes per array element',
   'updateOne.upsert-$eq': 'jongodb does not seed upserts from $eq conditions',
   'bulkWrite.stops-at-failure': 'jongodb applies none of an insert batch that fails part-way (MongoDB keeps the inserts before the failure)',
+  'find.projection': 'jongodb ignores the projection of a find and returns whole documents',
 } as const;
 
 describeReadStoreContract(

@@ -21,6 +21,7 @@ import {
   type ReadStoreHealth,
   type Update,
   type WriteOp,
+  type BulkWriteOptions,
 } from '../read-store.port';
 
 /**
@@ -79,6 +80,7 @@ class MongoReadCollection<T extends Doc = Doc> implements ReadCollection<T> {
           ...(options.sort ? { sort: options.sort } : {}),
           ...(options.skip ? { skip: options.skip } : {}),
           ...(options.limit ? { limit: options.limit } : {}),
+          ...(options.projection ? { projection: options.projection } : {}),
         })
         .toArray(),
     );
@@ -131,9 +133,12 @@ class MongoReadCollection<T extends Doc = Doc> implements ReadCollection<T> {
   }
 
   /** Ordered: MongoDB applies the operations before a failing one and stops there. */
-  async bulkWrite(ops: WriteOp<T>[]): Promise<void> {
+  async bulkWrite(ops: WriteOp<T>[], options: BulkWriteOptions = {}): Promise<void> {
     if (ops.length === 0) return;
-    await this.guard(() => this.collection.bulkWrite(ops.map(toDriverOp), { ordered: true }));
+    // Relaxed: acknowledged by the primary alone. Lost in a failover only as a suffix of the oplog,
+    // checkpoint included, so the projection replays what it lost.
+    const writeConcern = options.relaxed ? { writeConcern: { w: 1 } } : {};
+    await this.guard(() => this.collection.bulkWrite(ops.map(toDriverOp), { ordered: true, ...writeConcern }));
   }
 
   async createIndexes(specs: IndexSpec[]): Promise<void> {

@@ -35,6 +35,7 @@ export const READ_STORE_CONTRACT_CASES = {
   'sort.iso-dates': 'sort ISO date strings chronologically',
   'sort.missing-first': 'sort puts missing fields first when ascending',
   'page.skip-limit': 'skip and limit page through sorted results',
+  'find.projection': 'a projection returns only the fields asked for, and _id',
   count: 'count matching documents',
   findOne: 'findOne returns a matching document or null',
   'ids.strings': 'documents come back as stored, with string _id',
@@ -316,6 +317,18 @@ export function describeReadStoreContract(
       expect(ids(await c.find({ city: 'Umeå' }, { sort: { name: -1 }, limit: 1 }))).toEqual(['p3']);
       expect(await c.find({}, { limit: 2 })).toHaveLength(2);
       expect(await c.find({}, { skip: 3 })).toHaveLength(1);
+    });
+
+    check('find.projection', async () => {
+      const c = await people();
+      const found = await c.find({ age: { $gt: 30 } }, { sort: { _id: 1 }, projection: { name: 1, tags: 1, nickname: 1 } });
+      expect(found).toEqual([
+        { _id: 'p1', name: 'Astrid', tags: ['admin', 'buyer'] },
+        { _id: 'p3', name: 'Cecilia', tags: [], nickname: null },
+      ]);
+      (found[0].tags as string[]).push('changed');
+      expect(await c.find({ _id: 'p1' }, { projection: { tags: 1 } })).toEqual([{ _id: 'p1', tags: ['admin', 'buyer'] }]);
+      expect(await c.find({ _id: 'p4' }, { projection: { _id: 1, city: 1 } })).toEqual([{ _id: 'p4', city: 'Kiruna' }]);
     });
 
     check('count', async () => {
