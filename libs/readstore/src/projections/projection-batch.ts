@@ -51,7 +51,7 @@ export class ProjectionBatch implements ProjectionContext {
       const name = ops[i].collection;
       const run: WriteOp[] = [];
       while (i < ops.length && ops[i].collection === name) run.push(ops[i++].op);
-      await this.store.collection(name).bulkWrite(run);
+      await this.store.collection(name).bulkWrite(run, { relaxed: true });
     }
   }
 }

@@ -136,9 +136,9 @@ describe('ProjectionRunner (embedded stores)', () => {
       const real = reads.collection(name);
       if (name !== CHECKPOINTS) return real;
       return Object.assign(Object.create(real), {
-        replaceOne: (...args: Parameters<typeof real.replaceOne>) => {
+        bulkWrite: (...args: Parameters<typeof real.bulkWrite>) => {
           if (failures-- > 0) return Promise.reject(new Error('killed before the checkpoint'));
-          return real.replaceOne(...args);
+          return real.bulkWrite(...args);
         },
       });
     }) as typeof reads.collection;

@@ -295,11 +295,11 @@ export class ProjectionRunner {
   }
 
   private async saveCheckpoint(projection: Projection, position: bigint): Promise<void> {
-    await this.readStore.collection<CheckpointDoc>(CHECKPOINTS).replaceOne(
-      { _id: projection.name },
-      { _id: projection.name, position: position.toString(), version: projection.version, updatedAt: new Date().toISOString(), state: 'running' },
-      { upsert: true },
-    );
+    // Relaxed like the documents before it: both can be replayed from the log.
+    const checkpoint: CheckpointDoc = { _id: projection.name, position: position.toString(), version: projection.version, updatedAt: new Date().toISOString(), state: 'running' };
+    await this.readStore
+      .collection<CheckpointDoc>(CHECKPOINTS)
+      .bulkWrite([{ replaceOne: { filter: { _id: projection.name }, replacement: checkpoint, upsert: true } }], { relaxed: true });
   }
 
   private onFailure(entry: Running, error: unknown): void {
