@@ -37,6 +37,11 @@ export function applyUpdate(doc: Record<string, unknown>, update: Update, insert
   }
   checkConflicts(modifier);
   checkTargets(doc, modifier);
+  // $addToSet on a missing field starts from an empty set, so `$each` with repeats adds each
+  // value once, as MongoDB does (mingo would copy the list as given).
+  for (const path of Object.keys(modifier.$addToSet ?? {})) {
+    if (!path.includes('$') && getPath(doc, path) === undefined) setPath(doc, path, []);
+  }
   const id = doc._id;
   for (const op of OPERATORS) {
     const expr = modifier[op];

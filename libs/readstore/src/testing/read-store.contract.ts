@@ -579,6 +579,11 @@ export function describeReadStoreContract(
       expect((await c.findOne({ _id: 'p2' }))?.tags).toEqual(['buyer']);
       await c.updateOne({ _id: 'p2' }, { $addToSet: { tags: { $each: ['buyer', 'seller', 'seller'] }, roles: 'viewer' } });
       expect(await c.findOne({ _id: 'p2' })).toMatchObject({ tags: ['buyer', 'seller'], roles: ['viewer'] });
+      // A missing field, on an existing document and on an upserted one: each value once.
+      await c.updateOne({ _id: 'p2' }, { $addToSet: { badges: { $each: ['a', 'a', 'b'] } } });
+      await c.updateOne({ _id: 'p9' }, { $addToSet: { badges: { $each: ['a', 'a', 'b'] } } }, { upsert: true });
+      expect((await c.findOne({ _id: 'p2' }))?.badges).toEqual(['a', 'b']);
+      expect((await c.findOne({ _id: 'p9' }))?.badges).toEqual(['a', 'b']);
     });
 
     check('update.$setOnInsert', async () => {
