@@ -53,8 +53,11 @@ export class TicketOpening {
   constructor(private readonly executor: CommandExecutor, private readonly numbers: TicketNumbers) {}
 
   async open(ticketId: string, ticket: NewTicket, context: CommandContext): Promise<CommandAnswer> {
-    const existing = await this.executor.load(ticketDecider, ticketStream(ticketId));
-    if (existing.state.exists) return commandAnswer(ticketId, await this.executor.headPosition(), { number: existing.state.created.number });
+    // Only an id derived from an Idempotency-Key can have been used before; a fresh one cannot.
+    if (context.idempotencyKey) {
+      const existing = await this.executor.load(ticketDecider, ticketStream(ticketId));
+      if (existing.state.exists) return commandAnswer(ticketId, await this.executor.headPosition(), { number: existing.state.created.number });
+    }
     const number = await this.numbers.allocate(context);
     const outcome = await this.executor.execute(ticketDecider, ticketStream(ticketId), { type: 'CreateTicket', ticket: { ticketId, number, ...ticket }, now: context.now }, context);
     return commandAnswer(ticketId, outcome.position, { number });
