@@ -2,37 +2,13 @@ import fc from 'fast-check';
 import { DomainError, ErrorDetail, fold, Forbidden, NotFound, ValidationFailed } from '@kundportal/kernel';
 import { ACCEPTED, asStored, DecidedStep, decideInTurn, Outcome, outcomeOf, refusal } from '@kundportal/kernel/testing';
 import { project, recorded, snapshot } from '@kundportal/readstore/testing';
-import { Acting, OrderCommand, orderDecider, OrderState, OrderStatus, OrganisationForOrder, stepOf } from './order.decider';
-import { AttestationMethod, OrderedOffering, OrderEvent, orderStream, Step } from './order.events';
+import { Acting, OrderCommand, orderDecider, OrderState, OrderStatus, stepOf } from './order.decider';
+import { AttestationMethod, OrderEvent, orderStream, Step } from './order.events';
+import { acting, AGENT, at, CUSTOMER, offering, organisation, orderId } from './testing/order-fixtures';
 import { ApprovalDoc, APPROVALS, OrderDoc, ORDERS, ordersProjection } from './order.projections';
 
-const orderId = 'order-1';
-const CUSTOMER = 'org-customer';
-const AGENT = 'org-agent';
-const submittedAt = new Date('2026-03-02T09:00:00.000Z');
-const at = (minutes: number) => new Date(submittedAt.getTime() + minutes * 60_000);
-
-const offering: OrderedOffering = {
-  serviceId: 'webcert',
-  serviceName: 'Webcert',
-  offeringId: 'webcert-fristaende',
-  name: 'Webcert Fristående',
-  version: 1,
-  startupFee: { amount: 5000, currency: 'SEK' },
-  fields: [{ name: 'careUnits', label: 'Vårdenheter', type: 'integer', required: true, min: 1 }],
-};
-const organisation: OrganisationForOrder = { id: CUSTOMER, name: 'Region Exempel', agreementSigned: true, hasAttestant: true, agentOrganisationIds: [AGENT] };
 const agentOrganisation = { id: AGENT, name: 'Agent AB' };
 const notItsAgent = { id: 'org-other-agent', name: 'Annan Agent AB' };
-
-/** `null` for a side: not a member of that organisation; an array: a member holding these roles. */
-const acting = (name: string, sides: { customer?: string[] | null; agent?: string[] | null; staff?: boolean; auditor?: boolean }): Acting => ({
-  person: { accountId: sides.staff || sides.auditor ? null : `acc-${name}`, name },
-  staff: sides.staff ?? false,
-  auditor: sides.auditor ?? false,
-  customer: { member: sides.customer != null, roles: sides.customer ?? [] },
-  agent: { member: sides.agent != null, roles: sides.agent ?? [] },
-});
 
 /** Members of the customer, of its agent, of both, of neither (another organisation's), staff and an auditor. */
 const CALLERS = {

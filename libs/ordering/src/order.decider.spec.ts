@@ -1,6 +1,6 @@
 import { AppError, DomainError, ErrorDetail, fold, Forbidden, NotFound, ValidationFailed } from '@kundportal/kernel';
 import { DeciderSpecification } from '@kundportal/kernel/testing';
-import { Acting, OrderCommand, orderDecider, OrderState, OrderStatus, OrganisationForOrder, StepRecord } from './order.decider';
+import { Acting, OrderCommand, orderDecider, OrderState, OrderStatus, StepRecord } from './order.decider';
 import {
   AttestationMethod,
   OrderApprovedByAgent,
@@ -12,41 +12,9 @@ import {
   OrderSubmitted,
   Step,
 } from './order.events';
+import { acting, AGENT, at, CUSTOMER, offering, organisation, orderId, submittedAt } from './testing/order-fixtures';
 
 const spec = DeciderSpecification.for(orderDecider);
-
-const orderId = 'order-1';
-const CUSTOMER = 'org-customer';
-const AGENT = 'org-agent';
-const submittedAt = new Date('2026-03-02T09:00:00.000Z');
-const at = (minutes: number) => new Date(submittedAt.getTime() + minutes * 60_000);
-
-const offering: OrderedOffering = {
-  serviceId: 'webcert',
-  serviceName: 'Webcert',
-  offeringId: 'webcert-fristaende',
-  name: 'Webcert Fristående',
-  version: 1,
-  startupFee: { amount: 5000, currency: 'SEK' },
-  fields: [{ name: 'careUnits', label: 'Vårdenheter', type: 'integer', required: true, min: 1 }],
-};
-
-const organisation: OrganisationForOrder = {
-  id: CUSTOMER,
-  name: 'Region Exempel',
-  agreementSigned: true,
-  hasAttestant: true,
-  agentOrganisationIds: [AGENT],
-};
-
-/** `null` for a side: not a member of that organisation; an array: a member holding these roles. */
-const acting = (name: string, sides: { customer?: string[] | null; agent?: string[] | null; staff?: boolean; auditor?: boolean }): Acting => ({
-  person: { accountId: sides.staff || sides.auditor ? null : `acc-${name}`, name },
-  staff: sides.staff ?? false,
-  auditor: sides.auditor ?? false,
-  customer: { member: sides.customer != null, roles: sides.customer ?? [] },
-  agent: { member: sides.agent != null, roles: sides.agent ?? [] },
-});
 
 const customerOrderer = acting('olof', { customer: ['orderer'] });
 const customerAttestant = acting('astrid', { customer: ['attestant'] });

@@ -1,20 +1,10 @@
 import type { RecordedEvent } from '@kundportal/eventstore';
 import { project, recorded, snapshot } from '@kundportal/readstore/testing';
 import { OrderStatus, StepRecord } from './order.decider';
-import { OrderApprovedByAgent, OrderAttested, OrderedOffering, OrderFulfilled, OrderRejected, OrderSubmitted, orderStream } from './order.events';
+import { OrderApprovedByAgent, OrderAttested, OrderFulfilled, OrderRejected, OrderSubmitted, orderStream } from './order.events';
+import { AGENT, CUSTOMER, offering } from './testing/order-fixtures';
 import { ApprovalDoc, APPROVALS, OrderDoc, ORDERS, ordersProjection } from './order.projections';
 
-const CUSTOMER = 'org-customer';
-const AGENT = 'org-agent';
-const offering: OrderedOffering = {
-  serviceId: 'webcert',
-  serviceName: 'Webcert',
-  offeringId: 'webcert-fristaende',
-  name: 'Webcert Fristående',
-  version: 1,
-  startupFee: { amount: 5000, currency: 'SEK' },
-  fields: [{ name: 'careUnits', label: 'Vårdenheter', type: 'integer', required: true, min: 1 }],
-};
 const olof = { accountId: 'acc-olof', name: 'Olof Beställare' };
 const agnes = { accountId: 'acc-agnes', name: 'Agnes Agent' };
 const arvid = { accountId: 'acc-arvid', name: 'Arvid Agentattestant' };
