@@ -1,3 +1,4 @@
+import { eventually } from '@kundportal/kernel/testing';
 import { readModelDifferences, readModelDigest, ReadModelDigest, readSideProjections } from './support/read-model-digest';
 import { copyDataDir, freshDataDir, HttpAnswer, ProcessExit, removeDir, ServerProcess } from './support/server-process';
 import { testOrganisationNumber, testPersonalNumber } from './support/swedish-ids';
@@ -520,14 +521,16 @@ describe('Durability: kill -9 during a burst of commands', () => {
 
   /** Waits until every projection and reactor has processed the whole log; the head it reached. */
   async function settle(server: ServerProcess, timeoutMs = 20_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const health = await server.waitForHealth(10_000);
-      const behind = (health.projections as Array<{ name: string; state: string; lag: string | null }>).filter((p) => p.state !== 'running' || p.lag !== '0');
-      if (behind.length === 0) return health.headPosition as string;
-      if (Date.now() > deadline) throw new Error(`projections not caught up with the log at ${health.headPosition}: ${JSON.stringify(behind)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    let last = 'no health answer';
+    return eventually(
+      async () => {
+        const health = await server.waitForHealth(10_000);
+        const behind = (health.projections as Array<{ name: string; state: string; lag: string | null }>).filter((p) => p.state !== 'running' || p.lag !== '0');
+        last = `at ${health.headPosition}: ${JSON.stringify(behind)}`;
+        return behind.length === 0 ? (health.headPosition as string) : undefined;
+      },
+      { timeoutMs, what: () => `projections not caught up with the log ${last}`, pollMs: 100 },
+    );
   }
 
   /** Stops a settled server cleanly and digests the read store it left in its DATA_DIR. */

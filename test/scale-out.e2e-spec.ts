@@ -1,4 +1,5 @@
 import { MongoClient } from 'mongodb';
+import { eventually } from '@kundportal/kernel/testing';
 import { LEASES, LeaseDoc } from '@kundportal/readstore';
 import { EsdbEmulator } from './emulators/esdb/esdb-emulator';
 import { MongoWireEmulator, startJongodbEmulator } from './emulators/mongo/jongodb-emulator';
@@ -59,15 +60,8 @@ describe('Scale-out: two projectors and two API processes on the EventStoreDB wi
     processes.push(server);
     return server;
   };
-  const until = async <T>(what: () => Promise<T | undefined>, timeoutMs: number, describe: string): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await what().catch(() => undefined);
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`${describe}: not within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const until = <T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> =>
+    eventually(probe, { timeoutMs, what, pollMs: 100, retryOnError: true });
 
   beforeAll(async () => {
     esdb = await EsdbEmulator.start();

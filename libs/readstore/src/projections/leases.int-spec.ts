@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { EmbeddedEventStore } from '@kundportal/eventstore';
+import { eventually } from '@kundportal/kernel/testing';
 import { EmbeddedReadStore } from '../embedded/embedded-read-store';
 import { LEASES, Leases } from './leases';
 import { Projection } from './projection';
@@ -108,13 +109,8 @@ describe('ProjectionRunner with leases: two runners sharing one read store', () 
     const results = await Promise.all(writes);
     return results[results.length - 1].position;
   };
-  const until = async (what: () => Promise<boolean> | boolean, timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await what())) {
-      if (Date.now() > deadline) throw new Error('condition not reached in time');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const until = (condition: () => Promise<boolean> | boolean, timeoutMs = 10_000) =>
+    eventually(condition, { timeoutMs, what: 'condition not reached', pollMs: 20 });
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kp-leased-runners-'));
