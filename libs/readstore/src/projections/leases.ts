@@ -80,10 +80,4 @@ export class Leases {
     this.validUntil.delete(name);
     await this.store.collection<LeaseDoc>(LEASES).deleteOne({ _id: name, owner: this.owner });
   }
-
-  /** Who holds each lease now (expired ones left out). */
-  async holders(): Promise<Map<string, string>> {
-    const docs = await this.store.collection<LeaseDoc>(LEASES).find({ expiresAt: { $gte: this.now() } });
-    return new Map(docs.map((d) => [d._id, d.owner]));
-  }
 }

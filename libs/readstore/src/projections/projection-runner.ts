@@ -382,10 +382,6 @@ export class ProjectionRunner {
     return low ?? 0n;
   }
 
-  get isRunning(): boolean {
-    return this.running.size > 0;
-  }
-
   /** Every projection runs in this process (none on standby), so its progress is known here. */
   get runsAll(): boolean {
     if (this.running.size === 0) return false;
