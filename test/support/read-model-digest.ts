@@ -75,11 +75,8 @@ export function collectionsNotRebuilt(projections: Projection[] = readSideProjec
  * be stopped: a running one holds the file exclusively, and one killed leaves a write-ahead log.
  */
 export function readModelDigest(dataDir: string, projections: Projection[] = readSideProjections()): ReadModelDigest {
-  const notRebuilt = collectionsNotRebuilt(projections);
-  // A projection can write only the collections it declares (ProjectionBatch refuses others), so
-  // these are all the read models there are.
-  const readModels = new Set(projections.filter((p) => !p.reactor).flatMap((p) => Object.keys(p.collections)));
-  const digest: ReadModelDigest = { compared: {}, excluded: {}, undeclared: [], checkpoints: {}, documents: 0 };
+  const plan = new DigestPlan(projections);
+  const { digest } = plan;
   withReadModelFile(dataDir, (db) => {
     const names = db
       .prepare('SELECT collection FROM documents UNION SELECT collection FROM indexes ORDER BY 1')
@@ -87,20 +84,16 @@ export function readModelDigest(dataDir: string, projections: Projection[] = rea
       .all() as string[];
     const rows = db.prepare('SELECT id, body FROM documents WHERE collection = ? ORDER BY id').raw();
     for (const name of names) {
-      if (!readModels.has(name)) {
-        const reason = notRebuilt.get(name);
-        if (reason === undefined) digest.undeclared.push(name);
-        digest.excluded[name] = reason ?? 'declared by no projection, so no read model';
-        continue;
-      }
-      const collection = collectionDigest(function* () {
-        for (const row of rows.iterate(name)) {
-          const [id, body] = row as [string, string];
-          yield [id, JSON.parse(body)] as const;
-        }
-      }());
-      digest.compared[name] = collection;
-      digest.documents += collection.documents;
+      if (!plan.isReadModel(name)) continue;
+      plan.add(
+        name,
+        collectionDigest(function* () {
+          for (const row of rows.iterate(name)) {
+            const [id, body] = row as [string, string];
+            yield [id, JSON.parse(body)] as const;
+          }
+        }()),
+      );
     }
     const checkpoints = db.prepare('SELECT id, body FROM documents WHERE collection = ? ORDER BY id').raw().all(CHECKPOINTS) as Array<[string, string]>;
     for (const [id, body] of checkpoints) digest.checkpoints[id] = String((JSON.parse(body) as { position?: unknown }).position);
@@ -113,33 +106,55 @@ export function readModelDigest(dataDir: string, projections: Projection[] = rea
  * through the official driver; the processes using it may go on running.
  */
 export async function mongoReadModelDigest(db: Db, projections: Projection[] = readSideProjections()): Promise<ReadModelDigest> {
-  const notRebuilt = collectionsNotRebuilt(projections);
-  const readModels = new Set(projections.filter((p) => !p.reactor).flatMap((p) => Object.keys(p.collections)));
-  const digest: ReadModelDigest = { compared: {}, excluded: {}, undeclared: [], checkpoints: {}, documents: 0 };
+  const plan = new DigestPlan(projections);
+  const { digest } = plan;
   // The jongodb emulator has no listCollections: there the declared read models are all that is
   // looked at (a projection can write no other collection), and none is reported undeclared.
   const listed = await db
     .listCollections({}, { nameOnly: true })
     .toArray()
     .then((collections) => collections.map((c) => c.name))
-    .catch(() => [...readModels, ...notRebuilt.keys()]);
+    .catch(() => [...plan.readModels, ...plan.notRebuilt.keys()]);
   const names = [...new Set(listed)].sort();
   for (const name of names) {
-    if (!readModels.has(name)) {
-      const reason = notRebuilt.get(name);
-      if (reason === undefined) digest.undeclared.push(name);
-      digest.excluded[name] = reason ?? 'declared by no projection, so no read model';
-      continue;
-    }
+    if (!plan.isReadModel(name)) continue;
     const documents = await db.collection<{ _id: string }>(name).find({}).sort({ _id: 1 }).toArray();
-    const collection = collectionDigest(documents.map((d) => [d._id, d] as const));
-    digest.compared[name] = collection;
-    digest.documents += collection.documents;
+    plan.add(name, collectionDigest(documents.map((d) => [d._id, d] as const)));
   }
   for (const checkpoint of await db.collection<{ _id: string; position?: unknown }>(CHECKPOINTS).find({}).toArray()) {
     digest.checkpoints[checkpoint._id] = String(checkpoint.position);
   }
   return digest;
+}
+
+/** Which collections found are read models to hash, and a digest filled as they are. */
+class DigestPlan {
+  readonly notRebuilt: Map<string, string>;
+  /**
+   * A projection can write only the collections it declares (ProjectionBatch refuses others), so
+   * these are all the read models there are.
+   */
+  readonly readModels: Set<string>;
+  readonly digest: ReadModelDigest = { compared: {}, excluded: {}, undeclared: [], checkpoints: {}, documents: 0 };
+
+  constructor(projections: Projection[]) {
+    this.notRebuilt = collectionsNotRebuilt(projections);
+    this.readModels = new Set(projections.filter((p) => !p.reactor).flatMap((p) => Object.keys(p.collections)));
+  }
+
+  /** True for a read model; any other collection is recorded as excluded, with the reason. */
+  isReadModel(name: string): boolean {
+    if (this.readModels.has(name)) return true;
+    const reason = this.notRebuilt.get(name);
+    if (reason === undefined) this.digest.undeclared.push(name);
+    this.digest.excluded[name] = reason ?? 'declared by no projection, so no read model';
+    return false;
+  }
+
+  add(name: string, collection: CollectionDigest): void {
+    this.digest.compared[name] = collection;
+    this.digest.documents += collection.documents;
+  }
 }
 
 /** sha256 over a collection's documents in canonical form, in the order given (by _id). */
