@@ -9,7 +9,8 @@ export interface AppConfig {
   host: string;
   dataDir: string;
   eventStore: { kind: 'embedded' } | { kind: 'esdb'; connectionString: string };
-  readStore: { kind: 'embedded' } | { kind: 'mongo'; uri: string; database: string };
+  /** Embedded: `cachedDocuments` of each collection are kept in memory (those used last), the others read from its file. */
+  readStore: { kind: 'embedded'; cachedDocuments: number } | { kind: 'mongo'; uri: string; database: string };
   auth: {
     mode: 'dev' | 'oidc';
     oidcIssuer?: string;
@@ -57,6 +58,7 @@ export const CONFIG_VARIABLES = [
   'TOKEN_TTL_SECONDS',
   'RUN_PROJECTIONS',
   'PROJECTION_LEASE_SECONDS',
+  'READ_MODEL_CACHE_DOCUMENTS',
   'SMTP_URL',
   'MAIL_FROM',
   'PUBLIC_BASE_URL',
@@ -140,7 +142,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     eventStore: esdb ? { kind: 'esdb', connectionString: esdb } : { kind: 'embedded' },
     readStore: mongo
       ? { kind: 'mongo', uri: mongo, database: env.MONGODB_DATABASE || 'kundportal' }
-      : { kind: 'embedded' },
+      : { kind: 'embedded', cachedDocuments: int(env, 'READ_MODEL_CACHE_DOCUMENTS', 50_000, 100) },
     auth: {
       mode,
       oidcIssuer,

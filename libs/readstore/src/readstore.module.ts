@@ -16,7 +16,7 @@ import { READ_STORE, ReadStore } from './read-store.port';
       useFactory: (config: AppConfig): Promise<ReadStore> =>
         config.readStore.kind === 'mongo'
           ? MongoReadStore.connect(config.readStore.uri, config.readStore.database)
-          : EmbeddedReadStore.open({ dataDir: config.dataDir }),
+          : EmbeddedReadStore.open({ dataDir: config.dataDir, cachedDocuments: config.readStore.cachedDocuments }),
     },
     {
       // Only a shared read store needs leases: the embedded one belongs to a single process.

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DuplicateKeyError } from '../read-store.port';
 import { describeReadStoreContract } from '../testing/read-store.contract';
 import { EmbeddedReadStore } from './embedded-read-store';
+import { eventually } from '@kundportal/kernel/testing';
 import { READ_MODEL_FILE } from './sqlite-read-model-file';
 
 /** Run in a child process: counts the documents, or prints the SQLite error. */
@@ -28,6 +29,19 @@ describeReadStoreContract('embedded (in memory)', async () => {
 describeReadStoreContract('embedded (SQLite file)', async () => {
   const dataDir = tempDir();
   const store = await EmbeddedReadStore.open({ dataDir });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+});
+
+// Two documents per collection in memory: nearly every read and write goes to the file and back.
+describeReadStoreContract('embedded (SQLite file, 2 documents in memory)', async () => {
+  const dataDir = tempDir();
+  const store = await EmbeddedReadStore.open({ dataDir, cachedDocuments: 2 });
   return {
     store,
     cleanup: async () => {
@@ -132,6 +146,70 @@ describe('EmbeddedReadStore persistence', () => {
     const second = await EmbeddedReadStore.open({ dataDir });
     expect(await second.collection('c').find({})).toEqual([{ _id: 'b' }]);
     await second.close();
+  });
+
+  it('keeps only the documents used last in memory and reads the others from the file', async () => {
+    const first = await EmbeddedReadStore.open({ dataDir, cachedDocuments: 3 });
+    const c = first.collection('messages');
+    await c.createIndexes([{ keys: { ticketId: 1, at: 1 } }]);
+    const all = Array.from({ length: 10 }, (_, i) => ({ _id: `m${i}`, ticketId: `t${i % 2}`, at: 100 - i, text: `message ${i}` }));
+    for (const doc of all) await c.insertOne(doc);
+    expect(c.residentDocuments).toBe(3);
+    // Sorted through the compound index, filtered, counted and updated: documents on disk included.
+    expect((await c.find({ ticketId: 't0' }, { sort: { at: 1, _id: 1 } })).map((d) => d._id)).toEqual(['m8', 'm6', 'm4', 'm2', 'm0']);
+    expect(await c.count({ text: { $in: ['message 1', 'message 9'] } })).toBe(2);
+    await c.updateOne({ _id: 'm1' }, { $set: { text: 'edited' } });
+    expect(await c.findOne({ _id: 'm1' })).toEqual({ ...all[1], text: 'edited' });
+    expect(c.residentDocuments).toBe(3);
+
+    // Relaxed writes stay in memory until they are on disk, then memory shrinks to the budget again.
+    await c.bulkWrite(
+      all.map((doc) => ({ updateOne: { filter: { _id: doc._id }, update: { $inc: { at: 1000 } } } })),
+      { relaxed: true },
+    );
+    expect(c.residentDocuments).toBe(10);
+    await eventually(() => c.residentDocuments === 3, { timeoutMs: 2_000, what: () => `${c.residentDocuments} documents in memory` });
+    await first.close();
+
+    const second = await EmbeddedReadStore.open({ dataDir, cachedDocuments: 3 });
+    const reopened = second.collection('messages');
+    expect(reopened.residentDocuments).toBe(3);
+    expect(await reopened.find({}, { sort: { _id: 1 } })).toEqual(
+      all.map((doc) => ({ ...doc, at: doc.at + 1000, ...(doc._id === 'm1' ? { text: 'edited' } : {}) })).sort((a, b) => a._id.localeCompare(b._id)),
+    );
+    await second.close();
+  });
+
+  it('lets go of documents read from disk, but never of one changed and not yet written', async () => {
+    const first = await EmbeddedReadStore.open({ dataDir, cachedDocuments: 2 });
+    const c = first.collection('c');
+    await c.bulkWrite(Array.from({ length: 1_500 }, (_, i) => ({ insertOne: { document: { _id: `d${i}`, n: 0 } } })));
+    // One call that reads far more documents from disk than the budget while holding its changes.
+    await c.updateMany({}, { $inc: { n: 1 } });
+    await c.bulkWrite([{ updateMany: { filter: {}, update: { $inc: { n: 1 } } } }], { relaxed: true });
+    for (let i = 0; i < 1_500; i++) expect((await c.findOne({ _id: `d${i}` }))?.n).toBe(2);
+    await eventually(() => c.residentDocuments === 2, { timeoutMs: 2_000, what: () => `${c.residentDocuments} documents in memory` });
+    // Reads alone do not grow memory past the budget (and a batch of reads from disk).
+    for (let i = 0; i < 1_500; i++) expect((await c.findOne({ _id: `d${i}` }))?.n).toBe(2);
+    expect(c.residentDocuments).toBeLessThanOrEqual(2 + 1_024);
+    await first.close();
+    const second = await EmbeddedReadStore.open({ dataDir, cachedDocuments: 2 });
+    expect(await second.collection('c').count({ n: 2 })).toBe(1_500);
+    await second.close();
+  });
+
+  it('undoes a failed write to documents that were only on disk', async () => {
+    const store = await EmbeddedReadStore.open({ dataDir, cachedDocuments: 1 });
+    const c = store.collection('accounts');
+    await c.createIndexes([{ keys: { email: 1 }, unique: true }]);
+    for (const id of ['a', 'b', 'c']) await c.insertOne({ _id: id, email: `${id}@x` });
+    await expect(c.updateMany({}, { $set: { email: 'same@x' } })).rejects.toBeInstanceOf(DuplicateKeyError);
+    expect(await c.find({}, { sort: { _id: 1 } })).toEqual(['a', 'b', 'c'].map((id) => ({ _id: id, email: `${id}@x` })));
+    expect(c.explain({ email: 'same@x' }).candidates).toBe(0);
+    await store.close();
+    const reopened = await EmbeddedReadStore.open({ dataDir, cachedDocuments: 1 });
+    expect(await reopened.collection('accounts').count({ email: 'same@x' })).toBe(0);
+    await reopened.close();
   });
 
   it('locks its file against other processes while open', async () => {

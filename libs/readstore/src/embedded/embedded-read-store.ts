@@ -19,33 +19,44 @@ import { cloneValue, encodeDocument, isOperatorObject } from './document-values'
 import { equalityValues, HashIndex, type OrderedRow, planCandidates } from './hash-index';
 import { compileFilter } from './mingo-engine';
 import { SortedPage } from './sort-documents';
+import { DocumentTable } from './document-table';
 import { SqliteReadModelFile } from './sqlite-read-model-file';
 import { applyUpdate, seedFromFilter } from './update-document';
 
 export interface EmbeddedReadStoreOptions {
   /** Directory of `readmodels.sqlite`; created when missing. */
   dataDir: string;
+  /**
+   * How many documents of each collection are kept in memory (the ones used last); the others
+   * are read from the file when asked for. Default DEFAULT_CACHED_DOCUMENTS.
+   */
+  cachedDocuments?: number;
 }
+
+export const DEFAULT_CACHED_DOCUMENTS = 50_000;
 
 /** What one port call changed, so it can be written as one transaction or undone as a whole. */
 interface WriteLog {
   /** Each document touched, with its state before the touch (undefined: it did not exist). */
   readonly undo: Array<[id: string, previous: Doc | undefined]>;
   /** The documents as they were before a drop. */
-  cleared?: Map<string, Doc>;
+  cleared?: Map<string, Doc | null>;
   added?: HashIndex[];
 }
 
 interface StoreContext {
   readonly file: SqliteReadModelFile | null;
+  readonly cachedDocuments: number;
   assertOpen(): void;
 }
 
 /**
- * The read store inside the process: documents in memory, hash indexes for equality lookups
- * (and compound ones for sorted pages), MongoDB's query language for filters, updates and sort
- * order (mingo's, with the common filters compiled natively: see compileFilter), and an SQLite
- * file written through on every call so a restart does not mean a rebuild.
+ * The read store inside the process: hash indexes in memory for equality lookups (and compound
+ * ones for sorted pages), MongoDB's query language for filters, updates and sort order (mingo's,
+ * with the common filters compiled natively: see compileFilter), and an SQLite file written
+ * through on every call so a restart does not mean a rebuild. Each collection keeps the documents
+ * it used last in memory and reads the others from the file (see DocumentTable), so memory follows
+ * what is in use, not the size of the read models.
  *
  * Calls are synchronous underneath, so each one is atomic with respect to the others. One
  * process per data directory (the file is locked while open).
@@ -58,33 +69,44 @@ export class EmbeddedReadStore implements ReadStore {
   private constructor(
     file: SqliteReadModelFile | null,
     private readonly location: string,
+    cachedDocuments: number,
   ) {
+    if (!(Number.isInteger(cachedDocuments) && cachedDocuments > 0)) {
+      throw new RangeError(`cachedDocuments must be a positive integer, not ${cachedDocuments}`);
+    }
     this.context = {
       file,
+      cachedDocuments,
       assertOpen: () => {
         if (this.closed) throw new Error('The embedded read store is closed');
       },
     };
   }
 
-  /** Opens (or creates) `<dataDir>/readmodels.sqlite` and loads every document into memory. */
+  /** Opens (or creates) `<dataDir>/readmodels.sqlite`, builds the indexes and keeps the documents used last in memory. */
   static async open(options: EmbeddedReadStoreOptions): Promise<EmbeddedReadStore> {
     const file = SqliteReadModelFile.open(options.dataDir);
     file.onFlushError = (error) =>
       new Logger(EmbeddedReadStore.name).error({ err: (error as Error)?.message }, 'Writing read models to disk failed; retrying');
-    const store = new EmbeddedReadStore(file, resolve(options.dataDir));
+    const store = new EmbeddedReadStore(file, resolve(options.dataDir), options.cachedDocuments ?? DEFAULT_CACHED_DOCUMENTS);
     try {
-      for (const [name, loaded] of file.loadAll()) store.getCollection(name).restore(loaded.indexes, loaded.documents);
+      for (const [name, specs] of file.loadIndexes()) store.getCollection(name).restoreIndexes(specs);
+      for (const [name, count] of file.countDocuments()) store.getCollection(name).expectDocuments(count);
+      file.loadDocuments((name, id, doc) => store.getCollection(name).restoreDocument(id, doc));
     } catch (error) {
       file.close();
       throw error;
     }
+    // Every document in memory is on disk once a write has been committed: the moment to let go of those not used lately.
+    file.onWritten = () => {
+      for (const collection of store.collections.values()) collection.evict();
+    };
     return store;
   }
 
   /** Nothing written anywhere: for tests and throw-away runs. */
   static inMemory(): EmbeddedReadStore {
-    return new EmbeddedReadStore(null, 'memory');
+    return new EmbeddedReadStore(null, 'memory', DEFAULT_CACHED_DOCUMENTS);
   }
 
   collection<T extends Doc = Doc>(name: string): EmbeddedCollection<T> {
@@ -119,14 +141,21 @@ export class EmbeddedReadStore implements ReadStore {
 }
 
 export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T> {
-  private docs = new Map<string, Doc>();
+  private readonly docs: DocumentTable;
   private indexes: HashIndex[] = [];
+  private restoring?: { seen: number; keepFrom: number };
 
   /** @internal created by EmbeddedReadStore */
   constructor(
     readonly name: string,
     private readonly context: StoreContext,
-  ) {}
+  ) {
+    const file = context.file;
+    this.docs = new DocumentTable(
+      file && { read: (id) => file.read(name, id) as Doc | undefined, isDirty: (id) => file.isPending(name, id) },
+      context.cachedDocuments,
+    );
+  }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
     this.context.assertOpen();
@@ -256,7 +285,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
           throw new Error(`Index ${name} conflicts with existing index ${existing.name} on ${this.name}`);
         }
         const index = new HashIndex({ ...spec, name });
-        for (const [id, doc] of this.docs) {
+        for (const [id, doc] of this.docs.documents()) {
           const entry = index.entryFor(doc);
           const key = index.conflict(id, entry);
           if (key !== undefined) throw new DuplicateKeyError(this.name, `index ${name} dup key ${key}`);
@@ -271,8 +300,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
 
   async drop(): Promise<void> {
     this.write({}, (log) => {
-      log.cleared = this.docs;
-      this.docs = new Map();
+      log.cleared = this.docs.takeAll();
       for (const index of this.indexes) index.clear();
     });
   }
@@ -288,14 +316,33 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
     return this.indexes.map((ix) => ({ ...ix.spec, keys: { ...ix.spec.keys } }));
   }
 
-  /** @internal loads what the SQLite file held; that state satisfied its unique indexes when written. */
-  restore(specs: IndexSpec[], documents: Array<[string, Record<string, unknown>]>): void {
+  /** @internal the index definitions the SQLite file held, before its documents (restoreDocument). */
+  restoreIndexes(specs: IndexSpec[]): void {
     this.indexes = specs.map((spec) => new HashIndex(spec));
-    for (const [id, doc] of documents) {
-      const stored = doc as Doc;
-      this.docs.set(id, stored);
-      for (const index of this.indexes) index.add(id, index.entryFor(stored));
-    }
+  }
+
+  /** @internal how many documents restoreDocument will be given: only the last `cachedDocuments` are kept in memory. */
+  expectDocuments(count: number): void {
+    this.restoring = { seen: 0, keepFrom: count - this.context.cachedDocuments };
+  }
+
+  /** @internal one document the SQLite file held; that state satisfied its unique indexes when written. */
+  restoreDocument(id: string, doc: Record<string, unknown>): void {
+    const stored = doc as Doc;
+    // The last ones stored are likeliest to be used soon (a new ticket, not one closed last year).
+    const restoring = (this.restoring ??= { seen: 0, keepFrom: 0 });
+    this.docs.restore(id, stored, this.context.file === null || restoring.seen++ >= restoring.keepFrom);
+    for (const index of this.indexes) index.add(id, index.entryFor(stored));
+  }
+
+  /** @internal keeps the documents used last in memory (see DocumentTable.evict). */
+  evict(): void {
+    if (this.docs.resident > this.context.cachedDocuments) this.docs.evict();
+  }
+
+  /** How many documents are in memory (for tests and diagnosis). */
+  get residentDocuments(): number {
+    return this.docs.resident;
   }
 
   // ---- reads ----
@@ -323,7 +370,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
         }
       }
     } else {
-      for (const doc of this.docs.values()) {
+      for (const [, doc] of this.docs.documents()) {
         if (query.test(doc)) {
           visit(doc);
           if (++found >= max) return;
@@ -390,7 +437,13 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
     this.context.assertOpen();
     const log: WriteLog = { undo: [] };
     try {
-      const result = run(log);
+      let result: R;
+      this.docs.writing = true;
+      try {
+        result = run(log);
+      } finally {
+        this.docs.writing = false;
+      }
       this.persist(log, options);
       return result;
     } catch (error) {
@@ -449,11 +502,11 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
       log.added = undefined;
     }
     if (log.cleared) {
-      this.docs = log.cleared;
+      this.docs.restoreFrom(log.cleared);
       log.cleared = undefined;
       for (const index of this.indexes) {
         index.clear();
-        for (const [id, doc] of this.docs) index.add(id, index.entryFor(doc));
+        for (const [id, doc] of this.docs.documents()) index.add(id, index.entryFor(doc));
       }
     }
   }

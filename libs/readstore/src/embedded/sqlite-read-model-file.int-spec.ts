@@ -9,7 +9,13 @@ describe('SqliteReadModelFile: durable and relaxed writes', () => {
   let dir: string;
   let file: SqliteReadModelFile;
   /** What a restart would load: the documents committed to the file, per collection. */
-  const onDisk = (collection: string) => Object.fromEntries(file.loadAll().get(collection)?.documents ?? []);
+  const onDisk = (collection: string) => {
+    const found: Record<string, unknown> = {};
+    file.loadDocuments((c, id, doc) => {
+      if (c === collection) found[id] = doc;
+    });
+    return found;
+  };
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'kp-readmodel-file-'));

@@ -16,11 +16,6 @@ export interface CollectionChanges {
   indexes?: IndexSpec[];
 }
 
-export interface LoadedCollection {
-  documents: Array<[id: string, doc: Record<string, unknown>]>;
-  indexes: IndexSpec[];
-}
-
 /** How long relaxed writes may wait before they are written, and how many may wait. */
 const RELAXED_DELAY_MS = 200;
 const RELAXED_MAX_PENDING = 50_000;
@@ -47,6 +42,7 @@ export class SqliteReadModelFile {
   private readonly remove: Database.Statement<[string, string]>;
   private readonly clear: Database.Statement<[string]>;
   private readonly putIndex: Database.Statement<[string, string, string]>;
+  private readonly readOne: Database.Statement<[string, string], string>;
   private readonly commitTx: (changes: CollectionChanges[]) => void;
   /** Relaxed writes waiting: per collection, the documents changed and how to read their bodies. */
   private readonly pending = new Map<string, { ids: Set<string>; bodyOf: (id: string) => string | null }>();
@@ -85,6 +81,7 @@ export class SqliteReadModelFile {
     this.putIndex = db.prepare(
       'INSERT INTO indexes (collection, name, spec) VALUES (?, ?, ?) ON CONFLICT (collection, name) DO UPDATE SET spec = excluded.spec',
     );
+    this.readOne = db.prepare<[string, string], string>('SELECT body FROM documents WHERE collection = ? AND id = ?').pluck();
     this.commitTx = db.transaction((all: CollectionChanges[]) => {
       for (const changes of all) {
         const { collection } = changes;
@@ -110,7 +107,7 @@ export class SqliteReadModelFile {
 
   /** Writes one port call's changes now, after every relaxed write still waiting. */
   commit(changes: CollectionChanges): void {
-    this.commitTx([...this.takePending(), changes]);
+    this.write(this.takePending(), changes);
   }
 
   /**
@@ -118,7 +115,7 @@ export class SqliteReadModelFile {
    * a document deleted) are read when they are written, so a document changed many times while it
    * waited is encoded and written once, as it is by then.
    */
-  changed(collection: string, ids: Iterable<string>, bodyOf: (id: string) => string | null): void {
+  changed(collection: string, ids: Iterable<string>, bodyOf: (id: string) => string | null, mayFlush = true): void {
     this.readers.set(collection, bodyOf);
     let waiting = this.pending.get(collection);
     if (!waiting) this.pending.set(collection, (waiting = { ids: new Set(), bodyOf }));
@@ -128,14 +125,37 @@ export class SqliteReadModelFile {
       waiting.ids.add(id);
       this.pendingCount++;
     }
-    if (this.pendingCount >= RELAXED_MAX_PENDING) this.flush();
+    if (mayFlush && this.pendingCount >= RELAXED_MAX_PENDING) this.flush();
     else this.timer ??= setTimeout(() => this.flushLogged(), RELAXED_DELAY_MS);
+  }
+
+  /** Whether a relaxed write of this document is still waiting. */
+  isPending(collection: string, id: string): boolean {
+    return this.pending.get(collection)?.ids.has(id) === true;
   }
 
   /** Writes every relaxed write waiting, in one transaction. */
   flush(): void {
     const changes = this.takePending();
-    if (changes.length > 0) this.commitTx(changes);
+    if (changes.length > 0) this.write(changes);
+  }
+
+  /**
+   * Commits the relaxed writes taken from `pending` and then `changes`. When that fails they wait
+   * again, so a document changed in memory is never taken for one that is on disk.
+   */
+  private write(taken: CollectionChanges[], changes?: CollectionChanges): void {
+    try {
+      this.commitTx(changes ? [...taken, changes] : taken);
+    } catch (error) {
+      this.requeue(taken);
+      throw error;
+    }
+    this.onWritten();
+  }
+
+  private requeue(taken: CollectionChanges[]): void {
+    for (const c of taken) this.changed(c.collection, [...c.deletes, ...c.upserts.map(([id]) => id)], this.readers.get(c.collection)!, false);
   }
 
   private takePending(): CollectionChanges[] {
@@ -163,12 +183,9 @@ export class SqliteReadModelFile {
     const changes = this.takePending();
     if (changes.length === 0) return;
     try {
-      this.commitTx(changes);
+      this.write(changes);
     } catch (error) {
       // Written as they are by then with the next flush (bodies are read from memory when written).
-      for (const c of changes) {
-        this.changed(c.collection, [...c.deletes, ...c.upserts.map(([id]) => id)], this.readers.get(c.collection)!);
-      }
       this.onFlushError(error);
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.flushLogged(), RELAXED_DELAY_MS * 5);
@@ -178,31 +195,47 @@ export class SqliteReadModelFile {
   /** Told when a timed flush fails (the store logs it). */
   onFlushError: (error: unknown) => void = () => undefined;
 
-  /** Every collection's documents and index definitions. */
-  loadAll(): Map<string, LoadedCollection> {
+  /** Told after each committed transaction: then every write made so far is on disk. */
+  onWritten: () => void = () => undefined;
+
+  /** Every collection's index definitions. */
+  loadIndexes(): Map<string, IndexSpec[]> {
+    const out = new Map<string, IndexSpec[]>();
     try {
-      return this.readAll();
+      for (const row of this.db.prepare('SELECT collection, spec FROM indexes ORDER BY collection, name').raw().iterate()) {
+        const [collection, spec] = row as [string, string];
+        const specs = out.get(collection) ?? [];
+        specs.push(JSON.parse(spec) as IndexSpec);
+        out.set(collection, specs);
+      }
+    } catch (error) {
+      throw inUse(this.path, error);
+    }
+    return out;
+  }
+
+  /** How many documents each collection holds. */
+  countDocuments(): Map<string, number> {
+    const rows = this.db.prepare('SELECT collection, count(*) FROM documents GROUP BY collection').raw().all() as Array<[string, number]>;
+    return new Map(rows);
+  }
+
+  /** Hands each stored document to `visit`, one at a time, in the order they were first stored. */
+  loadDocuments(visit: (collection: string, id: string, doc: Record<string, unknown>) => void): void {
+    try {
+      for (const row of this.db.prepare('SELECT collection, id, body FROM documents').raw().iterate()) {
+        const [collection, id, body] = row as [string, string, string];
+        visit(collection, id, decodeDocument(body));
+      }
     } catch (error) {
       throw inUse(this.path, error);
     }
   }
 
-  private readAll(): Map<string, LoadedCollection> {
-    const out = new Map<string, LoadedCollection>();
-    const get = (name: string): LoadedCollection => {
-      let c = out.get(name);
-      if (!c) out.set(name, (c = { documents: [], indexes: [] }));
-      return c;
-    };
-    for (const row of this.db.prepare('SELECT collection, spec FROM indexes ORDER BY collection, name').raw().iterate()) {
-      const [collection, spec] = row as [string, string];
-      get(collection).indexes.push(JSON.parse(spec) as IndexSpec);
-    }
-    for (const row of this.db.prepare('SELECT collection, id, body FROM documents').raw().iterate()) {
-      const [collection, id, body] = row as [string, string, string];
-      get(collection).documents.push([id, decodeDocument(body)]);
-    }
-    return out;
+  /** One document as committed (a relaxed write still waiting is not there yet); undefined when there is none. */
+  read(collection: string, id: string): Record<string, unknown> | undefined {
+    const body = this.readOne.get(collection, id);
+    return body === undefined ? undefined : decodeDocument(body);
   }
 
   ping(): void {
