@@ -45,9 +45,74 @@ export function applyUpdate(doc: Record<string, unknown>, update: Update, insert
   const id = doc._id;
   for (const op of OPERATORS) {
     const expr = modifier[op];
-    if (expr && Object.keys(expr).length > 0) applyOperator(doc, op, expr);
+    if (!expr) continue;
+    // The shapes projections write (top-level fields, scalar operands) are applied here; the rest by mingo.
+    let rest: Record<string, unknown> | undefined;
+    for (const path in expr) {
+      if (!applyNative(doc, op, path, expr[path])) (rest ??= {})[path] = expr[path];
+    }
+    if (rest) applyOperator(doc, op, rest);
   }
   if (id !== undefined && doc._id !== id) throw new Error("The update would modify the immutable field '_id'");
+}
+
+/**
+ * One operator on one top-level field, done in plain code when the result is certain to be what
+ * MongoDB gives: false (nothing changed) for dotted paths, operands that are documents or
+ * modifiers ($each, a $pull condition), and comparisons across types, which mingo then applies.
+ * The operand is already a copy (applyUpdate clones the update).
+ */
+function applyNative(doc: Record<string, unknown>, op: UpdateOperatorName, path: string, operand: unknown): boolean {
+  if (path.includes('.') || path.startsWith('$') || path === '_id') return false;
+  switch (op) {
+    case '$set':
+      doc[path] = operand;
+      return true;
+    case '$unset':
+      delete doc[path];
+      return true;
+    case '$inc': {
+      const current = doc[path];
+      if (current !== undefined && typeof current !== 'number') return false;
+      doc[path] = ((current as number | undefined) ?? 0) + (operand as number);
+      return true;
+    }
+    case '$max':
+    case '$min': {
+      const current = doc[path];
+      if (current === undefined) {
+        doc[path] = operand;
+        return true;
+      }
+      const comparable = (typeof current === 'number' && typeof operand === 'number') || (typeof current === 'string' && typeof operand === 'string');
+      if (!comparable) return false;
+      if (op === '$max' ? (operand as number) > (current as number) : (operand as number) < (current as number)) doc[path] = operand;
+      return true;
+    }
+    case '$push':
+    case '$addToSet':
+    case '$pull': {
+      if (!isNativeScalar(operand)) return false;
+      const current = doc[path];
+      if (current === undefined) {
+        if (op !== '$pull') doc[path] = [operand];
+        return true;
+      }
+      if (!Array.isArray(current)) return false;
+      if (op === '$push') current.push(operand);
+      else if (op === '$addToSet') {
+        if (!current.includes(operand)) current.push(operand);
+      } else if (current.includes(operand)) doc[path] = current.filter((element) => element !== operand);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** Values whose equality is `===` in MongoDB too (NaN aside, which read models never hold). */
+function isNativeScalar(value: unknown): value is string | number | boolean | null {
+  return value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && !Number.isNaN(value));
 }
 
 function checkConflicts(modifier: Record<string, Record<string, unknown>>): void {
