@@ -43,18 +43,20 @@ const MAX_ATTEMPTS = 10;
  */
 export const OUTBOX_RETENTION_DAYS = 30;
 const PRUNE_EVERY_MS = 3_600_000;
+/** The first removal waits this long after start: it reads the whole outbox, which a starting service has better uses for. */
+const FIRST_PRUNE_AFTER_MS = 300_000;
 
 /**
  * Sends what reactors queued, oldest first, and marks each sent. A failed send stays queued and
- * is retried with the next round (up to MAX_ATTEMPTS). Once an hour it removes what was settled
- * more than OUTBOX_RETENTION_DAYS ago.
+ * is retried with the next round (up to MAX_ATTEMPTS). Once an hour, the first time some minutes
+ * after start, it removes what was settled more than OUTBOX_RETENTION_DAYS ago.
  */
 @Injectable()
 export class OutboxDispatcher implements OnApplicationShutdown {
   private readonly logger = new Logger(OutboxDispatcher.name);
   private timer?: NodeJS.Timeout;
   private round?: Promise<void>;
-  private prunedAt = -Infinity;
+  private prunedAt = 0;
 
   constructor(
     @Inject(READ_STORE) private readonly store: ReadStore,
@@ -64,6 +66,7 @@ export class OutboxDispatcher implements OnApplicationShutdown {
   ) {}
 
   start(): void {
+    this.prunedAt = this.clock.now().getTime() - PRUNE_EVERY_MS + FIRST_PRUNE_AFTER_MS;
     const tick = () => {
       this.round = this.sendPending()
         .then(async () => {
