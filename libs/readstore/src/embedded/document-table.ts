@@ -32,6 +32,7 @@ export class DocumentTable {
    * the source as changed, so nothing may be dropped until it is over.
    */
   writing = false;
+  private loadedSinceEvict = 0;
 
   constructor(
     private readonly source: DocumentSource | null,
@@ -59,7 +60,7 @@ export class DocumentTable {
       const loaded = this.load(id);
       this.entries.set(id, loaded);
       this.recent.add(id);
-      if (this.recent.size > this.budget + READ_SLACK) this.evict();
+      if (++this.loadedSinceEvict >= READ_SLACK && this.recent.size > this.budget) this.evict();
       return loaded;
     }
     if (this.source && this.entries.size > this.budget) {
@@ -123,11 +124,14 @@ export class DocumentTable {
   evict(): void {
     const source = this.source;
     if (!source || this.writing) return;
+    this.loadedSinceEvict = 0;
+    // Each id is looked at once: one not written yet goes to the back, as if just used.
+    let unseen = this.recent.size;
     for (const id of this.recent) {
-      if (this.recent.size <= this.budget) return;
-      if (source.isDirty(id)) continue;
+      if (this.recent.size <= this.budget || unseen-- <= 0) return;
       this.recent.delete(id);
-      this.entries.set(id, null);
+      if (source.isDirty(id)) this.recent.add(id);
+      else this.entries.set(id, null);
     }
   }
 
