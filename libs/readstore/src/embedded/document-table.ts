@@ -78,6 +78,12 @@ export class DocumentTable {
     return held ?? this.load(id);
   }
 
+  /** At start, from an image: documents that are all on disk. */
+  restoreIds(ids: readonly string[]): void {
+    if (!this.source) throw new Error('Only a table on disk can start with its documents there');
+    for (const id of ids) this.entries.set(id, null);
+  }
+
   /** At start: a document read from disk, kept in memory or not. */
   restore(id: string, doc: Doc, keep: boolean): void {
     this.entries.set(id, keep ? doc : null);

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuplicateKeyError } from '../read-store.port';
 import { describeReadStoreContract } from '../testing/read-store.contract';
 import { EmbeddedReadStore } from './embedded-read-store';
 import { eventually } from '@kundportal/kernel/testing';
+import { READ_MODEL_IMAGE } from './read-model-image';
 import { READ_MODEL_FILE } from './sqlite-read-model-file';
 
 /** Run in a child process: counts the documents, or prints the SQLite error. */
@@ -169,7 +170,8 @@ describe('EmbeddedReadStore persistence', () => {
     );
     expect(c.residentDocuments).toBe(10);
     await eventually(() => c.residentDocuments === 3, { timeoutMs: 2_000, what: () => `${c.residentDocuments} documents in memory` });
-    await first.close();
+    // As a crash leaves it: the next start reads every document and keeps the last ones stored.
+    await first.closeWithoutImage();
 
     const second = await EmbeddedReadStore.open({ dataDir, cachedDocuments: 3 });
     const reopened = second.collection('messages');
@@ -210,6 +212,53 @@ describe('EmbeddedReadStore persistence', () => {
     const reopened = await EmbeddedReadStore.open({ dataDir, cachedDocuments: 1 });
     expect(await reopened.collection('accounts').count({ email: 'same@x' })).toBe(0);
     await reopened.close();
+  });
+
+  it('starts from the image a clean stop left, once, and from the documents after a crash', async () => {
+    const first = await EmbeddedReadStore.open({ dataDir, cachedDocuments: 2 });
+    const tickets = first.collection('tickets');
+    await tickets.createIndexes([
+      { keys: { number: 1 }, unique: true },
+      { keys: { participants: 1, at: -1 } },
+    ]);
+    for (let i = 0; i < 20; i++) {
+      await tickets.insertOne({ _id: `t${i}`, number: i, participants: [`u${i % 3}`, 'staff'], at: `2024-01-${String(i + 1).padStart(2, '0')}` });
+    }
+    const query = async (store: EmbeddedReadStore) => {
+      const c = store.collection('tickets');
+      return {
+        page: (await c.find({ participants: 'u1' }, { sort: { at: -1, _id: 1 }, limit: 3 })).map((d) => d._id),
+        natural: (await c.find({ participants: 'staff' })).map((d) => d._id),
+        count: await c.count({ participants: 'u2' }),
+        byNumber: await c.findOne({ number: 7 }),
+        plan: c.explain({ participants: 'u0' }),
+      };
+    };
+    const before = await query(first);
+    await first.close();
+    expect(existsSync(join(dataDir, READ_MODEL_IMAGE))).toBe(true);
+
+    const second = await EmbeddedReadStore.open({ dataDir, cachedDocuments: 2 });
+    expect(second.openedFrom).toBe('image');
+    expect(existsSync(join(dataDir, READ_MODEL_IMAGE))).toBe(false);
+    expect(await query(second)).toEqual(before);
+    await expect(second.collection('tickets').insertOne({ _id: 'dup', number: 7 })).rejects.toBeInstanceOf(DuplicateKeyError);
+    await second.collection('tickets').updateOne({ _id: 't4' }, { $set: { participants: ['u1'], at: '2025-01-01' } });
+    await second.close();
+    const image = readFileSync(join(dataDir, READ_MODEL_IMAGE));
+
+    // A start from the image, a write, then a crash: the image on disk is stale and is not used.
+    const third = await EmbeddedReadStore.open({ dataDir, cachedDocuments: 2 });
+    expect(third.openedFrom).toBe('image');
+    await third.collection('tickets').deleteOne({ _id: 't4' });
+    await third.closeWithoutImage();
+    writeFileSync(join(dataDir, READ_MODEL_IMAGE), image);
+    const fourth = await EmbeddedReadStore.open({ dataDir, cachedDocuments: 2 });
+    expect(fourth.openedFrom).toBe('documents');
+    const c = fourth.collection('tickets');
+    expect(await c.findOne({ _id: 't4' })).toBeNull();
+    expect((await c.find({ participants: 'u1' }, { sort: { at: -1, _id: 1 }, limit: 3 })).map((d) => d._id)).toEqual(['t19', 't16', 't13']);
+    await fourth.close();
   });
 
   it('locks its file against other processes while open', async () => {

@@ -20,6 +20,7 @@ import { equalityValues, HashIndex, type OrderedRow, planCandidates } from './ha
 import { compileFilter } from './mingo-engine';
 import { SortedPage } from './sort-documents';
 import { DocumentTable } from './document-table';
+import { type CollectionImage, ReadModelImages } from './read-model-image';
 import { SqliteReadModelFile } from './sqlite-read-model-file';
 import { applyUpdate, seedFromFilter } from './update-document';
 
@@ -65,6 +66,9 @@ export class EmbeddedReadStore implements ReadStore {
   private readonly collections = new Map<string, EmbeddedCollection>();
   private closed = false;
   private readonly context: StoreContext;
+  private readonly images: ReadModelImages;
+  /** How the last open found the read models: by reading every document, or from a clean stop's image. */
+  openedFrom: 'documents' | 'image' = 'documents';
 
   private constructor(
     file: SqliteReadModelFile | null,
@@ -74,6 +78,7 @@ export class EmbeddedReadStore implements ReadStore {
     if (!(Number.isInteger(cachedDocuments) && cachedDocuments > 0)) {
       throw new RangeError(`cachedDocuments must be a positive integer, not ${cachedDocuments}`);
     }
+    this.images = new ReadModelImages(location);
     this.context = {
       file,
       cachedDocuments,
@@ -90,9 +95,15 @@ export class EmbeddedReadStore implements ReadStore {
       new Logger(EmbeddedReadStore.name).error({ err: (error as Error)?.message }, 'Writing read models to disk failed; retrying');
     const store = new EmbeddedReadStore(file, resolve(options.dataDir), options.cachedDocuments ?? DEFAULT_CACHED_DOCUMENTS);
     try {
-      for (const [name, specs] of file.loadIndexes()) store.getCollection(name).restoreIndexes(specs);
-      for (const [name, count] of file.countDocuments()) store.getCollection(name).expectDocuments(count);
-      file.loadDocuments((name, id, doc) => store.getCollection(name).restoreDocument(id, doc));
+      const image = store.images.take(file.takeImageToken());
+      if (image) {
+        for (const collection of image) store.getCollection(collection.name).restoreImage(collection);
+        store.openedFrom = 'image';
+      } else {
+        for (const [name, specs] of file.loadIndexes()) store.getCollection(name).restoreIndexes(specs);
+        for (const [name, count] of file.countDocuments()) store.getCollection(name).expectDocuments(count);
+        file.loadDocuments((name, id, doc) => store.getCollection(name).restoreDocument(id, doc));
+      }
     } catch (error) {
       file.close();
       throw error;
@@ -124,7 +135,25 @@ export class EmbeddedReadStore implements ReadStore {
     }
   }
 
+  /** Writes what is waiting and an image of the ids and indexes for the next start (see ReadModelImages). */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const file = this.context.file;
+    if (!file) return;
+    try {
+      file.flush();
+      file.recordImageToken(this.images.write([...this.collections.values()].map((collection) => collection.image())));
+    } catch (error) {
+      // The next start reads the documents instead.
+      new Logger(EmbeddedReadStore.name).warn({ err: (error as Error)?.message }, 'Writing the read-model image failed');
+    } finally {
+      file.close();
+    }
+  }
+
+  /** Closes the file without an image, as a crash leaves it (for tests of what a crash leaves). */
+  async closeWithoutImage(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.context.file?.close();
@@ -333,6 +362,23 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
     const restoring = (this.restoring ??= { seen: 0, keepFrom: 0 });
     this.docs.restore(id, stored, this.context.file === null || restoring.seen++ >= restoring.keepFrom);
     for (const index of this.indexes) index.add(id, index.entryFor(stored));
+  }
+
+  /** @internal the ids and indexes, for a read-model image (see ReadModelImages). */
+  image(): CollectionImage {
+    const ids = [...this.docs.ids()];
+    const ordinals = new Map<string, number>();
+    for (let i = 0; i < ids.length; i++) ordinals.set(ids[i], i);
+    // By name, the order a start from the documents gives them.
+    const indexes = [...this.indexes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { name: this.name, ids, indexes: indexes.map((index) => ({ spec: index.spec, keys: index.exportKeys(ordinals) })) };
+  }
+
+  /** @internal takes back what `image` gave: every document stays on disk until it is used. */
+  restoreImage(image: CollectionImage): void {
+    this.indexes = image.indexes.map(({ spec }) => new HashIndex(spec));
+    this.docs.restoreIds(image.ids);
+    image.indexes.forEach(({ keys }, i) => this.indexes[i].importKeys(keys, image.ids));
   }
 
   /** @internal keeps the documents used last in memory (see DocumentTable.evict). */

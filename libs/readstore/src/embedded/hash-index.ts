@@ -78,6 +78,20 @@ export class HashIndex {
     return keys.length === mine.length && keys.every(([f, d], i) => mine[i][0] === f && mine[i][1] === d);
   }
 
+  /** The index's keys and their documents, by position in `ordinals`, for a read-model image. */
+  exportKeys(ordinals: ReadonlyMap<string, number>): IndexKeysImage {
+    return { leading: exportKeyMap(this.leading, ordinals), full: this.full && this.full !== this.leading ? exportKeyMap(this.full, ordinals) : null };
+  }
+
+  /** Takes back what `exportKeys` gave, `ids` being the documents by position; the index must be empty. */
+  importKeys(image: IndexKeysImage, ids: readonly string[]): void {
+    importKeyMap(this.leading, image.leading, ids);
+    if (this.full && this.full !== this.leading) {
+      if (!image.full) throw new Error(`The image of index ${this.name} lacks its full keys`);
+      importKeyMap(this.full, image.full, ids);
+    }
+  }
+
   /** Throws, like MongoDB, when a compound index would need the product of two arrays. */
   entryFor(doc: Record<string, unknown>): IndexEntry {
     const perField = this.paths.map((path) => {
@@ -374,6 +388,59 @@ function compoundKey(parts: readonly string[]): string {
  * selective index have one holder, and 100,000 one-element Sets cost memory and GC time.
  */
 type KeyMap = Map<string, string | Set<string>>;
+
+/** A KeyMap without its id strings: per key, how many documents, then their positions in turn. */
+export interface KeyMapImage {
+  keys: string[];
+  counts: Uint32Array;
+  positions: Uint32Array;
+}
+
+export interface IndexKeysImage {
+  leading: KeyMapImage;
+  full: KeyMapImage | null;
+}
+
+function exportKeyMap(map: KeyMap, ordinals: ReadonlyMap<string, number>): KeyMapImage {
+  const keys: string[] = [];
+  const counts = new Uint32Array(map.size);
+  let total = 0;
+  for (const holders of map.values()) total += typeof holders === 'string' ? 1 : holders.size;
+  const positions = new Uint32Array(total);
+  let k = 0;
+  let p = 0;
+  for (const [key, holders] of map) {
+    keys.push(key);
+    if (typeof holders === 'string') {
+      counts[k++] = 1;
+      positions[p++] = ordinalOf(ordinals, holders);
+    } else {
+      counts[k++] = holders.size;
+      for (const id of holders) positions[p++] = ordinalOf(ordinals, id);
+    }
+  }
+  return { keys, counts, positions };
+}
+
+function ordinalOf(ordinals: ReadonlyMap<string, number>, id: string): number {
+  const ordinal = ordinals.get(id);
+  if (ordinal === undefined) throw new Error(`Index holds ${id}, which is not a document`);
+  return ordinal;
+}
+
+function importKeyMap(map: KeyMap, image: KeyMapImage, ids: readonly string[]): void {
+  const { keys, counts, positions } = image;
+  let p = 0;
+  for (let k = 0; k < keys.length; k++) {
+    const n = counts[k];
+    if (n === 1) map.set(keys[k], ids[positions[p++]]);
+    else {
+      const holders = new Set<string>();
+      for (const end = p + n; p < end; p++) holders.add(ids[positions[p]]);
+      map.set(keys[k], holders);
+    }
+  }
+}
 
 function addKeys(map: KeyMap, keys: readonly string[], id: string): void {
   for (const key of keys) {

@@ -72,6 +72,10 @@ export class SqliteReadModelFile {
         spec TEXT NOT NULL,
         PRIMARY KEY (collection, name)
       ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
     `);
     this.upsert = db.prepare(
       'INSERT INTO documents (collection, id, body) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET body = excluded.body',
@@ -212,6 +216,26 @@ export class SqliteReadModelFile {
       throw inUse(this.path, error);
     }
     return out;
+  }
+
+  /**
+   * The token of the image a clean stop left (see ReadModelImages), or null. It is deleted at
+   * once, durably, so an image is never used with a file changed after it was made.
+   */
+  takeImageToken(): string | null {
+    try {
+      const token = this.db.prepare<[], string>("SELECT value FROM meta WHERE key = 'image'").pluck().get() ?? null;
+      if (token !== null) this.db.prepare("DELETE FROM meta WHERE key = 'image'").run();
+      return token;
+    } catch (error) {
+      throw inUse(this.path, error);
+    }
+  }
+
+  /** Records an image's token: the last write before the file is closed. */
+  recordImageToken(token: string): void {
+    this.flush();
+    this.db.prepare("INSERT INTO meta (key, value) VALUES ('image', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(token);
   }
 
   /** How many documents each collection holds. */
