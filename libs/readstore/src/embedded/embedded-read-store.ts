@@ -603,7 +603,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
   private updateFirst(log: WriteLog, filter: Filter, update: Update, upsert: boolean): { matched: number; upserted: boolean } {
     const target = this.first(filter);
     if (target) {
-      const doc = cloneValue(target);
+      // A shallow copy: applyUpdate replaces the fields it changes and leaves the rest shared.
+      const doc = { ...target };
       applyUpdate(doc, update, false);
       this.put(log, target._id, doc);
       return { matched: 1, upserted: false };
@@ -617,7 +618,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
     const targets: Doc[] = [];
     this.scan(filter, Infinity, (doc) => targets.push(doc));
     for (const target of targets) {
-      const doc = cloneValue(target);
+      const doc = { ...target };
       applyUpdate(doc, update, false);
       this.put(log, target._id, doc);
     }

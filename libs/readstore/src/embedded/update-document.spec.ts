@@ -30,6 +30,27 @@ describe('applyUpdate', () => {
     );
   });
 
+  it('never changes the document it was given a shallow copy of, nor what the two share', () => {
+    const nested = fc.record({ a: value, n: fc.record({ x: value, y: value }, { requiredKeys: [] }) }, { requiredKeys: [] });
+    const path = fc.constantFrom('a', 'b', 'n', 'n.x', 'n.y', 'n.z');
+    const operand = fc.oneof(scalar, fc.record({ $each: fc.array(scalar, { maxLength: 3 }) }));
+    fc.assert(
+      fc.property(nested, fc.constantFrom(...OPERATORS), path, operand, (start, op, field, given) => {
+        const stored: Record<string, unknown> = { _id: 'd', ...start };
+        const before = cloneValue(stored);
+        const copy = { ...stored };
+        try {
+          applyUpdate(copy, { [op]: { [field]: op === '$inc' ? 1 : given } }, false);
+        } catch {
+          // refused: the stored document must be untouched all the same
+        }
+        expect(stored).toEqual(before);
+      }),
+      // Shrinking these nested documents can take minutes: the first failure says enough.
+      { numRuns: 2_000, endOnFailure: true },
+    );
+  });
+
   it('keeps repeats already in an array on $addToSet, as MongoDB does', () => {
     const d: Record<string, unknown> = { _id: 'd', tags: ['z', 'z'] };
     applyUpdate(d, { $addToSet: { tags: 'x' } }, false);

@@ -7,8 +7,10 @@ const OPERATORS: readonly UpdateOperatorName[] = ['$set', '$unset', '$inc', '$pu
 const SUPPORTED = new Set<string>([...OPERATORS, '$setOnInsert']);
 
 /**
- * Applies a MongoDB update document to `doc` in place (the caller passes a copy, so a failed
- * update leaves the stored document untouched). `$setOnInsert` only counts when `inserting`.
+ * Applies a MongoDB update document to `doc` in place. `doc` may be a shallow copy of a stored
+ * document: only its own top-level fields are replaced, and a field changed inside (a dotted path,
+ * an array pushed to) is copied before it is changed, so the stored document and whatever it shares
+ * stay as they were, also when the update fails. `$setOnInsert` only counts when `inserting`.
  * Refuses what MongoDB refuses: unknown operators, two operators on overlapping paths,
  * changing `_id`, and $inc/$push/$addToSet/$pull on a field of the wrong type (mingo would skip
  * those silently, hiding a projection bug).
@@ -37,10 +39,21 @@ export function applyUpdate(doc: Record<string, unknown>, update: Update, insert
   }
   checkConflicts(modifier);
   checkTargets(doc, modifier);
+  // Top-level fields that mingo changes inside are copied first (see above).
+  const copied = new Set<string>();
+  const own = (path: string): void => {
+    const top = path.split('.')[0];
+    if (copied.has(top)) return;
+    copied.add(top);
+    if (top in doc) doc[top] = cloneValue(doc[top]);
+  };
   // $addToSet on a missing field starts from an empty set, so `$each` with repeats adds each
   // value once, as MongoDB does (mingo would copy the list as given).
   for (const path of Object.keys(modifier.$addToSet ?? {})) {
-    if (!path.includes('$') && getPath(doc, path) === undefined) setPath(doc, path, []);
+    if (!path.includes('$') && getPath(doc, path) === undefined) {
+      own(path);
+      setPath(doc, path, []);
+    }
   }
   const id = doc._id;
   for (const op of OPERATORS) {
@@ -49,7 +62,9 @@ export function applyUpdate(doc: Record<string, unknown>, update: Update, insert
     // The shapes projections write (top-level fields, scalar operands) are applied here; the rest by mingo.
     let rest: Record<string, unknown> | undefined;
     for (const path in expr) {
-      if (!applyNative(doc, op, path, expr[path])) (rest ??= {})[path] = expr[path];
+      if (applyNative(doc, op, path, expr[path])) continue;
+      own(path);
+      (rest ??= {})[path] = expr[path];
     }
     if (rest) applyOperator(doc, op, rest);
   }
@@ -60,7 +75,8 @@ export function applyUpdate(doc: Record<string, unknown>, update: Update, insert
  * One operator on one top-level field, done in plain code when the result is certain to be what
  * MongoDB gives: false (nothing changed) for dotted paths, operands that are documents or
  * modifiers ($each, a $pull condition), and comparisons across types, which mingo then applies.
- * The operand is already a copy (applyUpdate clones the update).
+ * The operand is already a copy (applyUpdate clones the update). Arrays are replaced, never
+ * changed in place.
  */
 function applyNative(doc: Record<string, unknown>, op: UpdateOperatorName, path: string, operand: unknown): boolean {
   if (path.includes('.') || path.startsWith('$') || path === '_id') return false;
@@ -99,9 +115,9 @@ function applyNative(doc: Record<string, unknown>, op: UpdateOperatorName, path:
         return true;
       }
       if (!Array.isArray(current)) return false;
-      if (op === '$push') current.push(operand);
+      if (op === '$push') doc[path] = [...current, operand];
       else if (op === '$addToSet') {
-        if (!current.includes(operand)) current.push(operand);
+        if (!current.includes(operand)) doc[path] = [...current, operand];
       } else if (current.includes(operand)) doc[path] = current.filter((element) => element !== operand);
       return true;
     }
