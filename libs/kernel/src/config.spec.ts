@@ -27,7 +27,7 @@ describe('loadConfig', () => {
         host: '0.0.0.0',
         dataDir: resolve('./data'),
         eventStore: { kind: 'embedded' },
-        readStore: { kind: 'embedded', cachedDocuments: 50_000 },
+        readStore: { kind: 'embedded', cachedDocuments: 30_000 },
         auth: { mode: 'dev', oidcIssuer: undefined, oidcAudience: 'kundportal', oidcJwksUri: undefined, tokenTtlSeconds: 3600 },
         runProjections: true,
         projectionLeaseSeconds: 5,
@@ -105,7 +105,7 @@ describe('loadConfig', () => {
     });
 
     it('MONGODB_DATABASE alone keeps the embedded read store', () => {
-      expect(loadConfig({ MONGODB_DATABASE: 'portal' }).readStore).toEqual({ kind: 'embedded', cachedDocuments: 50_000 });
+      expect(loadConfig({ MONGODB_DATABASE: 'portal' }).readStore).toEqual({ kind: 'embedded', cachedDocuments: 30_000 });
       expect(loadConfig({ READ_MODEL_CACHE_DOCUMENTS: '2000' }).readStore).toEqual({ kind: 'embedded', cachedDocuments: 2000 });
       expect(() => loadConfig({ READ_MODEL_CACHE_DOCUMENTS: '10' })).toThrow(/READ_MODEL_CACHE_DOCUMENTS must be an integer from 100/);
     });

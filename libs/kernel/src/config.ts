@@ -142,7 +142,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     eventStore: esdb ? { kind: 'esdb', connectionString: esdb } : { kind: 'embedded' },
     readStore: mongo
       ? { kind: 'mongo', uri: mongo, database: env.MONGODB_DATABASE || 'kundportal' }
-      : { kind: 'embedded', cachedDocuments: int(env, 'READ_MODEL_CACHE_DOCUMENTS', 50_000, 100) },
+      : { kind: 'embedded', cachedDocuments: int(env, 'READ_MODEL_CACHE_DOCUMENTS', 30_000, 100) },
     auth: {
       mode,
       oidcIssuer,

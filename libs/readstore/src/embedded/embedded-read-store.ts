@@ -34,7 +34,7 @@ export interface EmbeddedReadStoreOptions {
   cachedDocuments?: number;
 }
 
-export const DEFAULT_CACHED_DOCUMENTS = 50_000;
+export const DEFAULT_CACHED_DOCUMENTS = 30_000;
 
 /** What one port call changed, so it can be written as one transaction or undone as a whole. */
 interface WriteLog {
