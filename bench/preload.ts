@@ -17,6 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventMetadata } from '@kundportal/kernel';
+import { SEED_OFFERING, SEED_SERVICE } from '../libs/catalogue/src/catalogue.seeder';
 import { EmbeddedEventStore } from '../libs/eventstore/src/embedded/embedded-event-store';
 import type { EventToAppend, ExpectedRevision } from '../libs/eventstore/src/event-store.port';
 
@@ -43,15 +44,8 @@ export interface PreloadResult {
 
 const GROUP = 2000;
 const STAFF = { id: 'staff:bench-support', name: 'Sam Support', staff: true };
-const OFFERING = {
-  serviceId: 'webcert',
-  serviceName: 'Webcert',
-  offeringId: 'webcert-fristaende',
-  name: 'Webcert Fristående',
-  version: 1,
-  startupFee: { amount: 5000, currency: 'SEK' },
-  fields: [{ name: 'careUnits', label: 'Number of care units', type: 'integer', required: true, min: 1 }],
-};
+/** The order form as orders copy it: the catalogue's seed offering at its first version. */
+const OFFERING = { serviceId: SEED_SERVICE.serviceId, serviceName: SEED_SERVICE.name, ...SEED_OFFERING, version: 1 };
 const DESCRIPTION =
   'Since this morning signing certificates fails with error 1234 for everyone at the care unit. We have restarted the clients and cleared caches.';
 const MESSAGE = 'We still see the error after the update this afternoon; the log says the signing service did not answer within 30 seconds.';

@@ -1,3 +1,4 @@
+import { SEED_OFFERING, SEED_SERVICE } from '@kundportal/catalogue';
 import type { Acting, OrganisationForOrder } from '../order.decider';
 import type { OrderedOffering } from '../order.events';
 
@@ -8,15 +9,8 @@ export const AGENT = 'org-agent';
 export const submittedAt = new Date('2026-03-02T09:00:00.000Z');
 export const at = (minutes: number) => new Date(submittedAt.getTime() + minutes * 60_000);
 
-export const offering: OrderedOffering = {
-  serviceId: 'webcert',
-  serviceName: 'Webcert',
-  offeringId: 'webcert-fristaende',
-  name: 'Webcert Fristående',
-  version: 1,
-  startupFee: { amount: 5000, currency: 'SEK' },
-  fields: [{ name: 'careUnits', label: 'Vårdenheter', type: 'integer', required: true, min: 1 }],
-};
+/** The catalogue's seed offering, as an order copies it at its first version. */
+export const offering: OrderedOffering = { serviceId: SEED_SERVICE.serviceId, serviceName: SEED_SERVICE.name, ...SEED_OFFERING, version: 1 };
 
 export const organisation: OrganisationForOrder = {
   id: CUSTOMER,
