@@ -71,13 +71,6 @@ export class DocumentTable {
     return held;
   }
 
-  /** Like `get`, but a document read from disk is not kept: for scans, which would flush the cache. */
-  peek(id: string): Doc | undefined {
-    const held = this.entries.get(id);
-    if (held === undefined) return undefined;
-    return held ?? this.load(id);
-  }
-
   /** At start, from an image: documents that are all on disk. */
   restoreIds(ids: readonly string[]): void {
     if (!this.source) throw new Error('Only a table on disk can start with its documents there');
@@ -107,7 +100,7 @@ export class DocumentTable {
     return this.entries.keys();
   }
 
-  /** Every document in order, those on disk read one at a time and not kept. */
+  /** Every document in order, those on disk read one at a time and not kept (a scan would flush the cache). */
   *documents(): IterableIterator<[string, Doc]> {
     for (const [id, held] of this.entries) yield [id, held ?? this.load(id)];
   }

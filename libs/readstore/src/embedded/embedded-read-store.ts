@@ -135,14 +135,13 @@ export class EmbeddedReadStore implements ReadStore {
     }
   }
 
-  /** Writes what is waiting and an image of the ids and indexes for the next start (see ReadModelImages). */
+  /** Writes what is waiting (recordImageToken flushes first) and an image of the ids and indexes for the next start (see ReadModelImages). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     const file = this.context.file;
     if (!file) return;
     try {
-      file.flush();
       file.recordImageToken(this.images.write([...this.collections.values()].map((collection) => collection.image())));
     } catch (error) {
       // The next start reads the documents instead.

@@ -44,9 +44,10 @@ export class SqliteReadModelFile {
   private readonly putIndex: Database.Statement<[string, string, string]>;
   private readonly readOne: Database.Statement<[string, string], string>;
   private readonly commitTx: (changes: CollectionChanges[]) => void;
-  /** Relaxed writes waiting: per collection, the documents changed and how to read their bodies. */
-  private readonly pending = new Map<string, { ids: Set<string>; bodyOf: (id: string) => string | null }>();
+  /** Relaxed writes waiting: per collection, the documents changed. */
+  private readonly pending = new Map<string, Set<string>>();
   private pendingCount = 0;
+  /** Per collection, how to read a document's body as it is now (see `changed`). */
   private readonly readers = new Map<string, (id: string) => string | null>();
   private timer?: NodeJS.Timeout;
 
@@ -122,11 +123,10 @@ export class SqliteReadModelFile {
   changed(collection: string, ids: Iterable<string>, bodyOf: (id: string) => string | null, mayFlush = true): void {
     this.readers.set(collection, bodyOf);
     let waiting = this.pending.get(collection);
-    if (!waiting) this.pending.set(collection, (waiting = { ids: new Set(), bodyOf }));
-    waiting.bodyOf = bodyOf;
+    if (!waiting) this.pending.set(collection, (waiting = new Set()));
     for (const id of ids) {
-      if (waiting.ids.has(id)) continue;
-      waiting.ids.add(id);
+      if (waiting.has(id)) continue;
+      waiting.add(id);
       this.pendingCount++;
     }
     if (mayFlush && this.pendingCount >= RELAXED_MAX_PENDING) this.flush();
@@ -135,7 +135,7 @@ export class SqliteReadModelFile {
 
   /** Whether a relaxed write of this document is still waiting. */
   isPending(collection: string, id: string): boolean {
-    return this.pending.get(collection)?.ids.has(id) === true;
+    return this.pending.get(collection)?.has(id) === true;
   }
 
   /** Writes every relaxed write waiting, in one transaction. */
@@ -167,7 +167,8 @@ export class SqliteReadModelFile {
     this.timer = undefined;
     if (this.pendingCount === 0) return [];
     const changes: CollectionChanges[] = [];
-    for (const [collection, { ids, bodyOf }] of this.pending) {
+    for (const [collection, ids] of this.pending) {
+      const bodyOf = this.readers.get(collection)!;
       const upserts: Array<[string, string]> = [];
       const deletes: string[] = [];
       for (const id of ids) {
