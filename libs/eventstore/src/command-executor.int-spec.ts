@@ -39,6 +39,7 @@ const context = (): CommandContext => ({
 /** Counts the appends that reach the store, and runs a test's action just before a given one. */
 class CountingStore {
   appends = 0;
+  reads = 0;
   readonly before = new Map<number, () => Promise<void>>();
   readonly after = new Map<number, () => Promise<void>>();
 
@@ -47,6 +48,7 @@ class CountingStore {
   wrap(): EventStore {
     return new Proxy(this.inner, {
       get: (target, key) => {
+        if (key === 'readStream') this.reads++;
         if (key !== 'appendToStream') {
           const value = Reflect.get(target, key) as unknown;
           return typeof value === 'function' ? value.bind(target) : value;
@@ -145,5 +147,22 @@ describe('CommandExecutor (embedded event log)', () => {
     ]);
     expect(a.status).toBe('rejected');
     expect(b.status).toBe('fulfilled');
+  });
+
+  it('decides a command on a stream it has just named at random without reading the log', async () => {
+    const answer = await executor.execute(tally, 'tally-8', { type: 'Add', n: 0 }, context(), { newStream: true });
+    expect(answer.revision).toBe(0n);
+    expect(counting.reads).toBe(0);
+    expect((await store.readStream('tally-8')).map((e) => (e.data as { n: number }).n)).toEqual([0]);
+  });
+
+  it('reads a stream taken to be new that exists after all, and decides again on it', async () => {
+    const other = new CommandExecutor(store);
+    await other.execute(tally, 'tally-9', { type: 'Add', n: 0 }, context());
+    // Decided on the empty state this writes 0 again: the append expects no stream and conflicts.
+    await expect(executor.execute(tally, 'tally-9', { type: 'Add', n: 0 }, context(), { newStream: true })).rejects.toMatchObject({ code: 'OUT_OF_TURN' });
+    // Refused on the empty state (1 is out of turn there): no append confirms that, so it is read and decided again.
+    expect((await executor.execute(tally, 'tally-9', { type: 'Add', n: 1 }, context(), { newStream: true })).revision).toBe(1n);
+    expect((await store.readStream('tally-9')).map((e) => (e.data as { n: number }).n)).toEqual([0, 1]);
   });
 });

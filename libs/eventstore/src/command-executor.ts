@@ -1,6 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { CommandContext, Decider, derivedId, DomainError, DomainEvent, EventMetadata, METRICS, Metrics } from '@kundportal/kernel';
+import { CommandContext, Decider, derivedId, DomainError, DomainEvent, EventMetadata, METRICS, Metrics, newId } from '@kundportal/kernel';
 import { EVENT_STORE, EventStore, EventToAppend, RecordedEvent, WrongExpectedRevisionError } from './event-store.port';
 
 export interface CommandOutcome<TState> {
@@ -25,6 +24,7 @@ interface Queued {
   decider: Decider<unknown, DomainEvent, unknown>;
   command: unknown;
   context: CommandContext;
+  newStream: boolean;
   resolve(outcome: CommandOutcome<unknown>): void;
   reject(error: unknown): void;
 }
@@ -59,17 +59,23 @@ export class CommandExecutor {
     @Optional() @Inject(METRICS) private readonly metrics?: Metrics,
   ) {}
 
+  /**
+   * `newStream`: the stream's id was just made at random, so the stream cannot exist yet. It is
+   * decided on the initial state without reading the log; the append still expects no stream, so
+   * should it exist after all, that conflict reads it and decides again as for any other stream.
+   */
   execute<TCommand, TEvent extends DomainEvent, TState>(
     decider: Decider<TCommand, TEvent, TState>,
     streamId: string,
     command: TCommand,
     context: CommandContext,
+    options: { newStream?: boolean } = {},
   ): Promise<CommandOutcome<TState>> {
     return this.timed(
       streamId,
       () =>
         new Promise<CommandOutcome<TState>>((resolve, reject) => {
-          const queued = { decider, command, context, resolve, reject } as unknown as Queued;
+          const queued = { decider, command, context, newStream: options.newStream === true, resolve, reject } as unknown as Queued;
           const lane = this.lanes.get(streamId);
           if (lane) {
             lane.push(queued);
@@ -97,7 +103,7 @@ export class CommandExecutor {
   /** Works through a stream's queue, a batch at a time, until it is empty. */
   private async drain(streamId: string): Promise<void> {
     const lane = this.lanes.get(streamId)!;
-    let known: Known | null = null;
+    let known: Known | null = lane[0].newStream ? { decider: lane[0].decider, state: lane[0].decider.initialState(), revision: null } : null;
     while (lane.length > 0) {
       // One decider per batch (a stream belongs to one aggregate; anything else is decided apart).
       const decider = lane[0].decider;
@@ -220,6 +226,6 @@ function toStored(
  * answer lost on the way back) is stored once; the store treats known ids as a retry.
  */
 function eventId(context: CommandContext, streamId: string, revision: bigint | null, index: number): string {
-  if (!context.idempotencyKey) return randomUUID();
+  if (!context.idempotencyKey) return newId();
   return derivedId('event', context.actor.id, context.idempotencyKey, streamId, String(revision), String(index));
 }

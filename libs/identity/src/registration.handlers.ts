@@ -83,6 +83,7 @@ export class SubmitRegistrationHandler implements ICommandHandler<SubmitRegistra
         now: context.now,
       },
       context,
+      { newStream: !context.idempotencyKey },
     );
     return { id: registrationId, position: outcome.position.toString(), status: 'pending' };
   }

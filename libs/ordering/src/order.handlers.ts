@@ -65,6 +65,7 @@ export class SubmitOrderHandler implements ICommandHandler<SubmitOrder> {
         now: context.now,
       },
       context,
+      { newStream: !context.idempotencyKey },
     );
     return { id: orderId, position: outcome.position.toString(), status: outcome.state.exists ? outcome.state.status : null };
   }

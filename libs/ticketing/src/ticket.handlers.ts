@@ -59,7 +59,13 @@ export class TicketOpening {
       if (existing.state.exists) return commandAnswer(ticketId, await this.executor.headPosition(), { number: existing.state.created.number });
     }
     const number = await this.numbers.allocate(context);
-    const outcome = await this.executor.execute(ticketDecider, ticketStream(ticketId), { type: 'CreateTicket', ticket: { ticketId, number, ...ticket }, now: context.now }, context);
+    const outcome = await this.executor.execute(
+      ticketDecider,
+      ticketStream(ticketId),
+      { type: 'CreateTicket', ticket: { ticketId, number, ...ticket }, now: context.now },
+      context,
+      { newStream: !context.idempotencyKey },
+    );
     return commandAnswer(ticketId, outcome.position, { number });
   }
 }

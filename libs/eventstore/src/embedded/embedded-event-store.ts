@@ -145,24 +145,27 @@ export class EmbeddedEventStore implements EventStore {
     }
     this.stats.commits += 1;
     this.stats.appends += batch.length;
+    let newHead = this.head;
     for (let i = 0; i < batch.length; i++) {
       const outcome = outcomes[i];
-      if (outcome.ok) batch[i].resolve(outcome.result);
-      else batch[i].reject(outcome.error);
+      if (outcome.ok) {
+        if (outcome.result.position > newHead) newHead = outcome.result.position;
+        batch[i].resolve(outcome.result);
+      } else batch[i].reject(outcome.error);
     }
-    const newHead = BigInt((this.stmt.head.get() as number | null) ?? 0);
     if (newHead > this.head) {
       this.head = newHead;
       this.notifier.advance(newHead);
     }
   }
 
-  /** Writes one append inside the batch transaction, or throws without writing anything of it. */
+  /**
+   * Writes one append inside the batch transaction, or throws without writing anything of it. A
+   * retried append (its events stored before) is recognised only where it fails, by its revision or
+   * by its first event's id, so a first attempt costs no lookup by event id.
+   */
   private write(append: PendingAppend, heads: Map<string, bigint | null>): AppendResult {
     const { streamId, events, expectedRevision } = append;
-    const existing = this.stmt.byEventId.get(events[0].id) as EventRow | undefined;
-    if (existing) return this.answerRetry(append, existing);
-
     let current = heads.get(streamId);
     if (current === undefined) {
       const r = this.stmt.streamHead.get(streamId) as number | null;
@@ -173,21 +176,32 @@ export class EmbeddedEventStore implements EventStore {
       (expectedRevision === 'no_stream' && current === null) ||
       (expectedRevision === 'stream_exists' && current !== null) ||
       (typeof expectedRevision === 'bigint' && current === expectedRevision);
-    if (!ok) throw new WrongExpectedRevisionError(streamId, expectedRevision, current ?? 'no_stream');
+    if (!ok) {
+      const existing = this.stmt.byEventId.get(events[0].id) as EventRow | undefined;
+      if (existing) return this.answerRetry(append, existing);
+      throw new WrongExpectedRevisionError(streamId, expectedRevision, current ?? 'no_stream');
+    }
 
     let revision = current === null ? -1n : current;
     let position = 0n;
-    for (const e of events) {
+    for (const [i, e] of events.entries()) {
       revision += 1n;
-      const info = this.stmt.insert.run(
-        streamId,
-        Number(revision),
-        e.id,
-        e.type,
-        JSON.stringify(e.data),
-        JSON.stringify(e.metadata),
-      );
-      position = BigInt(info.lastInsertRowid);
+      try {
+        const info = this.stmt.insert.run(
+          streamId,
+          Number(revision),
+          e.id,
+          e.type,
+          JSON.stringify(e.data),
+          JSON.stringify(e.metadata),
+        );
+        position = BigInt(info.lastInsertRowid);
+      } catch (error) {
+        // Nothing of this append is written yet when its first event id is taken: a retry.
+        const existing = i === 0 && isDuplicateEventId(error) ? (this.stmt.byEventId.get(e.id) as EventRow | undefined) : undefined;
+        if (existing) return this.answerRetry(append, existing);
+        throw error;
+      }
     }
     heads.set(streamId, revision);
     return { nextExpectedRevision: revision, position };
@@ -274,6 +288,12 @@ export class EmbeddedEventStore implements EventStore {
     this.notifier.close();
     this.db.close();
   }
+}
+
+/** By its code, not its class: the driver's error class need not be the one this module loaded. */
+function isDuplicateEventId(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes('events.event_id');
 }
 
 function toRecorded(row: EventRow): RecordedEvent {

@@ -324,6 +324,18 @@ export function describeEventStoreContract(adapterName: string, factory: EventSt
         expect(await store.readStream(stream)).toHaveLength(2);
       });
 
+      test('the same append twice at once: stored once, both answered alike', async () => {
+        const stream = streamName('retry-together');
+        const events = [event(), event()];
+        const [first, retry] = await Promise.all([
+          store.appendToStream(stream, events, { expectedRevision: 'any' }),
+          store.appendToStream(stream, events, { expectedRevision: 'any' }),
+        ]);
+
+        expect(retry).toEqual(first);
+        expect(await store.readStream(stream)).toHaveLength(2);
+      });
+
       test('the same event ids with any again: stored once', async () => {
         const stream = streamName('retry-any');
         const events = [event(), event()];
