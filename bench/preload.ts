@@ -15,7 +15,7 @@
  * - the rest `TicketMessagePosted` on random tickets, a fifth of them staff replies that notify the
  *   requester (unread markers, e-mails), the others the requester's own messages.
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../libs/kernel/src/ids';
 import type { EventMetadata } from '@kundportal/kernel';
 import { SEED_OFFERING, SEED_SERVICE } from '../libs/catalogue/src/catalogue.seeder';
 import { EmbeddedEventStore } from '../libs/eventstore/src/embedded/embedded-event-store';
@@ -62,14 +62,14 @@ export async function preload(spec: PreloadSpec): Promise<PreloadResult> {
 
   const metadata = (actor: EventMetadata['actor']): EventMetadata => ({
     actor,
-    correlationId: randomUUID(),
-    causationId: randomUUID(),
+    correlationId: newId(),
+    causationId: newId(),
     occurredAt: new Date(base + sequence * 50).toISOString(),
     schemaVersion: 1,
   });
   const at = () => new Date(base + sequence * 50).toISOString();
   const append = async (streamId: string, events: Array<Omit<EventToAppend, 'id'>>, expectedRevision: ExpectedRevision) => {
-    pending.push(store.appendToStream(streamId, events.map((e) => ({ id: randomUUID(), ...e })), { expectedRevision }));
+    pending.push(store.appendToStream(streamId, events.map((e) => ({ id: newId(), ...e })), { expectedRevision }));
     for (const e of events) counts[e.type] = (counts[e.type] ?? 0) + 1;
     appended += events.length;
     sequence += events.length;
@@ -82,8 +82,8 @@ export async function preload(spec: PreloadSpec): Promise<PreloadResult> {
   };
 
   try {
-    const fakeUsers = Array.from({ length: spec.fakeUsers }, (_, i) => ({ accountId: randomUUID(), name: `Kund ${i}`, email: `kund.${i}@region.example` }));
-    const fakeOrganisations = Array.from({ length: 200 }, (_, i) => ({ id: randomUUID(), name: `Region ${i}` }));
+    const fakeUsers = Array.from({ length: spec.fakeUsers }, (_, i) => ({ accountId: newId(), name: `Kund ${i}`, email: `kund.${i}@region.example` }));
+    const fakeOrganisations = Array.from({ length: 200 }, (_, i) => ({ id: newId(), name: `Region ${i}` }));
 
     // 1. The numbers the pre-loaded tickets use, taken as one block.
     await append('ticket-numbers', [{ type: 'TicketNumberBlockAllocated', data: { first: 1001, last: 1000 + spec.tickets }, metadata: metadata({ id: 'system', name: 'Kundportal' }) }], 'no_stream');
@@ -97,7 +97,7 @@ export async function preload(spec: PreloadSpec): Promise<PreloadResult> {
       const mine = i % stride === 0 && userTickets < spec.userTickets;
       if (mine) userTickets++;
       const requester = mine ? spec.user : fakeUsers[i % fakeUsers.length];
-      const ticketId = randomUUID();
+      const ticketId = newId();
       ticketIds.push(ticketId);
       requesters.push(requester);
       const actor = { id: requester.accountId, name: requester.name, method: 'bankid' as const };
@@ -128,7 +128,7 @@ export async function preload(spec: PreloadSpec): Promise<PreloadResult> {
     }
 
     // 3. Orders and messages, mixed; the long audit order half-way.
-    const auditOrderId = randomUUID();
+    const auditOrderId = newId();
     const fixed = 1 + spec.tickets + spec.auditOrderEvents;
     const rest = Math.max(0, spec.events - fixed);
     const orderEvents = Math.max(spec.approvalsForUser * 2, Math.round(rest * 0.03));
@@ -152,8 +152,8 @@ export async function preload(spec: PreloadSpec): Promise<PreloadResult> {
             [
               {
                 type: 'OrderAttested',
-                metadata: metadata({ id: randomUUID(), name: 'Asa Attestant', method: 'bankid' }),
-                data: { orderId, customerOrganisationId: organisationId, step: 'attestation', organisationId, method: 'bankid', by: { accountId: randomUUID(), name: 'Asa Attestant' }, at: at() },
+                metadata: metadata({ id: newId(), name: 'Asa Attestant', method: 'bankid' }),
+                data: { orderId, customerOrganisationId: organisationId, step: 'attestation', organisationId, method: 'bankid', by: { accountId: newId(), name: 'Asa Attestant' }, at: at() },
               },
             ],
             0n,
@@ -162,7 +162,7 @@ export async function preload(spec: PreloadSpec): Promise<PreloadResult> {
         }
         const forUser = ordersSubmitted < spec.approvalsForUser;
         const organisation = forUser ? spec.organisation : fakeOrganisations[ordersSubmitted % fakeOrganisations.length];
-        const orderId = randomUUID();
+        const orderId = newId();
         ordersSubmitted++;
         await append(
           `order-${orderId}`,
@@ -201,7 +201,7 @@ export async function preload(spec: PreloadSpec): Promise<PreloadResult> {
             metadata: metadata(fromStaff ? { id: STAFF.id, name: STAFF.name, staff: true } : { id: requester.accountId, name: requester.name, method: 'bankid' }),
             data: {
               ticketId: ticketIds[t],
-              messageId: randomUUID(),
+              messageId: newId(),
               author,
               body: MESSAGE,
               internal: false,
@@ -226,7 +226,7 @@ export async function preload(spec: PreloadSpec): Promise<PreloadResult> {
   }
 
   async function appendAuditOrder(orderId: string, organisation: { id: string; name: string }): Promise<void> {
-    const by = { accountId: randomUUID(), name: 'Anna Attestant' };
+    const by = { accountId: newId(), name: 'Anna Attestant' };
     const events: Array<Omit<EventToAppend, 'id'>> = [
       {
         type: 'OrderSubmitted',
@@ -237,7 +237,7 @@ export async function preload(spec: PreloadSpec): Promise<PreloadResult> {
           organisationName: organisation.name,
           offering: OFFERING,
           details: { careUnits: 3 },
-          viaAgentOrganisationId: randomUUID(),
+          viaAgentOrganisationId: newId(),
           viaAgentOrganisationName: 'Agent AB',
           submittedBy: submitter(),
           termsAccepted: true,
