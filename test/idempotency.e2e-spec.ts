@@ -31,4 +31,32 @@ describe('Idempotency-Key under load', () => {
       await api.stop();
     }
   }, 60_000);
+
+  it('a refusal is an answer too: the same key gets it again, and a malformed key is refused', async () => {
+    const api = await ApiHarness.start();
+    try {
+      const staff = await api.signIn(testPersonalNumber(), { staff: true });
+      const fixtures = new OrganisationFixtures(api, staff);
+      const org = await fixtures.organisation();
+      const outsider = (await fixtures.organisation()).admin;
+      const ticket = await api.request('POST', '/tickets', { token: org.admin.token, body: { type: 'question', subject: 'Ours', description: 'Our question' }, minPosition: null });
+      const post = (key: string) =>
+        api.request('POST', `/tickets/${ticket.body.id}/messages`, { token: outsider.token, body: { body: 'Me too.' }, headers: { 'idempotency-key': key }, minPosition: null });
+      // Not on the ticket: refused with 404.
+      const first = await post('refused-once');
+      expect(first.status).toBe(404);
+      // Now they are on it; the same key still gets the first answer, a new key is let through.
+      const added = await api.request('POST', `/tickets/${ticket.body.id}/collaborators`, { token: staff, body: { accountId: outsider.accountId }, minPosition: null });
+      expect(added.status).toBeLessThan(300);
+      const again = await post('refused-once');
+      expect([again.status, again.body]).toEqual([first.status, first.body]);
+      expect((await post('after-the-change')).status).toBe(201);
+
+      const body = { type: 'question', subject: 'Keyed', description: 'With a key too long' };
+      const tooLong = await api.request('POST', '/tickets', { token: org.admin.token, body, headers: { 'idempotency-key': 'k'.repeat(201) }, minPosition: null });
+      expect([tooLong.status, tooLong.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    } finally {
+      await api.stop();
+    }
+  }, 60_000);
 });

@@ -9,7 +9,7 @@ import type { Db } from 'mongodb';
 import { CHECKPOINTS, LEASES, type Projection, PROJECTIONS } from '@kundportal/readstore';
 import { READ_MODEL_FILE } from '../../libs/readstore/src/embedded/sqlite-read-model-file';
 import { ReadSideModule } from '../../apps/projector/src/read-side.module';
-import { IDEMPOTENCY_KEYS } from '../../apps/portal-api/src/http/idempotency.interceptor';
+import { IDEMPOTENCY_KEYS } from '../../apps/portal-api/src/http/idempotency';
 
 /**
  * Hashes of the read models an embedded read store persisted in a DATA_DIR, to compare a server's

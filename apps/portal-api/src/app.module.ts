@@ -21,7 +21,7 @@ import { RegistrationsController } from './controllers/registrations.controller'
 import { AuthGuard } from './http/auth';
 import { CallerService } from './http/caller.service';
 import { ErrorFilter } from './http/error.filter';
-import { interceptCommands } from './http/idempotency.interceptor';
+import { IdempotencyGuard, IdempotencyKeys } from './http/idempotency';
 import { MinPositionGuard } from './http/min-position.guard';
 import { validationPipe } from './http/validation';
 
@@ -43,18 +43,17 @@ const CONTROLLERS = [
   DevController,
 ];
 
-// Idempotency-Key is for commands: its interceptor goes on every POST and PUT route, not on reads.
-interceptCommands(CONTROLLERS);
-
 @Module({
   controllers: CONTROLLERS,
   providers: [
     CallerService,
+    IdempotencyKeys,
     { provide: APP_FILTER, useClass: ErrorFilter },
-    // Order matters: who is calling first, then wait for the read models (X-Min-Position); guards
-    // run before interceptors, so a repeat is answered from the idempotency store after the wait.
+    // Order matters: who is calling first, then wait for the read models (X-Min-Position), then a
+    // repeated Idempotency-Key is answered from the idempotency store.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: MinPositionGuard },
+    { provide: APP_GUARD, useClass: IdempotencyGuard },
     { provide: APP_PIPE, useFactory: validationPipe },
   ],
 })

@@ -12,6 +12,7 @@ import { Logger } from 'pino';
 import { AppConfig, createRootLogger, loadConfig, METRICS, Metrics, PinoNestLogger } from '@kundportal/kernel';
 import { AppModule } from './app.module';
 import { toErrorBody } from './http/error-body';
+import { IdempotencyKeys, storeAnswers } from './http/idempotency';
 import { ValidationFailed } from '@kundportal/kernel';
 
 /** Builds the HTTP application (also used by the end-to-end tests). */
@@ -73,6 +74,7 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
     }),
   });
   countRequests(fastify, app.get<Metrics>(METRICS));
+  storeAnswers(fastify, app.get(IdempotencyKeys));
   refuseHostileBodies(fastify);
   app.enableShutdownHooks();
   drainOnClose(fastify);
