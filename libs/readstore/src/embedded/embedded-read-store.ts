@@ -16,7 +16,7 @@ import {
   type BulkWriteOptions,
 } from '../read-store.port';
 import { cloneValue, encodeDocument, isOperatorObject } from './document-values';
-import { equalityValues, HashIndex, type OrderedRow, planCandidates } from './hash-index';
+import { equalityValues, HashIndex, type OrderedRow, planCandidates, sameEntry } from './hash-index';
 import { compileFilter } from './mingo-engine';
 import { SortedPage } from './sort-documents';
 import { DocumentTable } from './document-table';
@@ -644,8 +644,15 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
       if (key !== undefined) throw new DuplicateKeyError(this.name, `index ${index.name} dup key ${key}`);
     });
     const previous = this.docs.get(id);
-    if (previous) this.unindex(id, previous);
-    this.indexes.forEach((index, i) => index.add(id, entries[i]));
+    this.indexes.forEach((index, i) => {
+      if (previous) {
+        // Most changes leave most indexes as they were (a new message moves a ticket's activity, not its number).
+        const before = index.entryFor(previous);
+        if (sameEntry(before, entries[i])) return;
+        index.remove(id, before);
+      }
+      index.add(id, entries[i]);
+    });
     this.docs.set(id, doc);
     log.undo.push([id, previous]);
   }

@@ -10,6 +10,21 @@ export interface IndexEntry {
   readonly order?: readonly unknown[];
 }
 
+/**
+ * Whether two entries of one index hold the same keys and order values, so that moving a document
+ * from one to the other would change nothing. Order values are compared as they are (===): a Date
+ * or an array there counts as changed.
+ */
+export function sameEntry(a: IndexEntry, b: IndexEntry): boolean {
+  return sameValues(a.leading, b.leading) && sameValues(a.full, b.full) && sameValues(a.order ?? [], b.order ?? []);
+}
+
+function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** One id in a compound index's order under a leading key, with the values it is ordered by. */
 export interface OrderedRow {
   readonly id: string;
