@@ -65,7 +65,8 @@ export const ticketsProjection: Projection = {
     [TICKETS]: [
       { keys: { participants: 1, lastActivityAt: -1 } },
       { keys: { organisationId: 1 } },
-      { keys: { unreadBy: 1 } },
+      // Unread replies newest first: the notifications read the first page straight off this index.
+      { keys: { unreadBy: 1, lastStaffReplyAt: -1 } },
       { keys: { number: 1 }, unique: true },
     ],
     [TICKET_MESSAGES]: [{ keys: { ticketId: 1, at: 1 } }],
