@@ -515,13 +515,14 @@ async function main(): Promise<void> {
   // 9. Audit replay of the 1,000-event order.
   log(`latency: ${SCALE.audits} × GET /audit/orders/:id/history (1,000 events)`);
   const auditTimes: number[] = [];
+  let auditBytes = 0;
   for (let i = 0; i < SCALE.audits + 5; i++) {
-    const t0 = performance.now();
+    // The endpoint's time: to the answer's last byte (about 1 MB), not the client's parse of it.
     const answer = await request(api, 'GET', `/audit/orders/${pre.auditOrderId}/history`, { token: setup.staff });
-    const elapsed = performance.now() - t0;
     const body = expectStatus(answer, 200, 'audit history');
     if (body.events.length !== 1000) throw new Error(`audit history: expected 1000 events, got ${body.events.length}`);
-    if (i >= 5) auditTimes.push(elapsed);
+    if (i >= 5) auditTimes.push(answer.elapsedMs);
+    auditBytes = Number(answer.headers.get('content-length') ?? 0);
   }
   auditTimes.sort((a, b) => a - b);
   const auditP50 = percentile(auditTimes, 50);
@@ -531,10 +532,10 @@ async function main(): Promise<void> {
     figure: 'GET /audit/orders/:id/history, order of 1,000 events (staff)',
     value: auditP99,
     unit: 'ms',
-    display: `p99 ${ms(auditP99)}, p50 ${ms(auditP50)} (${auditTimes.length} requests, one at a time)`,
+    display: `p99 ${ms(auditP99)}, p50 ${ms(auditP50)} (${auditTimes.length} requests, one at a time, to the last of ${fmt(auditBytes / 1e6, 2)} MB)`,
     goal: '≤ 20 ms (read here as p99)',
     outcome: auditP99 <= 20 ? 'pass' : 'FAIL',
-    details: { p50: auditP50, p99: auditP99, max: auditTimes[auditTimes.length - 1], requests: auditTimes.length },
+    details: { p50: auditP50, p99: auditP99, max: auditTimes[auditTimes.length - 1], requests: auditTimes.length, bytes: auditBytes },
   });
 
   // 10. Memory.

@@ -3,6 +3,8 @@ export interface Answer<T = any> {
   status: number;
   body: T;
   headers: Headers;
+  /** From sending the request to the answer's last byte, before the client parses it. */
+  elapsedMs: number;
 }
 
 export interface RequestOptions {
@@ -17,6 +19,7 @@ export async function request<T = any>(baseUrl: string, method: string, path: st
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.minPosition) headers['x-min-position'] = options.minPosition;
+  const start = performance.now();
   const response = await fetch(baseUrl + path, {
     method,
     headers,
@@ -24,8 +27,9 @@ export async function request<T = any>(baseUrl: string, method: string, path: st
     signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
   });
   const text = await response.text();
+  const elapsedMs = performance.now() - start;
   const body = text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
-  return { status: response.status, body: body as T, headers: response.headers };
+  return { status: response.status, body: body as T, headers: response.headers, elapsedMs };
 }
 
 /** The answer's body if its status is the expected one; otherwise an error naming the step. */
