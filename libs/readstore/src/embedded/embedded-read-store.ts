@@ -16,7 +16,8 @@ import {
   type BulkWriteOptions,
 } from '../read-store.port';
 import { cloneValue, encodeDocument, isOperatorObject } from './document-values';
-import { equalityValues, HashIndex, type OrderedRow, planCandidates, sameEntry } from './hash-index';
+import { equalityValues, HashIndex, planCandidates, sameEntry } from './hash-index';
+import type { OrderedRows } from './ordered-rows';
 import { compileFilter } from './mingo-engine';
 import { SortedPage } from './sort-documents';
 import { DocumentTable } from './document-table';
@@ -207,8 +208,8 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
       const page: Doc[] = [];
       let seen = 0;
       const { rows, reverse } = ordered;
-      for (let i = reverse ? rows.length - 1 : 0; reverse ? i >= 0 : i < rows.length; i += reverse ? -1 : 1) {
-        const doc = this.docs.get(rows[i].id);
+      for (const row of reverse ? rows.backward() : rows.forward()) {
+        const doc = this.docs.get(row.id);
         if (!doc || !query.test(doc)) continue;
         if (seen++ < skip) continue;
         page.push(doc);
@@ -430,7 +431,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
    * the sort is the index's other fields in its directions (or all reversed), then `_id`. `_id`
    * last makes the order total, so it is the order a sort of the candidates would give.
    */
-  private inIndexOrder(filter: Filter, sort: SortSpec): { rows: readonly OrderedRow[]; reverse: boolean } | null {
+  private inIndexOrder(filter: Filter, sort: SortSpec): { rows: OrderedRows; reverse: boolean } | null {
     const keys = Object.keys(sort);
     if (keys.length < 2 || keys[keys.length - 1] !== '_id') return null;
     const reverse = sort._id === -1;

@@ -1,5 +1,6 @@
 import type { Doc, Filter, IndexSpec } from '../read-store.port';
 import { isDate, isIndexableScalar, isOperatorObject, isPlainObject, keyOf } from './document-values';
+import { OrderedRow, OrderedRows } from './ordered-rows';
 import { compareValues, sortKeyReader } from './sort-documents';
 
 /** The keys one document holds in one index: by leading field (lookups) and by all fields (uniqueness). */
@@ -23,12 +24,6 @@ function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** One id in a compound index's order under a leading key, with the values it is ordered by. */
-export interface OrderedRow {
-  readonly id: string;
-  readonly values: readonly unknown[];
 }
 
 /**
@@ -58,7 +53,7 @@ export class HashIndex {
    * Built when a read first asks for a key, then kept in order as documents under the key are
    * added, changed and removed (a binary search and an insert or removal each).
    */
-  private readonly ordered: Map<string, OrderedRow[] | null> | null;
+  private readonly ordered: Map<string, OrderedRows | null> | null;
   private readonly trailing: ReadonlyArray<{ read: (doc: Doc) => unknown; direction: 1 | -1 }>;
 
   constructor(spec: IndexSpec) {
@@ -170,7 +165,7 @@ export class HashIndex {
    * field, or when a value there is an array, an embedded document or NaN (mingo's order among
    * those is not a total order). `get` reads the current document of an id.
    */
-  orderedRows(value: unknown, get: (id: string) => Doc | undefined): readonly OrderedRow[] | null {
+  orderedRows(value: unknown, get: (id: string) => Doc | undefined): OrderedRows | null {
     if (!this.ordered) return null;
     const key = keyOf(value);
     const known = this.ordered.get(key);
@@ -188,11 +183,11 @@ export class HashIndex {
       }
       rows.push({ id, values });
     }
-    rows?.sort((a, b) => this.compareRows(a.values, a.id, b.values, b.id));
+    const ordered = rows && new OrderedRows(rows.sort(this.compareRows), this.compareRows);
     // Rows are kept for the keys read lately; a store with very many readers starts afresh.
     if (this.ordered.size >= MAX_ORDERED_KEYS) this.ordered.clear();
-    this.ordered.set(key, rows);
-    return rows;
+    this.ordered.set(key, ordered);
+    return ordered;
   }
 
   /** The directions of the fields after the leading one. */
@@ -200,28 +195,17 @@ export class HashIndex {
     return this.trailing.map((t) => t.direction);
   }
 
-  private compareRows(a: readonly unknown[], aId: string, b: readonly unknown[], bId: string): number {
+  /** The index's order: by each further field in its direction, then by `_id` ascending. */
+  private readonly compareRows = (a: OrderedRow, b: OrderedRow): number => {
     for (let i = 0; i < this.trailing.length; i++) {
-      const order = compareValues(a[i], b[i]);
+      const order = compareValues(a.values[i], b.values[i]);
       if (order !== 0) return this.trailing[i].direction * order;
     }
-    return aId < bId ? -1 : aId > bId ? 1 : 0;
-  }
-
-  /** Where a row goes in a key's rows: the first position whose row does not sort before it. */
-  private position(rows: readonly OrderedRow[], values: readonly unknown[], id: string): number {
-    let lo = 0;
-    let hi = rows.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.compareRows(rows[mid].values, rows[mid].id, values, id) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  };
 
   private insertOrdered(id: string, entry: IndexEntry): void {
-    const ordered = this.ordered as Map<string, OrderedRow[] | null>;
+    const ordered = this.ordered as Map<string, OrderedRows | null>;
     const values = entry.order ?? [];
     for (const key of entry.leading) {
       const rows = ordered.get(key);
@@ -230,20 +214,18 @@ export class HashIndex {
         ordered.set(key, null);
         continue;
       }
-      rows.splice(this.position(rows, values, id), 0, { id, values });
+      rows.insert({ id, values });
     }
   }
 
   private removeOrdered(id: string, entry: IndexEntry): void {
-    const ordered = this.ordered as Map<string, OrderedRow[] | null>;
+    const ordered = this.ordered as Map<string, OrderedRows | null>;
     const values = entry.order ?? [];
     for (const key of entry.leading) {
       const rows = ordered.get(key);
       if (rows === undefined) continue;
-      const at = rows && orderable(values) ? this.position(rows, values, id) : -1;
       // Not where its values put it (or not orderable): the key's rows are built again when read.
-      if (rows && at >= 0 && at < rows.length && rows[at].id === id) rows.splice(at, 1);
-      else ordered.delete(key);
+      if (!(rows && orderable(values) && rows.remove({ id, values }))) ordered.delete(key);
     }
   }
 
