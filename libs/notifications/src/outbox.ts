@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import { Clock, CLOCK, maskEmail } from '@kundportal/kernel';
 import { LEASE_KEEPER, Leases, READ_STORE, ReadStore } from '@kundportal/readstore';
 import { MAIL_TRANSPORT, MailTransport } from './mail/mail-transport';
@@ -89,6 +90,8 @@ export class OutboxDispatcher implements OnApplicationShutdown {
     const pending = await outbox.find({ sentAt: null, attempts: { $lt: MAX_ATTEMPTS } }, { sort: { createdAt: 1, _id: 1 }, limit: 50 });
     for (const mail of pending) {
       if (this.leases && !this.leases.holds(DISPATCHER_LEASE)) break;
+      // Requests go first: a transport that answers at once (the log) would hold the event loop for the whole round.
+      await yieldToRequests();
       try {
         await this.transport.send({ to: mail.to, subject: mail.subject, text: mail.text, template: mail.template, data: mail.data });
         await outbox.updateOne({ _id: mail._id }, { $set: { sentAt: this.clock.now().toISOString() }, $inc: { attempts: 1 } });
