@@ -18,7 +18,6 @@ const CHUNK = 512;
  */
 export class OrderedRows {
   private readonly chunks: OrderedRow[][] = [];
-  private count = 0;
 
   /** `sorted` must already be in `order`. */
   constructor(
@@ -27,24 +26,23 @@ export class OrderedRows {
     private readonly chunkSize = CHUNK,
   ) {
     for (let i = 0; i < sorted.length; i += chunkSize) this.chunks.push(sorted.slice(i, i + chunkSize));
-    this.count = sorted.length;
   }
 
   get length(): number {
-    return this.count;
+    let n = 0;
+    for (const chunk of this.chunks) n += chunk.length;
+    return n;
   }
 
   insert(row: OrderedRow): void {
     if (this.chunks.length === 0) {
       this.chunks.push([row]);
-      this.count = 1;
       return;
     }
     // The first chunk that ends at or after the row, or else the last one (the row goes at the end).
     const c = Math.min(this.chunkFor(row), this.chunks.length - 1);
     const chunk = this.chunks[c];
     chunk.splice(this.positionIn(chunk, row), 0, row);
-    this.count++;
     if (chunk.length >= 2 * this.chunkSize) this.chunks.splice(c, 1, chunk.slice(0, this.chunkSize), chunk.slice(this.chunkSize));
   }
 
@@ -56,7 +54,6 @@ export class OrderedRows {
     const at = this.positionIn(chunk, row);
     if (at >= chunk.length || this.order(chunk[at], row) !== 0) return false;
     chunk.splice(at, 1);
-    this.count--;
     if (chunk.length === 0) this.chunks.splice(c, 1);
     return true;
   }
@@ -74,26 +71,23 @@ export class OrderedRows {
 
   /** The index of the first chunk whose last row does not sort before `row` (chunks.length if none). */
   private chunkFor(row: OrderedRow): number {
-    let lo = 0;
-    let hi = this.chunks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const chunk = this.chunks[mid];
-      if (this.order(chunk[chunk.length - 1], row) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return firstNotBefore(this.chunks.length, (i) => this.order(this.chunks[i][this.chunks[i].length - 1], row) < 0);
   }
 
   /** The first position in `chunk` whose row does not sort before `row`. */
   private positionIn(chunk: readonly OrderedRow[], row: OrderedRow): number {
-    let lo = 0;
-    let hi = chunk.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.order(chunk[mid], row) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return firstNotBefore(chunk.length, (i) => this.order(chunk[i], row) < 0);
   }
+}
+
+/** Binary search over 0..n-1, where `before` holds for a prefix: the first index it does not hold for (n if none). */
+function firstNotBefore(n: number, before: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
