@@ -133,12 +133,15 @@ export class IdempotencyGuard implements CanActivate {
  * frees the key for a retry.
  */
 export function storeAnswers(fastify: FastifyInstance, keys: IdempotencyKeys): void {
-  fastify.addHook('onSend', async (request: ClaimingRequest, reply, payload) => {
+  // A callback hook: the answers of requests without a key (nearly all) pass without a promise each.
+  fastify.addHook('onSend', (request: ClaimingRequest, reply, payload, done) => {
     const id = request[CLAIMED];
-    if (id === undefined) return payload;
+    if (id === undefined) return done(null, payload);
     delete request[CLAIMED];
-    if (reply.statusCode >= 500) await keys.forget(id);
-    else await keys.finish(id, reply.statusCode, typeof payload === 'string' && payload.length > 0 ? JSON.parse(payload) : null);
-    return payload;
+    const stored =
+      reply.statusCode >= 500
+        ? keys.forget(id)
+        : keys.finish(id, reply.statusCode, typeof payload === 'string' && payload.length > 0 ? JSON.parse(payload) : null);
+    stored.then(() => done(null, payload), (error: Error) => done(error));
   });
 }
