@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { EmbeddedEventStore } from '@kundportal/eventstore';
+import { eventually } from '@kundportal/kernel/testing';
 import { EmbeddedReadStore } from '../embedded/embedded-read-store';
 import { Projection } from './projection';
 import { CHECKPOINTS, ProjectionRunner } from './projection-runner';
@@ -111,6 +112,44 @@ describe('ProjectionRunner (embedded stores)', () => {
     expect(runner.resume('broken')).toBe(true);
     expect(await runner.waitFor(head, 5000)).toBe(true);
     expect(broken.seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('feeds a projection that joins behind the feed from its own checkpoint, not from where the feed has got to', async () => {
+    // The feed reads the log through this subscription; `onRead` runs as the feed asks for its next event.
+    let onRead: (() => void) | undefined;
+    const observed: typeof events = Object.create(events);
+    observed.subscribeToAll = (options) => {
+      const subscription = events.subscribeToAll(options);
+      const inner = subscription[Symbol.asyncIterator]();
+      return {
+        unsubscribe: () => subscription.unsubscribe(),
+        [Symbol.asyncIterator]: () => ({
+          next: () => {
+            const hook = onRead;
+            onRead = undefined;
+            hook?.();
+            return inner.next();
+          },
+          return: (value?: unknown) => inner.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined }),
+        }),
+      };
+    };
+    runner = new ProjectionRunner(observed, reads);
+    const late = counter('late', { failOn: (n) => n === 5 });
+    const steady = counter('steady');
+    await runner.start([late, steady]);
+    const head = await append(0, 10);
+    const state = (name: string) => runner.status().find((s) => s.name === name)!;
+    await eventually(async () => (state('late').state === 'parked' && state('steady').position === head.toString()) || undefined, { timeoutMs: 4_000, what: 'late parked at 5, steady at the head' });
+
+    // Resumed while the feed, already past 5 … 9, is in the middle of reading its next batch.
+    late.failOn = undefined;
+    onRead = () => expect(runner.resume('late')).toBe(true);
+    const more = await append(10, 3);
+    expect(await runner.waitFor(more, 5000)).toBe(true);
+    expect(onRead).toBeUndefined();
+    expect(late.seen).toEqual(Array.from({ length: 13 }, (_, i) => i));
+    expect(await docs('late')).toBe(13);
   });
 
   it('rebuilds a projection whose version changed, but never a reactor', async () => {

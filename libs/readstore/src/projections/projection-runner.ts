@@ -252,8 +252,11 @@ export class ProjectionRunner {
           batch.push(more.value);
           next = iterator.next();
         }
+        // The batch follows `from` without a gap: only a projection that has reached `from` may take it.
+        // One that joined behind it meanwhile (resumed, taken over) makes the next turn read again from its checkpoint.
+        const covered = from;
         from = batch[batch.length - 1].position;
-        const feeding = [...this.running.values()].filter((e) => e.state === 'running');
+        const feeding = [...this.running.values()].filter((e) => e.state === 'running' && e.position >= covered);
         for (const e of feeding) e.busy = this.applyBatch(e, batch).catch((error) => this.onFailure(e, error));
         await Promise.all(feeding.map((e) => e.busy));
         // Let requests in between batches: an embedded store answers without real I/O, so a long
