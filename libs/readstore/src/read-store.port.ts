@@ -62,6 +62,12 @@ export interface ReadCollection<T extends Doc = Doc> {
   /** Applies the operations in order. */
   bulkWrite(ops: WriteOp<T>[], options?: BulkWriteOptions): Promise<void>;
   createIndexes(specs: IndexSpec[]): Promise<void>;
+  /**
+   * Makes the collection's indexes (`_id` aside) exactly `specs`: creates those missing, and drops
+   * any other, or one of the same name or keys defined otherwise, so indexes a projection no longer
+   * declares stop costing memory and writes. Answers the names dropped.
+   */
+  syncIndexes(specs: IndexSpec[]): Promise<string[]>;
   /** Removes every document (used by rebuilds). */
   drop(): Promise<void>;
 }

@@ -95,6 +95,31 @@ describe('EmbeddedReadStore persistence', () => {
     await second.close();
   });
 
+  it('keeps indexes dropped by syncIndexes dropped, after a clean stop and after a crash', async () => {
+    const first = await EmbeddedReadStore.open({ dataDir });
+    const tickets = first.collection('tickets');
+    await tickets.createIndexes([{ keys: { unreadBy: 1 } }, { keys: { number: 1 }, unique: true }]);
+    await tickets.insertOne({ _id: 't1', number: 1, unreadBy: ['u1'], at: '2024-01-01' });
+    expect(await tickets.syncIndexes([{ keys: { unreadBy: 1, at: -1 } }, { keys: { number: 1 }, unique: true }])).toEqual(['unreadBy_1']);
+    await first.close();
+
+    const second = await EmbeddedReadStore.open({ dataDir });
+    expect(second.openedFrom).toBe('image');
+    const specs = [
+      { keys: { number: 1 }, unique: true, name: 'number_1' },
+      { keys: { unreadBy: 1, at: -1 }, unique: false, name: 'unreadBy_1_at_-1' },
+    ];
+    expect(second.collection('tickets').indexSpecs()).toEqual(specs);
+    expect(await second.collection('tickets').syncIndexes([{ keys: { number: 1 }, unique: true }])).toEqual(['unreadBy_1_at_-1']);
+    await second.closeWithoutImage();
+
+    const third = await EmbeddedReadStore.open({ dataDir });
+    expect(third.openedFrom).toBe('documents');
+    expect(third.collection('tickets').indexSpecs()).toEqual([specs[0]]);
+    await expect(third.collection('tickets').insertOne({ _id: 't2', number: 1 })).rejects.toBeInstanceOf(DuplicateKeyError);
+    await third.close();
+  });
+
   it('keeps the operations before a failed bulkWrite, on disk too', async () => {
     const first = await EmbeddedReadStore.open({ dataDir });
     const c = first.collection('c');

@@ -44,6 +44,7 @@ interface WriteLog {
   /** The documents as they were before a drop. */
   cleared?: Map<string, Doc | null>;
   added?: HashIndex[];
+  removed?: HashIndex[];
 }
 
 interface StoreContext {
@@ -302,29 +303,47 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
    * index that the current documents break is refused with DuplicateKeyError and not created.
    */
   async createIndexes(specs: IndexSpec[]): Promise<void> {
-    this.write({}, (log) => {
-      const added: HashIndex[] = [];
-      for (const spec of specs) {
-        const fields = Object.keys(spec.keys);
-        if (fields.length === 1 && fields[0] === '_id') continue; // the primary key, always there
-        const name = spec.name ?? HashIndex.defaultName(spec.keys);
-        const existing = [...this.indexes, ...added].find((ix) => ix.name === name || ix.sameKeys(spec));
-        if (existing) {
-          if (existing.name === name && existing.sameDefinition(spec)) continue;
-          throw new Error(`Index ${name} conflicts with existing index ${existing.name} on ${this.name}`);
-        }
-        const index = new HashIndex({ ...spec, name });
-        for (const [id, doc] of this.docs.documents()) {
-          const entry = index.entryFor(doc);
-          const key = index.conflict(id, entry);
-          if (key !== undefined) throw new DuplicateKeyError(this.name, `index ${name} dup key ${key}`);
-          index.add(id, entry);
-        }
-        added.push(index);
+    this.write({}, (log) => this.addIndexes(log, specs));
+  }
+
+  async syncIndexes(specs: IndexSpec[]): Promise<string[]> {
+    const wanted = specs
+      .filter((spec) => !(Object.keys(spec.keys).length === 1 && '_id' in spec.keys))
+      .map((spec) => ({ ...spec, name: spec.name ?? HashIndex.defaultName(spec.keys) }));
+    const stale = this.indexes.filter((ix) => !wanted.some((spec) => spec.name === ix.name && ix.sameDefinition(spec)));
+    // One write: the stale indexes go and the missing ones come, or (a unique one refused) neither.
+    return this.write({}, (log) => {
+      if (stale.length > 0) {
+        this.indexes = this.indexes.filter((ix) => !stale.includes(ix));
+        log.removed = stale;
       }
-      this.indexes = [...this.indexes, ...added];
-      log.added = added;
+      this.addIndexes(log, wanted);
+      return stale.map((ix) => ix.name);
     });
+  }
+
+  private addIndexes(log: WriteLog, specs: IndexSpec[]): void {
+    const added: HashIndex[] = [];
+    for (const spec of specs) {
+      const fields = Object.keys(spec.keys);
+      if (fields.length === 1 && fields[0] === '_id') continue; // the primary key, always there
+      const name = spec.name ?? HashIndex.defaultName(spec.keys);
+      const existing = [...this.indexes, ...added].find((ix) => ix.name === name || ix.sameKeys(spec));
+      if (existing) {
+        if (existing.name === name && existing.sameDefinition(spec)) continue;
+        throw new Error(`Index ${name} conflicts with existing index ${existing.name} on ${this.name}`);
+      }
+      const index = new HashIndex({ ...spec, name });
+      for (const [id, doc] of this.docs.documents()) {
+        const entry = index.entryFor(doc);
+        const key = index.conflict(id, entry);
+        if (key !== undefined) throw new DuplicateKeyError(this.name, `index ${name} dup key ${key}`);
+        index.add(id, entry);
+      }
+      added.push(index);
+    }
+    this.indexes = [...this.indexes, ...added];
+    log.added = added;
   }
 
   async drop(): Promise<void> {
@@ -500,9 +519,10 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
 
   private persist(log: WriteLog, options: BulkWriteOptions): void {
     const file = this.context.file;
-    if (!file || (log.undo.length === 0 && !log.cleared && !log.added?.length)) return;
+    const indexesChanged = Boolean(log.added?.length || log.removed?.length);
+    if (!file || (log.undo.length === 0 && !log.cleared && !indexesChanged)) return;
     const touched = new Set(log.undo.map(([id]) => id));
-    if (options.relaxed && !log.cleared && !log.added?.length) {
+    if (options.relaxed && !log.cleared && !indexesChanged) {
       file.changed(this.name, touched, this.bodyOf);
       return;
     }
@@ -519,6 +539,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
       upserts,
       deletes,
       indexes: log.added?.map((ix) => ix.spec),
+      droppedIndexes: log.removed?.map((ix) => ix.name),
     });
   }
 
@@ -546,6 +567,10 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
       const added = new Set(log.added);
       this.indexes = this.indexes.filter((ix) => !added.has(ix));
       log.added = undefined;
+    }
+    if (log.removed) {
+      this.indexes = [...this.indexes, ...log.removed];
+      log.removed = undefined;
     }
     if (log.cleared) {
       this.docs.restoreFrom(log.cleared);

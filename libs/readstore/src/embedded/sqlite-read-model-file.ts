@@ -14,6 +14,8 @@ export interface CollectionChanges {
   upserts: Array<[id: string, body: string]>;
   deletes: string[];
   indexes?: IndexSpec[];
+  /** Names of the indexes dropped. */
+  droppedIndexes?: string[];
 }
 
 /** How long relaxed writes may wait before they are written, and how many may wait. */
@@ -42,6 +44,7 @@ export class SqliteReadModelFile {
   private readonly remove: Database.Statement<[string, string]>;
   private readonly clear: Database.Statement<[string]>;
   private readonly putIndex: Database.Statement<[string, string, string]>;
+  private readonly dropIndex: Database.Statement<[string, string]>;
   private readonly readOne: Database.Statement<[string, string], string>;
   private readonly commitTx: (changes: CollectionChanges[]) => void;
   /** Relaxed writes waiting: per collection, the documents changed. */
@@ -86,6 +89,7 @@ export class SqliteReadModelFile {
     this.putIndex = db.prepare(
       'INSERT INTO indexes (collection, name, spec) VALUES (?, ?, ?) ON CONFLICT (collection, name) DO UPDATE SET spec = excluded.spec',
     );
+    this.dropIndex = db.prepare('DELETE FROM indexes WHERE collection = ? AND name = ?');
     this.readOne = db.prepare<[string, string], string>('SELECT body FROM documents WHERE collection = ? AND id = ?').pluck();
     this.commitTx = db.transaction((all: CollectionChanges[]) => {
       for (const changes of all) {
@@ -93,6 +97,7 @@ export class SqliteReadModelFile {
         if (changes.cleared) this.clear.run(collection);
         for (const id of changes.deletes) this.remove.run(collection, id);
         for (const [id, body] of changes.upserts) this.upsert.run(collection, id, body);
+        for (const name of changes.droppedIndexes ?? []) this.dropIndex.run(collection, name);
         for (const spec of changes.indexes ?? []) this.putIndex.run(collection, spec.name ?? '', JSON.stringify(spec));
       }
     });

@@ -20,6 +20,7 @@ const EMULATOR_GAPS = {
   'updateOne.upsert-$eq': 'jongodb does not seed upserts from $eq conditions',
   'bulkWrite.stops-at-failure': 'jongodb applies none of an insert batch that fails part-way (MongoDB keeps the inserts before the failure)',
   'find.projection': 'jongodb ignores the projection of a find and returns whole documents',
+  'index.sync': 'jongodb has no dropIndexes command',
 } as const;
 
 describeReadStoreContract(

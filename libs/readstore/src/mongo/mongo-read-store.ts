@@ -154,6 +154,23 @@ class MongoReadCollection<T extends Doc = Doc> implements ReadCollection<T> {
     );
   }
 
+  async syncIndexes(specs: IndexSpec[]): Promise<string[]> {
+    const wanted = specs.filter((spec) => !(Object.keys(spec.keys).length === 1 && '_id' in spec.keys));
+    const existing = await this.collection.listIndexes().toArray().catch((error: unknown) => {
+      // A collection nobody has written to yet has no indexes to list.
+      if ((error as { code?: number })?.code === NAMESPACE_NOT_FOUND) return [];
+      throw error;
+    });
+    const stale = existing.filter(
+      (ix) =>
+        ix.name !== '_id_' &&
+        !wanted.some((spec) => sameKeys(ix.key as Record<string, unknown>, spec.keys) && Boolean(ix.unique) === Boolean(spec.unique) && (!spec.name || spec.name === ix.name)),
+    );
+    for (const ix of stale) await this.collection.dropIndex(ix.name as string);
+    await this.createIndexes(wanted);
+    return stale.map((ix) => ix.name as string);
+  }
+
   /** Removes the documents and keeps the indexes, so a rebuild need not recreate them. */
   async drop(): Promise<void> {
     await this.guard(() => this.collection.deleteMany({}));
@@ -221,4 +238,14 @@ function isDuplicateKey(error: unknown): error is MongoServerError {
     return writeErrors.some((e) => e?.code === 11000);
   }
   return false;
+}
+
+/** MongoDB's NamespaceNotFound: the collection does not exist (yet). */
+const NAMESPACE_NOT_FOUND = 26;
+
+/** Same fields in the same order and directions (an index's key document against a spec's keys). */
+function sameKeys(key: Record<string, unknown>, keys: IndexSpec['keys']): boolean {
+  const mine = Object.entries(key);
+  const theirs = Object.entries(keys);
+  return mine.length === theirs.length && mine.every(([field, dir], i) => theirs[i][0] === field && Number(dir) === theirs[i][1]);
 }

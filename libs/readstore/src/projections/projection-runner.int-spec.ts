@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { EmbeddedEventStore } from '@kundportal/eventstore';
 import { eventually } from '@kundportal/kernel/testing';
 import { EmbeddedReadStore } from '../embedded/embedded-read-store';
+import type { IndexSpec } from '../read-store.port';
 import { Projection } from './projection';
 import { CHECKPOINTS, ProjectionRunner } from './projection-runner';
 
@@ -150,6 +151,21 @@ describe('ProjectionRunner (embedded stores)', () => {
     expect(onRead).toBeUndefined();
     expect(late.seen).toEqual(Array.from({ length: 13 }, (_, i) => i));
     expect(await docs('late')).toBe(13);
+  });
+
+  it('gives each collection the indexes its projection declares, dropping those it no longer does', async () => {
+    const declared: IndexSpec[] = [{ keys: { n: 1 } }, { keys: { old: 1 } }];
+    const before = { ...counter('ix'), collections: { ix_docs: declared } };
+    await runner.start([before]);
+    await runner.stop();
+    expect(reads.collection('ix_docs').indexSpecs().map((ix) => ix.name)).toEqual(['n_1', 'old_1']);
+
+    runner = new ProjectionRunner(events, reads);
+    await runner.start([counter('ix')]);
+    expect(reads.collection('ix_docs').indexSpecs().map((ix) => ix.name)).toEqual(['n_1']);
+    await expect(new ProjectionRunner(events, reads).start([counter('twice'), { ...counter('other'), collections: { twice_docs: [] } }])).rejects.toThrow(
+      'Collection twice_docs is declared by both twice and other',
+    );
   });
 
   it('rebuilds a projection whose version changed, but never a reactor', async () => {

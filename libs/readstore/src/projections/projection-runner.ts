@@ -94,6 +94,15 @@ export class ProjectionRunner {
    * starts all; with leases, only those whose lease this process gets, the others on standby.
    */
   async start(projections: Projection[]): Promise<void> {
+    // Each collection has one owner, whose declaration sets its indexes (see prepare).
+    const owners = new Map<string, string>();
+    for (const projection of projections) {
+      for (const name of Object.keys(projection.collections)) {
+        const other = owners.get(name);
+        if (other && other !== projection.name) throw new Error(`Collection ${name} is declared by both ${other} and ${projection.name}`);
+        owners.set(name, projection.name);
+      }
+    }
     for (const projection of projections) {
       if (this.running.has(projection.name)) throw new Error(`Projection ${projection.name} registered twice`);
       if (this.leases) {
@@ -176,8 +185,10 @@ export class ProjectionRunner {
       this.logger.warn(`Rebuilding ${projection.name}: version ${checkpoint.version} → ${projection.version}`);
       for (const name of Object.keys(projection.collections)) await this.readStore.collection(name).drop();
     }
+    // The declaration is the truth: an index it no longer names (changed or removed) is dropped.
     for (const [name, indexes] of Object.entries(projection.collections)) {
-      if (indexes.length > 0) await this.readStore.collection(name).createIndexes(indexes);
+      const dropped = await this.readStore.collection(name).syncIndexes(indexes);
+      if (dropped.length > 0) this.logger.log({ projection: projection.name, collection: name, dropped }, `Dropped indexes of ${name} that ${projection.name} no longer declares`);
     }
     if (!checkpoint) return 0n;
     if (checkpoint.version !== projection.version && !projection.reactor) {

@@ -47,6 +47,7 @@ export const READ_STORE_CONTRACT_CASES = {
   'index.unique-multikey': 'a unique index on an array field refuses an element another document holds',
   'index.unique-existing-duplicates': 'a unique index cannot be created over duplicates',
   'index.idempotent': 'createIndexes with the same definitions twice is fine; non-unique indexes allow duplicates',
+  'index.sync': 'syncIndexes creates the indexes asked for and drops the others, and one whose definition changed',
   replaceOne: 'replaceOne replaces the whole document, or reports no match',
   'replaceOne.upsert': 'replaceOne with upsert inserts the replacement',
   updateOne: 'updateOne updates one matching document, or reports no match',
@@ -448,6 +449,25 @@ export function describeReadStoreContract(
       await c.insertOne({ _id: 'b', status: 'open', createdAt: '2024-02-01', ref: 'r2' });
       expect(ids(await c.find({ status: 'open' }, { sort: { createdAt: -1 } }))).toEqual(['b', 'a']);
       expect(ids(await c.find({ ref: 'r2' }))).toEqual(['b']);
+    });
+
+    check('index.sync', async () => {
+      const c = fresh();
+      expect(await c.syncIndexes([{ keys: { code: 1 }, unique: true }])).toEqual([]);
+      await c.insertOne({ _id: 'a', code: 'X', ref: 'r' });
+      await expect(c.insertOne({ _id: 'b', code: 'X', ref: 'r' })).rejects.toBeInstanceOf(DuplicateKeyError);
+
+      // code's unique index is no longer asked for: it goes, and ref's comes.
+      expect(await c.syncIndexes([{ keys: { ref: 1 }, unique: true, name: 'ref_unique' }, { keys: { status: 1, at: -1 } }])).toEqual(['code_1']);
+      await c.insertOne({ _id: 'b', code: 'X', ref: 's' });
+      await expect(c.insertOne({ _id: 'c', code: 'Y', ref: 'r' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await c.syncIndexes([{ keys: { ref: 1 }, unique: true, name: 'ref_unique' }, { keys: { status: 1, at: -1 } }])).toEqual([]);
+
+      // The same name and keys, no longer unique: dropped and made again as asked.
+      expect(await c.syncIndexes([{ keys: { ref: 1 }, name: 'ref_unique' }])).toEqual(expect.arrayContaining(['ref_unique', 'status_1_at_-1']));
+      await c.insertOne({ _id: 'c', code: 'Y', ref: 'r' });
+      expect(sortedIds(await c.find({ ref: 'r' }))).toEqual(['a', 'c']);
+      expect(await c.syncIndexes([])).toEqual(['ref_unique']);
     });
 
     // ---- writes ----
