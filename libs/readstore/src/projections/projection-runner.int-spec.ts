@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { EmbeddedEventStore } from '@kundportal/eventstore';
 import { eventually } from '@kundportal/kernel/testing';
 import { EmbeddedReadStore } from '../embedded/embedded-read-store';
+import { observedLog } from '../testing/observed-log';
 import type { IndexSpec } from '../read-store.port';
 import { Projection } from './projection';
 import { CHECKPOINTS, ProjectionRunner } from './projection-runner';
@@ -116,26 +117,9 @@ describe('ProjectionRunner (embedded stores)', () => {
   });
 
   it('feeds a projection that joins behind the feed from its own checkpoint, not from where the feed has got to', async () => {
-    // The feed reads the log through this subscription; `onRead` runs as the feed asks for its next event.
-    let onRead: (() => void) | undefined;
-    const observed: typeof events = Object.create(events);
-    observed.subscribeToAll = (options) => {
-      const subscription = events.subscribeToAll(options);
-      const inner = subscription[Symbol.asyncIterator]();
-      return {
-        unsubscribe: () => subscription.unsubscribe(),
-        [Symbol.asyncIterator]: () => ({
-          next: () => {
-            const hook = onRead;
-            onRead = undefined;
-            hook?.();
-            return inner.next();
-          },
-          return: (value?: unknown) => inner.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined }),
-        }),
-      };
-    };
-    runner = new ProjectionRunner(observed, reads);
+    // The feed reads the log through this wrapper; a hook runs as the feed asks for its next event.
+    const log = observedLog(events);
+    runner = new ProjectionRunner(log.store, reads);
     const late = counter('late', { failOn: (n) => n === 5 });
     const steady = counter('steady');
     await runner.start([late, steady]);
@@ -145,10 +129,11 @@ describe('ProjectionRunner (embedded stores)', () => {
 
     // Resumed while the feed, already past 5 … 9, is in the middle of reading its next batch.
     late.failOn = undefined;
-    onRead = () => expect(runner.resume('late')).toBe(true);
+    let resumed = false;
+    log.onNextRead(() => (resumed = runner.resume('late')));
     const more = await append(10, 3);
     expect(await runner.waitFor(more, 5000)).toBe(true);
-    expect(onRead).toBeUndefined();
+    expect(resumed).toBe(true);
     expect(late.seen).toEqual(Array.from({ length: 13 }, (_, i) => i));
     expect(await docs('late')).toBe(13);
   });

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import fc from 'fast-check';
-import { EmbeddedEventStore, EventStore } from '@kundportal/eventstore';
+import { EmbeddedEventStore } from '@kundportal/eventstore';
 import { eventually } from '@kundportal/kernel/testing';
 import { EmbeddedReadStore } from '../embedded/embedded-read-store';
+import { observedLog } from '../testing/observed-log';
 import { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
@@ -63,34 +64,11 @@ function counter(name: string): Counter {
   return projection;
 }
 
-/** The log as the runner reads it, with a hook run as the feed asks for its next event. */
-function observed(events: EventStore): { store: EventStore; onNextRead: (hook: () => void) => void; clear: () => void } {
-  let hook: (() => void) | undefined;
-  const store: EventStore = Object.create(events);
-  store.subscribeToAll = (options) => {
-    const subscription = events.subscribeToAll(options);
-    const inner = subscription[Symbol.asyncIterator]();
-    return {
-      unsubscribe: () => subscription.unsubscribe(),
-      [Symbol.asyncIterator]: () => ({
-        next: () => {
-          const run = hook;
-          hook = undefined;
-          run?.();
-          return inner.next();
-        },
-        return: (value?: unknown) => inner.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined }),
-      }),
-    };
-  };
-  return { store, onNextRead: (h) => (hook = h), clear: () => (hook = undefined) };
-}
-
 async function play(steps: Step[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kp-runner-prop-'));
   const events = EmbeddedEventStore.open({ dataDir: dir });
   const reads = EmbeddedReadStore.inMemory();
-  const log = observed(events);
+  const log = observedLog(events);
   const projections = NAMES.map(counter);
   let runner = new ProjectionRunner(log.store, reads);
   let next = 0;

@@ -1,1 +1,2 @@
 export * from './projection-test-kit';
+export * from './observed-log';
