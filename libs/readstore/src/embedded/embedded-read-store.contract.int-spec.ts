@@ -7,7 +7,7 @@ import { describeReadStoreContract } from '../testing/read-store.contract';
 import { EmbeddedReadStore } from './embedded-read-store';
 import { eventually } from '@kundportal/kernel/testing';
 import { READ_MODEL_IMAGE } from './read-model-image';
-import { READ_MODEL_FILE } from './sqlite-read-model-file';
+import { READ_MODEL_FILE, SqliteReadModelFile } from './sqlite-read-model-file';
 
 /** Run in a child process: counts the documents, or prints the SQLite error. */
 const PEEK = `
@@ -284,6 +284,32 @@ describe('EmbeddedReadStore persistence', () => {
     expect(await c.findOne({ _id: 't4' })).toBeNull();
     expect((await c.find({ participants: 'u1' }, { sort: { at: -1, _id: 1 }, limit: 3 })).map((d) => d._id)).toEqual(['t19', 't16', 't13']);
     await fourth.close();
+  });
+
+  it('keeps the ordered rows of a compound index in the image, so a sorted page after the start reads only its own documents', async () => {
+    const first = await EmbeddedReadStore.open({ dataDir, cachedDocuments: 100 });
+    const outbox = first.collection('outbox');
+    await outbox.createIndexes([{ keys: { sentAt: 1, createdAt: 1 } }]);
+    for (let i = 0; i < 400; i++) await outbox.insertOne({ _id: `m${i}`, sentAt: null, createdAt: `2024-01-01T00:00:${String(399 - i).padStart(3, '0')}` });
+    const oldestFirst = async (store: EmbeddedReadStore) =>
+      (await store.collection('outbox').find({ sentAt: null }, { sort: { createdAt: 1, _id: 1 }, limit: 3 })).map((d) => d._id);
+    expect(await oldestFirst(first)).toEqual(['m399', 'm398', 'm397']);
+    await outbox.updateOne({ _id: 'm398' }, { $set: { sentAt: '2024-02-01' } });
+    await first.close();
+
+    const second = await EmbeddedReadStore.open({ dataDir, cachedDocuments: 100 });
+    expect(second.openedFrom).toBe('image');
+    const reads = jest.spyOn(SqliteReadModelFile.prototype, 'read');
+    try {
+      expect(await oldestFirst(second)).toEqual(['m399', 'm397', 'm396']);
+      // The three documents of the page, not the 399 waiting.
+      expect(reads.mock.calls.length).toBeLessThanOrEqual(3);
+    } finally {
+      reads.mockRestore();
+    }
+    await second.collection('outbox').insertOne({ _id: 'late', sentAt: null, createdAt: '2023-12-31T00:00:00' });
+    expect(await oldestFirst(second)).toEqual(['late', 'm399', 'm397']);
+    await second.close();
   });
 
   it('locks its file against other processes while open', async () => {

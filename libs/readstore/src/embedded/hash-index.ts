@@ -90,15 +90,29 @@ export class HashIndex {
 
   /** The index's keys and their documents, by position in `ordinals`, for a read-model image. */
   exportKeys(ordinals: ReadonlyMap<string, number>): IndexKeysImage {
-    return { leading: exportKeyMap(this.leading, ordinals), full: this.full && this.full !== this.leading ? exportKeyMap(this.full, ordinals) : null };
+    return {
+      leading: exportKeyMap(this.leading, ordinals),
+      full: this.full && this.full !== this.leading ? exportKeyMap(this.full, ordinals) : null,
+      ordered: this.ordered ? exportOrdered(this.ordered, ordinals) : undefined,
+    };
   }
 
-  /** Takes back what `exportKeys` gave, `ids` being the documents by position; the index must be empty. */
+  /**
+   * Takes back what `exportKeys` gave, `ids` being the documents by position; the index must be
+   * empty. The ordered rows come back too, so the first sorted read of a large key after a
+   * restart (the outbox's waiting mail) need not read every document under it from disk; rows
+   * that are not in this index's order (an image from other code) are left to be built when read.
+   */
   importKeys(image: IndexKeysImage, ids: readonly string[]): void {
     importKeyMap(this.leading, image.leading, ids);
     if (this.full && this.full !== this.leading) {
       if (!image.full) throw new Error(`The image of index ${this.name} lacks its full keys`);
       importKeyMap(this.full, image.full, ids);
+    }
+    if (!this.ordered || !image.ordered) return;
+    for (const { key, positions, values } of image.ordered) {
+      const rows: OrderedRow[] = Array.from(positions, (position, i) => ({ id: ids[position], values: values[i] }));
+      if (rows.every((row, i) => i === 0 || this.compareRows(rows[i - 1], row) < 0)) this.ordered.set(key, new OrderedRows(rows, this.compareRows));
     }
   }
 
@@ -393,9 +407,18 @@ export interface KeyMapImage {
   positions: Uint32Array;
 }
 
+/** One leading key's rows in the index's order: each document by position, with its order values. */
+export interface OrderedRowsImage {
+  key: string;
+  positions: Uint32Array;
+  values: unknown[][];
+}
+
 export interface IndexKeysImage {
   leading: KeyMapImage;
   full: KeyMapImage | null;
+  /** A compound index's ordered rows built by reads before the stop (absent in older images). */
+  ordered?: OrderedRowsImage[];
 }
 
 function exportKeyMap(map: KeyMap, ordinals: ReadonlyMap<string, number>): KeyMapImage {
@@ -417,6 +440,22 @@ function exportKeyMap(map: KeyMap, ordinals: ReadonlyMap<string, number>): KeyMa
     }
   }
   return { keys, counts, positions };
+}
+
+function exportOrdered(ordered: ReadonlyMap<string, OrderedRows | null>, ordinals: ReadonlyMap<string, number>): OrderedRowsImage[] {
+  const out: OrderedRowsImage[] = [];
+  for (const [key, rows] of ordered) {
+    if (!rows) continue;
+    const positions = new Uint32Array(rows.length);
+    const values: unknown[][] = [];
+    let i = 0;
+    for (const row of rows.forward()) {
+      positions[i++] = ordinalOf(ordinals, row.id);
+      values.push(row.values as unknown[]);
+    }
+    out.push({ key, positions, values });
+  }
+  return out;
 }
 
 function ordinalOf(ordinals: ReadonlyMap<string, number>, id: string): number {
