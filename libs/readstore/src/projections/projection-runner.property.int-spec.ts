@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import fc from 'fast-check';
-import { EmbeddedEventStore } from '@kundportal/eventstore';
+import { EmbeddedEventStore, EventStore } from '@kundportal/eventstore';
 import { eventually } from '@kundportal/kernel/testing';
 import { EmbeddedReadStore } from '../embedded/embedded-read-store';
 import { observedLog } from '../testing/observed-log';
 import { Projection } from './projection';
+import { Leases } from './leases';
 import { ProjectionRunner } from './projection-runner';
 
 /**
@@ -16,7 +17,9 @@ import { ProjectionRunner } from './projection-runner';
  * once, or while the feed is in the middle of reading a batch), and restarts from the
  * checkpoints. Whatever happened, once every fault is fixed each projection has applied every
  * event: a projection that skipped one (fed a batch from past its own checkpoint) is missing its
- * document at the end.
+ * document at the end. And runners sharing one read store under leases, stopped with a hand-over
+ * or dying without one, and started again: at the end each projection runs in exactly one of
+ * them, with every event applied.
  */
 
 const metadata = { actor: { id: 'a', name: 'A' }, correlationId: 'c', causationId: 'c', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 };
@@ -44,6 +47,16 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'settle' as const }) },
 );
+
+/** Counted events n = from … from+count-1, each followed by an event no projection handles; concurrent, so group-committed. */
+async function appendCounted(events: EventStore, from: number, count: number): Promise<void> {
+  const writes = [];
+  for (let n = from; n < from + count; n++) {
+    writes.push(events.appendToStream(`count-${n % 4}`, [{ id: randomUUID(), type: 'Counted', data: { n }, metadata }], { expectedRevision: 'any' }));
+    writes.push(events.appendToStream('noise', [{ id: randomUUID(), type: 'Other', data: {}, metadata }], { expectedRevision: 'any' }));
+  }
+  await Promise.all(writes);
+}
 
 interface Counter extends Projection {
   failOn?: (n: number) => boolean;
@@ -83,16 +96,10 @@ async function play(steps: Step[]): Promise<void> {
     await runner.start(projections);
     for (const s of steps) {
       switch (s.kind) {
-        case 'append': {
-          const writes = [];
-          for (let i = 0; i < s.count; i++) {
-            const n = next++;
-            writes.push(events.appendToStream(`count-${n % 4}`, [{ id: randomUUID(), type: 'Counted', data: { n }, metadata }], { expectedRevision: 'any' }));
-            writes.push(events.appendToStream('noise', [{ id: randomUUID(), type: 'Other', data: {}, metadata }], { expectedRevision: 'any' }));
-          }
-          await Promise.all(writes);
+        case 'append':
+          await appendCounted(events, next, s.count);
+          next += s.count;
           break;
-        }
         case 'break': {
           const from = next;
           projections[s.which].failOn ??= (n) => n === from;
@@ -152,4 +159,101 @@ describe('ProjectionRunner under random faults, resumes and restarts (property)'
       { numRuns: 60 },
     );
   }, 60_000);
+
+  it('with leases, hands every projection over without losing an event, however the runners stop, die and start', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(leasedStep, { minLength: 1, maxLength: 8 }), (steps) => playLeased(steps)),
+      { numRuns: 12 },
+    );
+  }, 90_000);
 });
+
+/** Short leases, so a runner that died is taken over within the run. */
+const TTL_MS = 300;
+
+type LeasedStep =
+  | { kind: 'append'; count: number }
+  | { kind: 'stop'; which: number; handOver: boolean }
+  | { kind: 'start' }
+  | { kind: 'settle' };
+
+const leasedStep: fc.Arbitrary<LeasedStep> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('append' as const), count: fc.integer({ min: 1, max: 40 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('stop' as const), which: fc.nat(), handOver: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'start' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'settle' as const }) },
+);
+
+/**
+ * Runners sharing one read store, each under its own leases. A stop hands the leases over at once,
+ * or (a process that died) leaves them to expire. At the end every projection runs in exactly one
+ * runner, at the head, with a document for every event.
+ */
+async function playLeased(steps: LeasedStep[]): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'kp-runner-leased-'));
+  const events = EmbeddedEventStore.open({ dataDir: dir });
+  const reads = EmbeddedReadStore.inMemory();
+  const runners: ProjectionRunner[] = [];
+  let started = 0;
+  const start = async () => {
+    const leases = new Leases(reads, `runner-${started++}`, TTL_MS);
+    const runner = new ProjectionRunner(events, reads, leases);
+    runners.push(runner);
+    await runner.start(NAMES.map(counter));
+    return { runner, leases };
+  };
+  let next = 0;
+  try {
+    await start();
+    for (const s of steps) {
+      switch (s.kind) {
+        case 'append':
+          await appendCounted(events, next, s.count);
+          next += s.count;
+          break;
+        case 'stop': {
+          if (runners.length === 0) break;
+          const [runner] = runners.splice(s.which % runners.length, 1);
+          // A process that dies hands nothing over: its leases stay until they expire.
+          if (!s.handOver) Object.assign(runner, { leases: Object.assign(Object.create((runner as unknown as { leases: Leases }).leases), { release: async () => undefined }) });
+          await runner.stop();
+          break;
+        }
+        case 'start':
+          await start();
+          break;
+        case 'settle':
+          if (runners.length > 0) await settledLeased(runners, await events.headPosition());
+          break;
+      }
+    }
+    if (runners.length === 0) await start();
+    await settledLeased(runners, await events.headPosition());
+    const all = Array.from({ length: next }, (_, n) => n);
+    for (const name of NAMES) {
+      const counted = (await reads.collection(`${name}_docs`).find({}, { sort: { n: 1 } })).map((d) => d.n);
+      expect({ name, counted }).toEqual({ name, counted: all });
+    }
+  } finally {
+    for (const runner of runners) await runner.stop();
+    await reads.close();
+    await events.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every projection running in exactly one of the runners, at the head. */
+async function settledLeased(runners: ProjectionRunner[], head: bigint): Promise<void> {
+  await eventually(
+    async () => {
+      for (const name of NAMES) {
+        const states = runners.map((r) => r.status().find((p) => p.name === name)!);
+        const running = states.filter((p) => p.state === 'running');
+        if (running.length !== 1 || BigInt(running[0].position) < head) return undefined;
+        if (states.some((p) => p.state !== 'running' && p.state !== 'standby')) return undefined;
+      }
+      return true;
+    },
+    { timeoutMs: 10 * TTL_MS, pollMs: 20, what: () => `every projection running in one runner at ${head}: ${JSON.stringify(runners.map((r) => r.status()))}` },
+  );
+}
