@@ -42,16 +42,20 @@ export class ProjectionBatch implements ProjectionContext {
     };
   }
 
-  /** Writes what is buffered: consecutive writes to one collection go in one bulk, in order. */
+  /**
+   * Writes what is buffered: one bulk per collection, each in the order its writes were made.
+   * Writes to different collections never depend on each other, and a projection that reads one
+   * flushes first, so a batch whose events alternate between collections (a message and its
+   * ticket) is two bulks, not one per write.
+   */
   async flush(): Promise<void> {
-    const ops = this.ops;
-    this.ops = [];
-    let i = 0;
-    while (i < ops.length) {
-      const name = ops[i].collection;
-      const run: WriteOp[] = [];
-      while (i < ops.length && ops[i].collection === name) run.push(ops[i++].op);
-      await this.store.collection(name).bulkWrite(run, { relaxed: true });
+    const byCollection = new Map<string, WriteOp[]>();
+    for (const { collection, op } of this.ops) {
+      const run = byCollection.get(collection);
+      if (run) run.push(op);
+      else byCollection.set(collection, [op]);
     }
+    this.ops = [];
+    for (const [name, run] of byCollection) await this.store.collection(name).bulkWrite(run, { relaxed: true });
   }
 }
