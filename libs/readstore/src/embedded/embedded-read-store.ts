@@ -699,28 +699,37 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
 /** What a read hands out for a stored document: a copy, of the projected fields only when asked. */
 function copier(projection: Record<string, unknown> | undefined): (doc: Doc) => Doc {
   if (!projection) return cloneValue;
-  let copy = copiers.get(projection);
+  let copy = copiersByObject.get(projection);
   if (!copy) {
-    copy = compileCopier(projection);
-    copiers.set(projection, copy);
+    // A projection written inline at the call is a new object each time: it finds its copier by its fields.
+    const fields = projectedFields(projection);
+    const signature = fields.join('\0');
+    copy = copiersByFields.get(signature) ?? compileCopier(fields);
+    copiersByFields.set(signature, copy);
+    copiersByObject.set(projection, copy);
   }
   return copy;
 }
 
-/** Projections are nearly always module constants: each is compiled once. */
-const copiers = new WeakMap<Record<string, unknown>, (doc: Doc) => Doc>();
+/** Each projection is compiled once: found by the object (nearly always a module constant), else by its fields. */
+const copiersByObject = new WeakMap<Record<string, unknown>, (doc: Doc) => Doc>();
+const copiersByFields = new Map<string, (doc: Doc) => Doc>();
 
-/**
- * A copier for one projection, compiled to straight-line code (one property access per field by
- * its literal name), so copying a page of documents does not go through keyed, megamorphic
- * property access.
- */
-function compileCopier(projection: Record<string, unknown>): (doc: Doc) => Doc {
+function projectedFields(projection: Record<string, unknown>): string[] {
   const fields = Object.keys(projection).filter((field) => field !== '_id');
   for (const field of fields) {
     if (projection[field] !== 1) throw new Error(`Only inclusion projections ({ field: 1 }) are supported, not ${field}: ${JSON.stringify(projection[field])}`);
     if (field.includes('.') || field.startsWith('$')) throw new Error(`Projections name top-level fields, not ${field}`);
   }
+  return fields;
+}
+
+/**
+ * A copier for these fields, compiled to straight-line code (one property access per field by
+ * its literal name), so copying a page of documents does not go through keyed, megamorphic
+ * property access.
+ */
+function compileCopier(fields: readonly string[]): (doc: Doc) => Doc {
   const lines = fields.map((field) => {
     const name = JSON.stringify(field);
     return `if (hasOwn(doc, ${name})) out[${name}] = clone(doc[${name}]);`;
