@@ -307,17 +307,14 @@ export class EmbeddedCollection<T extends Doc = Doc> implements ReadCollection<T
   }
 
   async syncIndexes(specs: IndexSpec[]): Promise<string[]> {
-    const wanted = specs
-      .filter((spec) => !(Object.keys(spec.keys).length === 1 && '_id' in spec.keys))
-      .map((spec) => ({ ...spec, name: spec.name ?? HashIndex.defaultName(spec.keys) }));
-    const stale = this.indexes.filter((ix) => !wanted.some((spec) => spec.name === ix.name && ix.sameDefinition(spec)));
+    const stale = this.indexes.filter((ix) => !specs.some((spec) => (spec.name ?? HashIndex.defaultName(spec.keys)) === ix.name && ix.sameDefinition(spec)));
     // One write: the stale indexes go and the missing ones come, or (a unique one refused) neither.
     return this.write({}, (log) => {
       if (stale.length > 0) {
         this.indexes = this.indexes.filter((ix) => !stale.includes(ix));
         log.removed = stale;
       }
-      this.addIndexes(log, wanted);
+      this.addIndexes(log, specs);
       return stale.map((ix) => ix.name);
     });
   }

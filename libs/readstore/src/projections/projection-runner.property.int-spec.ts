@@ -196,11 +196,9 @@ async function playLeased(steps: LeasedStep[]): Promise<void> {
   const runners: ProjectionRunner[] = [];
   let started = 0;
   const start = async () => {
-    const leases = new Leases(reads, `runner-${started++}`, TTL_MS);
-    const runner = new ProjectionRunner(events, reads, leases);
+    const runner = new ProjectionRunner(events, reads, new Leases(reads, `runner-${started++}`, TTL_MS));
     runners.push(runner);
     await runner.start(NAMES.map(counter));
-    return { runner, leases };
   };
   let next = 0;
   try {
