@@ -1,6 +1,6 @@
 import { AppError, DomainError, ErrorDetail, fold, Forbidden, NotFound, ValidationFailed } from '@kundportal/kernel';
 import { DeciderSpecification } from '@kundportal/kernel/testing';
-import { Acting, OrderCommand, orderDecider, OrderState, OrderStatus, StepRecord } from './order.decider';
+import { Acting, OrderCommand, orderDecider, OrderState, OrderStatus, StepRecord, stepsOf } from './order.decider';
 import {
   AttestationMethod,
   OrderApprovedByAgent,
@@ -491,7 +491,12 @@ describe('orderDecider', () => {
         'attested',
         'fulfilled',
       ]);
-      expect(states.map((s) => (s.exists ? s.steps.length : -1))).toEqual([0, 1, 2, 3, 4]);
+      expect(states.map((s) => (s.exists ? stepsOf(s).length : -1))).toEqual([0, 1, 2, 3, 4]);
+      // Each step is put in front of the ones before, which are shared, not copied.
+      for (let i = 2; i < states.length; i++) {
+        const [before, now] = [states[i - 1], states[i]];
+        expect(now.exists && before.exists && now.trail?.earlier).toBe(before.exists && before.trail);
+      }
     });
 
     it('records each step: who, when, which organisation, the method and the outcome', () => {
@@ -502,30 +507,30 @@ describe('orderDecider', () => {
         { step: 'attestation', organisationId: CUSTOMER, by: customerAttestant.person, at: at(20).toISOString(), method: 'bankid', outcome: 'attested' },
         { step: 'fulfilment', organisationId: null, by: staff.person, at: at(40).toISOString(), method: null, outcome: 'fulfilled' },
       ];
+      expect(stepsOf(state)).toEqual(steps);
       expect(state).toEqual({
         exists: true,
         status: 'fulfilled',
         order: submitted(true).data,
-        steps,
+        trail: expect.objectContaining({ count: 4, latest: steps[3] }),
         instructions: 'Vi kontaktar er om anslutning.',
       });
     });
 
     it('records a rejection with its step, organisation and reason', () => {
       const state = fold(orderDecider, [...direct['awaiting-attestation'], rejected('attestation', customerAttestant, 'För dyrt')]);
+      const rejection: StepRecord = { step: 'attestation', organisationId: CUSTOMER, by: customerAttestant.person, at: at(30).toISOString(), method: null, outcome: 'rejected', reason: 'För dyrt' };
       expect(state).toEqual({
         exists: true,
         status: 'rejected',
         order: submitted().data,
-        steps: [
-          { step: 'attestation', organisationId: CUSTOMER, by: customerAttestant.person, at: at(30).toISOString(), method: null, outcome: 'rejected', reason: 'För dyrt' },
-        ],
+        trail: { latest: rejection, count: 1, earlier: null },
         instructions: null,
       });
     });
 
     it('a submitted order has no steps and no instructions yet', () => {
-      expect(fold(orderDecider, [submitted()])).toEqual({ exists: true, status: 'awaiting-attestation', order: submitted().data, steps: [], instructions: null });
+      expect(fold(orderDecider, [submitted()])).toEqual({ exists: true, status: 'awaiting-attestation', order: submitted().data, trail: null, instructions: null });
     });
 
     it('ignores step events that come before any submission', () => {

@@ -26,9 +26,27 @@ export interface StepRecord {
   reason?: string;
 }
 
+/**
+ * The steps taken, newest first. Each event puts one in front of the ones before without copying
+ * them, so folding an order costs the same per event however long its history is.
+ */
+export interface StepTrail {
+  readonly latest: StepRecord;
+  readonly count: number;
+  readonly earlier: StepTrail | null;
+}
+
 export type OrderState =
   | { exists: false }
-  | { exists: true; status: OrderStatus; order: OrderSubmitted['data']; steps: StepRecord[]; instructions: string | null };
+  | { exists: true; status: OrderStatus; order: OrderSubmitted['data']; trail: StepTrail | null; instructions: string | null };
+
+/** The steps taken, oldest first (none before the order exists). */
+export function stepsOf(state: OrderState): StepRecord[] {
+  if (!state.exists || state.trail === null) return [];
+  const steps = new Array<StepRecord>(state.trail.count);
+  for (let t: StepTrail | null = state.trail; t !== null; t = t.earlier) steps[t.count - 1] = t.latest;
+  return steps;
+}
 
 /** What the caller may do in each organisation of the order, read from the log at decision time. */
 export interface Acting {
@@ -101,6 +119,10 @@ function mayAct(by: Acting, step: Step): boolean {
 }
 
 type Existing = Extract<OrderState, { exists: true }>;
+
+function after(state: Existing, step: StepRecord): StepTrail {
+  return { latest: step, count: (state.trail?.count ?? 0) + 1, earlier: state.trail };
+}
 
 /** Staff and auditors see every order; members see their organisations' orders; anyone else is told it does not exist. */
 function sees(by: Acting): boolean {
@@ -253,7 +275,7 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
           exists: true,
           status: event.data.viaAgentOrganisationId ? 'awaiting-agent-approval' : 'awaiting-attestation',
           order: event.data,
-          steps: [],
+          trail: null,
           instructions: null,
         };
       case 'OrderApprovedByAgent':
@@ -261,27 +283,36 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
         return {
           ...state,
           status: 'awaiting-agent-attestation',
-          steps: [...state.steps, { step: 'agent-approval', organisationId: event.data.organisationId, by: event.data.by, at: event.data.at, method: null, outcome: 'approved' }],
+          trail: after(state, { step: 'agent-approval', organisationId: event.data.organisationId, by: event.data.by, at: event.data.at, method: null, outcome: 'approved' }),
         };
       case 'OrderAttested':
         if (!state.exists) return state;
         return {
           ...state,
           status: event.data.step === 'agent-attestation' ? 'awaiting-attestation' : 'attested',
-          steps: [
-            ...state.steps,
-            { step: event.data.step, organisationId: event.data.organisationId, by: event.data.by, at: event.data.at, method: event.data.method, outcome: 'attested' },
-          ],
+          trail: after(state, {
+            step: event.data.step,
+            organisationId: event.data.organisationId,
+            by: event.data.by,
+            at: event.data.at,
+            method: event.data.method,
+            outcome: 'attested',
+          }),
         };
       case 'OrderRejected':
         if (!state.exists) return state;
         return {
           ...state,
           status: 'rejected',
-          steps: [
-            ...state.steps,
-            { step: event.data.step, organisationId: event.data.organisationId, by: event.data.by, at: event.data.at, method: null, outcome: 'rejected', reason: event.data.reason },
-          ],
+          trail: after(state, {
+            step: event.data.step,
+            organisationId: event.data.organisationId,
+            by: event.data.by,
+            at: event.data.at,
+            method: null,
+            outcome: 'rejected',
+            reason: event.data.reason,
+          }),
         };
       case 'OrderFulfilled':
         if (!state.exists) return state;
@@ -289,7 +320,7 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
           ...state,
           status: 'fulfilled',
           instructions: event.data.instructions,
-          steps: [...state.steps, { step: 'fulfilment', organisationId: null, by: event.data.by, at: event.data.at, method: null, outcome: 'fulfilled' }],
+          trail: after(state, { step: 'fulfilment', organisationId: null, by: event.data.by, at: event.data.at, method: null, outcome: 'fulfilled' }),
         };
       default:
         return assertNever(event);

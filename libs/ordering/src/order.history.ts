@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, EventStore, RecordedEvent } from '@kundportal/eventstore';
 import { NotFound } from '@kundportal/kernel';
 import { OrganisationFactsReader } from '@kundportal/organisations';
-import { orderDecider, OrderState } from './order.decider';
+import { orderDecider, OrderState, stepsOf } from './order.decider';
 import { OrderEvent, orderStream, OrderSubmitted } from './order.events';
 
 /**
@@ -13,7 +13,6 @@ import { OrderEvent, orderStream, OrderSubmitted } from './order.events';
 export function orderStateView(state: OrderState, withSteps = true) {
   if (!state.exists) return null;
   const o = state.order;
-  const last = state.steps[state.steps.length - 1];
   return {
     id: o.orderId,
     status: state.status,
@@ -24,7 +23,7 @@ export function orderStateView(state: OrderState, withSteps = true) {
     details: o.details,
     submittedBy: o.submittedBy,
     submittedAt: o.submittedAt,
-    ...(withSteps ? { steps: state.steps } : { stepCount: state.steps.length, lastStep: last ?? null }),
+    ...(withSteps ? { steps: stepsOf(state) } : { stepCount: state.trail?.count ?? 0, lastStep: state.trail?.latest ?? null }),
     instructions: state.instructions,
   };
 }
