@@ -4,6 +4,9 @@ import { resolve } from 'node:path';
  * The one place that reads the environment. Every variable is listed in the README; a bad value
  * stops the process at start with a message naming the variable.
  */
+/** Embedded read store: documents of each collection kept in memory unless READ_MODEL_CACHE_DOCUMENTS says otherwise. */
+export const DEFAULT_CACHED_DOCUMENTS = 30_000;
+
 export interface AppConfig {
   port: number;
   host: string;
@@ -142,7 +145,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     eventStore: esdb ? { kind: 'esdb', connectionString: esdb } : { kind: 'embedded' },
     readStore: mongo
       ? { kind: 'mongo', uri: mongo, database: env.MONGODB_DATABASE || 'kundportal' }
-      : { kind: 'embedded', cachedDocuments: int(env, 'READ_MODEL_CACHE_DOCUMENTS', 30_000, 100) },
+      : { kind: 'embedded', cachedDocuments: int(env, 'READ_MODEL_CACHE_DOCUMENTS', DEFAULT_CACHED_DOCUMENTS, 100) },
     auth: {
       mode,
       oidcIssuer,

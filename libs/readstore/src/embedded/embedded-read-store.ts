@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { DEFAULT_CACHED_DOCUMENTS } from '@kundportal/kernel';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import {
@@ -34,8 +35,6 @@ export interface EmbeddedReadStoreOptions {
    */
   cachedDocuments?: number;
 }
-
-export const DEFAULT_CACHED_DOCUMENTS = 30_000;
 
 /** What one port call changed, so it can be written as one transaction or undone as a whole. */
 interface WriteLog {
