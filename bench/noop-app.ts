@@ -7,13 +7,15 @@
  *   route metadata as our AuthGuard;
  * - a global `ValidationPipe` with the service's options (whitelist, transform, forbidUnknownValues);
  * - `POST /noop` with a small validated DTO (the shape of a ticket) that does nothing, and
- *   `GET /noop` that answers a small JSON.
+ *   `GET /noop` that answers a small JSON;
+ * - `PUT /noop/answer` keeps any JSON body, and `GET /noop/answer` answers it: an endpoint of ours
+ *   compared with this shows what is left once the answer's own serialising and sending is paid.
  *
  * Run by `bench/run.ts` as its own process: it listens on PORT (127.0.0.1) and prints one JSON line
  * `{ "port": …, "token": … }` with a token its guard accepts.
  */
 import 'reflect-metadata';
-import { Body, CanActivate, Controller, ExecutionContext, Get, Injectable, Module, Post, SetMetadata, UnauthorizedException, ValidationPipe } from '@nestjs/common';
+import { Body, CanActivate, Controller, ExecutionContext, Get, Injectable, Module, Post, Put, SetMetadata, UnauthorizedException, ValidationPipe } from '@nestjs/common';
 import { APP_GUARD, APP_PIPE, NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Transform } from 'class-transformer';
@@ -74,6 +76,8 @@ class NoopAuthGuard implements CanActivate {
 
 @Controller('noop')
 class NoopController {
+  private answer: unknown = {};
+
   @Post()
   create(@Body() _body: NoopDto) {
     return { id: '00000000-0000-4000-8000-000000000000', position: '1' };
@@ -82,6 +86,17 @@ class NoopController {
   @Get()
   list() {
     return { items: [{ id: '00000000-0000-4000-8000-000000000000', number: 'T-1001', subject: 'Nothing', status: 'open' }], total: 1 };
+  }
+
+  @Put('answer')
+  keep(@Body() answer: unknown) {
+    this.answer = answer;
+    return { kept: true };
+  }
+
+  @Get('answer')
+  kept() {
+    return this.answer;
   }
 
   @Get('health')
@@ -115,7 +130,7 @@ async function main(): Promise<void> {
     .setExpirationTime('2h')
     .sign(signingKey);
 
-  const app = await NestFactory.create<NestFastifyApplication>(NoopModule, new FastifyAdapter({ logger: false }), { logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(NoopModule, new FastifyAdapter({ logger: false, bodyLimit: 16 * 1024 * 1024 }), { logger: false });
   await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
   const address = app.getHttpAdapter().getInstance().server.address() as { port: number };
   process.stdout.write(`${JSON.stringify({ port: address.port, token })}\n`);
