@@ -120,7 +120,8 @@ function mayAct(by: Acting, step: Step): boolean {
 
 type Existing = Extract<OrderState, { exists: true }>;
 
-function after(state: Existing, step: StepRecord): StepTrail {
+/** The trail with one more step in front. */
+function withStep(state: Existing, step: StepRecord): StepTrail {
   return { latest: step, count: (state.trail?.count ?? 0) + 1, earlier: state.trail };
 }
 
@@ -283,14 +284,14 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
         return {
           ...state,
           status: 'awaiting-agent-attestation',
-          trail: after(state, { step: 'agent-approval', organisationId: event.data.organisationId, by: event.data.by, at: event.data.at, method: null, outcome: 'approved' }),
+          trail: withStep(state, { step: 'agent-approval', organisationId: event.data.organisationId, by: event.data.by, at: event.data.at, method: null, outcome: 'approved' }),
         };
       case 'OrderAttested':
         if (!state.exists) return state;
         return {
           ...state,
           status: event.data.step === 'agent-attestation' ? 'awaiting-attestation' : 'attested',
-          trail: after(state, {
+          trail: withStep(state, {
             step: event.data.step,
             organisationId: event.data.organisationId,
             by: event.data.by,
@@ -304,7 +305,7 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
         return {
           ...state,
           status: 'rejected',
-          trail: after(state, {
+          trail: withStep(state, {
             step: event.data.step,
             organisationId: event.data.organisationId,
             by: event.data.by,
@@ -320,7 +321,7 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
           ...state,
           status: 'fulfilled',
           instructions: event.data.instructions,
-          trail: after(state, { step: 'fulfilment', organisationId: null, by: event.data.by, at: event.data.at, method: null, outcome: 'fulfilled' }),
+          trail: withStep(state, { step: 'fulfilment', organisationId: null, by: event.data.by, at: event.data.at, method: null, outcome: 'fulfilled' }),
         };
       default:
         return assertNever(event);
