@@ -54,7 +54,7 @@ function flag(name: string): number | undefined {
  */
 const SCALE = {
   ...(QUICK
-    ? { events: 20_000, tickets: 5_000, connections: 50, durationSeconds: 5, warmupSeconds: 1, pairs: 200, audits: 40, sqliteSeconds: 2, catchUpTimeoutS: 120 }
+    ? { events: 20_000, tickets: 5_000, connections: 50, durationSeconds: 4, warmupSeconds: 1, pairs: 200, audits: 40, sqliteSeconds: 2, catchUpTimeoutS: 120 }
     : { events: 1_000_000, tickets: 100_000, connections: 50, durationSeconds: 10, warmupSeconds: 2, pairs: 500, audits: 100, sqliteSeconds: 3, catchUpTimeoutS: 1800 }),
   ...(flag('events') ? { events: flag('events') as number } : {}),
   ...(flag('tickets') ? { tickets: flag('tickets') as number } : {}),
