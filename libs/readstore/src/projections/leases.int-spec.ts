@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { EmbeddedEventStore } from '@kundportal/eventstore';
 import { eventually } from '@kundportal/kernel/testing';
 import { EmbeddedReadStore } from '../embedded/embedded-read-store';
+import type { Doc, ReadStore } from '../read-store.port';
 import { LEASES, Leases } from './leases';
 import { Projection } from './projection';
 import { CHECKPOINTS, ProjectionRunner } from './projection-runner';
@@ -179,6 +180,40 @@ describe('ProjectionRunner with leases: two runners sharing one read store', () 
     expect(await reads.collection('solo_docs').count({})).toBe(100);
   });
 
+  it('a holder whose lease runs out in the middle of a batch writes nothing after that, its checkpoint included', async () => {
+    let clock = Date.now();
+    const ttl = 60_000;
+    let freezeAfterFirst = false;
+    // Frozen past its lease right after the batch's first write (the clock jumps a whole lease).
+    const store = afterEachBulkWrite(reads, (collection) => {
+      if (freezeAfterFirst && collection === 'pair_first') clock += ttl;
+    });
+    const pair: Projection = {
+      name: 'pair',
+      version: 1,
+      collections: { pair_first: [], pair_second: [] },
+      eventTypes: ['Counted'],
+      apply(event, ctx) {
+        const id = String((event.data as { n: number }).n);
+        ctx.collection('pair_first').replaceOne({ _id: id }, { _id: id }, { upsert: true });
+        ctx.collection('pair_second').replaceOne({ _id: id }, { _id: id }, { upsert: true });
+      },
+    };
+    const a = new ProjectionRunner(events, store, new Leases(reads, 'a', ttl, () => clock));
+    runners.push(a);
+    await a.start([pair]);
+    const head = await append(0, 10);
+    await until(() => BigInt(a.status()[0].position) >= head);
+    const checkpoint = await reads.collection(CHECKPOINTS).findOne({ _id: 'pair' });
+
+    freezeAfterFirst = true;
+    await append(10, 10);
+    await until(() => a.status()[0].state === 'standby');
+    expect(await reads.collection('pair_first').count({})).toBeGreaterThan(10);
+    expect(await reads.collection('pair_second').count({})).toBe(10);
+    expect(await reads.collection(CHECKPOINTS).findOne({ _id: 'pair' })).toEqual(checkpoint);
+  });
+
   it('a projection parked in the process holding its lease is resumed there when another process asks', async () => {
     const applied = new Map<string, number>();
     let broken = true;
@@ -208,3 +243,26 @@ describe('ProjectionRunner with leases: two runners sharing one read store', () 
     expect(await b.requestResume('fragile')).toBe(false);
   }, 15_000);
 });
+
+/** The store, calling `written` after each bulk write of a collection (to stage what happens between two). */
+function afterEachBulkWrite(store: ReadStore, written: (collection: string) => void): ReadStore {
+  return {
+    collection: <T extends Doc = Doc>(name: string) => {
+      const collection = store.collection<T>(name);
+      return new Proxy(collection, {
+        get(target, property) {
+          if (property === 'bulkWrite') {
+            return async (...args: Parameters<typeof collection.bulkWrite>) => {
+              await target.bulkWrite(...args);
+              written(name);
+            };
+          }
+          const value = Reflect.get(target, property, target) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    },
+    health: () => store.health(),
+    close: () => store.close(),
+  };
+}

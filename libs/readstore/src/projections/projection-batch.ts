@@ -5,7 +5,12 @@ import type { ProjectionCollection, ProjectionContext } from './projection';
 export class ProjectionBatch implements ProjectionContext {
   private ops: Array<{ collection: string; op: WriteOp }> = [];
 
-  constructor(private readonly store: ReadStore, private readonly owned: ReadonlySet<string>) {}
+  constructor(
+    private readonly store: ReadStore,
+    private readonly owned: ReadonlySet<string>,
+    /** Runs before each write and may refuse it by throwing (a projection whose lease ran out). */
+    private readonly mayWrite: () => void = () => undefined,
+  ) {}
 
   get size(): number {
     return this.ops.length;
@@ -56,6 +61,9 @@ export class ProjectionBatch implements ProjectionContext {
       else byCollection.set(collection, [op]);
     }
     this.ops = [];
-    for (const [name, run] of byCollection) await this.store.collection(name).bulkWrite(run, { relaxed: true });
+    for (const [name, run] of byCollection) {
+      this.mayWrite();
+      await this.store.collection(name).bulkWrite(run, { relaxed: true });
+    }
   }
 }

@@ -281,7 +281,13 @@ export class ProjectionRunner {
 
   private async applyBatch(entry: Running, events: RecordedEvent[]) {
     const { handled, owned } = entry;
-    const writes = new ProjectionBatch(this.readStore, owned);
+    const name = entry.projection.name;
+    // The lease is checked before every write, not once per batch: a pause in the middle of one
+    // (a write to each collection, then the checkpoint) stops what is left of it.
+    const mayWrite = () => {
+      if (this.leases && !this.leases.holds(name)) throw new LeaseLost(name);
+    };
+    const writes = new ProjectionBatch(this.readStore, owned, mayWrite);
     let reached = entry.position;
     let failure: ProjectionParked | undefined;
     for (const event of events) {
@@ -291,6 +297,8 @@ export class ProjectionRunner {
         try {
           await entry.projection.apply(event, writes);
         } catch (error) {
+          // A read flushes first: a flush refused for the lease is not the event's fault.
+          if (error instanceof LeaseLost) throw error;
           writes.rollbackTo(mark);
           failure = new ProjectionParked(event, error);
           break;
@@ -299,8 +307,8 @@ export class ProjectionRunner {
       reached = event.position;
     }
     if (reached > entry.position) {
-      if (this.leases && !this.leases.holds(entry.projection.name)) throw new LeaseLost(entry.projection.name);
       await writes.flush();
+      mayWrite();
       await this.saveCheckpoint(entry.projection, reached);
       entry.position = reached;
       this.notifyWaiters();
