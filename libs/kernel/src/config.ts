@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 
+/** Embedded read store: documents of each collection kept in memory unless READ_MODEL_CACHE_DOCUMENTS says otherwise. */
+export const DEFAULT_CACHED_DOCUMENTS = 30_000;
+
 /**
  * The one place that reads the environment. Every variable is listed in the README; a bad value
  * stops the process at start with a message naming the variable.
  */
-/** Embedded read store: documents of each collection kept in memory unless READ_MODEL_CACHE_DOCUMENTS says otherwise. */
-export const DEFAULT_CACHED_DOCUMENTS = 30_000;
-
 export interface AppConfig {
   port: number;
   host: string;
