@@ -39,6 +39,16 @@ export interface IndexSpec {
   name?: string;
 }
 
+/**
+ * Whether an index's key document (as a store lists it: directions may come back as other
+ * number types) names the same fields, in the same order and directions, as `keys`.
+ */
+export function sameIndexKeys(key: Record<string, unknown>, keys: IndexSpec['keys']): boolean {
+  const mine = Object.entries(key);
+  const theirs = Object.entries(keys);
+  return mine.length === theirs.length && mine.every(([field, direction], i) => theirs[i][0] === field && Number(direction) === theirs[i][1]);
+}
+
 export interface BulkWriteOptions {
   /**
    * The caller can write it again if it is lost (a projection replays from its checkpoint, which

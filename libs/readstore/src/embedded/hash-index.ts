@@ -1,4 +1,4 @@
-import type { Doc, Filter, IndexSpec } from '../read-store.port';
+import { sameIndexKeys, type Doc, type Filter, type IndexSpec } from '../read-store.port';
 import { isDate, isIndexableScalar, isOperatorObject, isPlainObject, keyOf } from './document-values';
 import { OrderedRow, OrderedRows } from './ordered-rows';
 import { compareValues, sortKeyReader } from './sort-documents';
@@ -83,9 +83,7 @@ export class HashIndex {
 
   /** Same fields in the same order and directions. */
   sameKeys(spec: IndexSpec): boolean {
-    const keys = Object.entries(spec.keys);
-    const mine = Object.entries(this.spec.keys);
-    return keys.length === mine.length && keys.every(([f, d], i) => mine[i][0] === f && mine[i][1] === d);
+    return sameIndexKeys(this.spec.keys, spec.keys);
   }
 
   /** The index's keys and their documents, by position in `ordinals`, for a read-model image. */

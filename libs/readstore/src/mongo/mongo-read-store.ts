@@ -12,6 +12,7 @@ import {
 } from 'mongodb';
 import {
   DuplicateKeyError,
+  sameIndexKeys,
   type Doc,
   type Filter,
   type FindOptions,
@@ -164,7 +165,7 @@ class MongoReadCollection<T extends Doc = Doc> implements ReadCollection<T> {
     const stale = existing.filter(
       (ix) =>
         ix.name !== '_id_' &&
-        !wanted.some((spec) => sameKeys(ix.key as Record<string, unknown>, spec.keys) && Boolean(ix.unique) === Boolean(spec.unique) && (!spec.name || spec.name === ix.name)),
+        !wanted.some((spec) => sameIndexKeys(ix.key as Record<string, unknown>, spec.keys) && Boolean(ix.unique) === Boolean(spec.unique) && (!spec.name || spec.name === ix.name)),
     );
     for (const ix of stale) await this.collection.dropIndex(ix.name as string);
     await this.createIndexes(wanted);
@@ -242,10 +243,3 @@ function isDuplicateKey(error: unknown): error is MongoServerError {
 
 /** MongoDB's NamespaceNotFound: the collection does not exist (yet). */
 const NAMESPACE_NOT_FOUND = 26;
-
-/** Same fields in the same order and directions (an index's key document against a spec's keys). */
-function sameKeys(key: Record<string, unknown>, keys: IndexSpec['keys']): boolean {
-  const mine = Object.entries(key);
-  const theirs = Object.entries(keys);
-  return mine.length === theirs.length && mine.every(([field, dir], i) => theirs[i][0] === field && Number(dir) === theirs[i][1]);
-}
