@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { EmbeddedEventStore } from '@kundportal/eventstore';
 import { eventually } from '@kundportal/kernel/testing';
 import { EmbeddedReadStore } from '../embedded/embedded-read-store';
+import { countedProjection } from '../testing/counted-projection';
 import type { Doc, ReadStore } from '../read-store.port';
 import { LEASES, Leases } from './leases';
 import { Projection } from './projection';
@@ -13,18 +14,8 @@ import { CHECKPOINTS, ProjectionRunner } from './projection-runner';
 const metadata = { actor: { id: 'a', name: 'A' }, correlationId: 'c', causationId: 'c', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 };
 
 /** Counts each event once per document; `applied` counts calls per runner, to see who ran it. */
-function counting(name: string, applied: Map<string, number>, runnerName: () => string): Projection {
-  return {
-    name,
-    version: 1,
-    collections: { [`${name}_docs`]: [] },
-    eventTypes: ['Counted'],
-    apply(event, ctx) {
-      const n = (event.data as { n: number }).n;
-      ctx.collection(`${name}_docs`).replaceOne({ _id: String(n) }, { _id: String(n), n }, { upsert: true });
-      applied.set(runnerName(), (applied.get(runnerName()) ?? 0) + 1);
-    },
-  };
+function counting(name: string, applied: Map<string, number>, runnerName: () => string) {
+  return countedProjection(name, { onApplied: () => applied.set(runnerName(), (applied.get(runnerName()) ?? 0) + 1) });
 }
 
 describe('Leases', () => {
@@ -215,21 +206,13 @@ describe('ProjectionRunner with leases: two runners sharing one read store', () 
   });
 
   it('a projection parked in the process holding its lease is resumed there when another process asks', async () => {
-    const applied = new Map<string, number>();
     let broken = true;
-    const fragile = (runner: string): Projection => ({
-      ...counting('fragile', applied, () => runner),
-      apply(event, ctx) {
-        if (broken && (event.data as { n: number }).n === 3) throw new Error('cannot count 3');
-        const id = String((event.data as { n: number }).n);
-        ctx.collection('fragile_docs').replaceOne({ _id: id }, { _id: id }, { upsert: true });
-      },
-    });
+    const fragile = () => countedProjection('fragile', { failOn: (n) => broken && n === 3 });
     const a = new ProjectionRunner(events, reads, new Leases(reads, 'a', 1_500));
     const b = new ProjectionRunner(events, reads, new Leases(reads, 'b', 1_500));
     runners.push(a, b);
-    await a.start([fragile('a')]);
-    await b.start([fragile('b')]);
+    await a.start([fragile()]);
+    await b.start([fragile()]);
     const head = await append(0, 10);
     await until(() => a.status()[0].state === 'parked');
     expect(b.status()[0].state).toBe('standby');

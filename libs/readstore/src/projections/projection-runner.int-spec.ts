@@ -5,33 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { EmbeddedEventStore } from '@kundportal/eventstore';
 import { eventually } from '@kundportal/kernel/testing';
 import { EmbeddedReadStore } from '../embedded/embedded-read-store';
+import { countedProjection } from '../testing/counted-projection';
 import { observedLog } from '../testing/observed-log';
 import type { IndexSpec } from '../read-store.port';
-import { Projection } from './projection';
 import { CHECKPOINTS, ProjectionRunner } from './projection-runner';
 
 const metadata = { actor: { id: 'a', name: 'A' }, correlationId: 'c', causationId: 'c', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 };
-
-function counter(name: string, options: { version?: number; reactor?: boolean; failOn?: (n: number) => boolean } = {}) {
-  const seen: number[] = [];
-  const projection: Projection & { seen: number[]; failOn?: (n: number) => boolean } = {
-    name,
-    version: options.version ?? 1,
-    reactor: options.reactor,
-    collections: { [`${name}_docs`]: [{ keys: { n: 1 } }] },
-    eventTypes: ['Counted'],
-    seen,
-    failOn: options.failOn,
-    apply(event, ctx) {
-      const n = (event.data as { n: number }).n;
-      const docs = ctx.collection(`${name}_docs`);
-      docs.replaceOne({ _id: String(n) }, { _id: String(n), n }, { upsert: true });
-      if (projection.failOn?.(n)) throw new Error(`cannot count ${n}`);
-      seen.push(n);
-    },
-  };
-  return projection;
-}
 
 describe('ProjectionRunner (embedded stores)', () => {
   let dir: string;
@@ -68,7 +47,7 @@ describe('ProjectionRunner (embedded stores)', () => {
 
   it('catches up, then follows live appends, and answers waitFor without polling', async () => {
     await append(0, 1200);
-    const projection = counter('a');
+    const projection = countedProjection('a');
     await runner.start([projection]);
     const head = await events.headPosition();
     expect(await runner.waitFor(head, 5000)).toBe(true);
@@ -83,12 +62,12 @@ describe('ProjectionRunner (embedded stores)', () => {
   });
 
   it('resumes from its checkpoint after a restart', async () => {
-    const first = counter('b');
+    const first = countedProjection('b');
     await runner.start([first]);
     expect(await runner.waitFor(await append(0, 20), 5000)).toBe(true);
     await runner.stop();
     await append(20, 5);
-    const second = counter('b');
+    const second = countedProjection('b');
     runner = new ProjectionRunner(events, reads);
     await runner.start([second]);
     expect(await runner.waitFor(await events.headPosition(), 5000)).toBe(true);
@@ -96,8 +75,8 @@ describe('ProjectionRunner (embedded stores)', () => {
   });
 
   it('parks a failing projection, keeps the others going, writes none of the failing event, and resumes after a fix', async () => {
-    const broken = counter('broken', { failOn: (n) => n === 5 });
-    const healthy = counter('healthy');
+    const broken = countedProjection('broken', { failOn: (n) => n === 5 });
+    const healthy = countedProjection('healthy');
     await runner.start([broken, healthy]);
     const head = await append(0, 10);
     await new Promise((r) => setTimeout(r, 200));
@@ -120,8 +99,8 @@ describe('ProjectionRunner (embedded stores)', () => {
     // The feed reads the log through this wrapper; a hook runs as the feed asks for its next event.
     const log = observedLog(events);
     runner = new ProjectionRunner(log.store, reads);
-    const late = counter('late', { failOn: (n) => n === 5 });
-    const steady = counter('steady');
+    const late = countedProjection('late', { failOn: (n) => n === 5 });
+    const steady = countedProjection('steady');
     await runner.start([late, steady]);
     const head = await append(0, 10);
     const state = (name: string) => runner.status().find((s) => s.name === name)!;
@@ -140,25 +119,25 @@ describe('ProjectionRunner (embedded stores)', () => {
 
   it('gives each collection the indexes its projection declares, dropping those it no longer does', async () => {
     const declared: IndexSpec[] = [{ keys: { n: 1 } }, { keys: { old: 1 } }];
-    const before = { ...counter('ix'), collections: { ix_docs: declared } };
+    const before = { ...countedProjection('ix'), collections: { ix_docs: declared } };
     await runner.start([before]);
     await runner.stop();
     expect(reads.collection('ix_docs').indexSpecs().map((ix) => ix.name)).toEqual(['n_1', 'old_1']);
 
     runner = new ProjectionRunner(events, reads);
-    await runner.start([counter('ix')]);
+    await runner.start([countedProjection('ix')]);
     expect(reads.collection('ix_docs').indexSpecs().map((ix) => ix.name)).toEqual(['n_1']);
-    await expect(new ProjectionRunner(events, reads).start([counter('twice'), { ...counter('other'), collections: { twice_docs: [] } }])).rejects.toThrow(
+    await expect(new ProjectionRunner(events, reads).start([countedProjection('twice'), { ...countedProjection('other'), collections: { twice_docs: [] } }])).rejects.toThrow(
       'Collection twice_docs is declared by both twice and other',
     );
   });
 
   it('rebuilds a projection whose version changed, but never a reactor', async () => {
-    await runner.start([counter('c'), counter('r', { reactor: true })]);
+    await runner.start([countedProjection('c'), countedProjection('r', { reactor: true })]);
     expect(await runner.waitFor(await append(0, 5), 5000)).toBe(true);
     await runner.stop();
-    const rebuilt = counter('c', { version: 2 });
-    const reactor = counter('r', { reactor: true, version: 2 });
+    const rebuilt = countedProjection('c', { version: 2 });
+    const reactor = countedProjection('r', { reactor: true, version: 2 });
     runner = new ProjectionRunner(events, reads);
     await runner.start([rebuilt, reactor]);
     expect(await runner.waitFor(await events.headPosition(), 5000)).toBe(true);
@@ -183,7 +162,7 @@ describe('ProjectionRunner (embedded stores)', () => {
       });
     }) as typeof reads.collection;
     const head = await append(0, 50);
-    const crashed = counter('d');
+    const crashed = countedProjection('d');
     runner = new ProjectionRunner(events, flaky);
     await runner.start([crashed]);
     expect(await runner.waitFor(head, 5000)).toBe(true);
@@ -191,7 +170,7 @@ describe('ProjectionRunner (embedded stores)', () => {
 
     const rebuilt = EmbeddedReadStore.inMemory();
     const fresh = new ProjectionRunner(events, rebuilt);
-    await fresh.start([counter('d')]);
+    await fresh.start([countedProjection('d')]);
     expect(await fresh.waitFor(head, 5000)).toBe(true);
     await fresh.stop();
     const all = (store: typeof reads) => store.collection('d_docs').find({}, { sort: { n: 1 } });

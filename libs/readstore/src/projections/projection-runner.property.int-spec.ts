@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import { EmbeddedEventStore, EventStore } from '@kundportal/eventstore';
 import { eventually } from '@kundportal/kernel/testing';
 import { EmbeddedReadStore } from '../embedded/embedded-read-store';
+import { countedProjection } from '../testing/counted-projection';
 import { observedLog } from '../testing/observed-log';
-import { Projection } from './projection';
 import { Leases } from './leases';
 import { ProjectionRunner } from './projection-runner';
 
@@ -58,31 +58,12 @@ async function appendCounted(events: EventStore, from: number, count: number): P
   await Promise.all(writes);
 }
 
-interface Counter extends Projection {
-  failOn?: (n: number) => boolean;
-}
-
-function counter(name: string): Counter {
-  const projection: Counter = {
-    name,
-    version: 1,
-    collections: { [`${name}_docs`]: [] },
-    eventTypes: ['Counted'],
-    apply(event, ctx) {
-      const n = (event.data as { n: number }).n;
-      if (projection.failOn?.(n)) throw new Error(`cannot count ${n}`);
-      ctx.collection(`${name}_docs`).replaceOne({ _id: String(n) }, { _id: String(n), n }, { upsert: true });
-    },
-  };
-  return projection;
-}
-
 async function play(steps: Step[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kp-runner-prop-'));
   const events = EmbeddedEventStore.open({ dataDir: dir });
   const reads = EmbeddedReadStore.inMemory();
   const log = observedLog(events);
-  const projections = NAMES.map(counter);
+  const projections = NAMES.map((name) => countedProjection(name));
   let runner = new ProjectionRunner(log.store, reads);
   let next = 0;
   const settle = async () => {
@@ -198,7 +179,7 @@ async function playLeased(steps: LeasedStep[]): Promise<void> {
   const start = async () => {
     const runner = new ProjectionRunner(events, reads, new Leases(reads, `runner-${started++}`, TTL_MS));
     runners.push(runner);
-    await runner.start(NAMES.map(counter));
+    await runner.start(NAMES.map((name) => countedProjection(name)));
   };
   let next = 0;
   try {
