@@ -281,6 +281,16 @@ function baselineFigure(id: string, figure: string, result: LoadResult): Figure 
   };
 }
 
+/** Runs `send` one call at a time, `warmup` times unmeasured and then `count` times; answers the milliseconds it reported for those, sorted. */
+async function timedOneAtATime(count: number, warmup: number, send: (i: number) => Promise<number>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < warmup + count; i++) {
+    const elapsed = await send(i);
+    if (i >= warmup) times.push(elapsed);
+  }
+  return times.sort((a, b) => a - b);
+}
+
 function memoryFigure(pid: number, label: string): { rssMiB: number; hwmMiB: number } {
   const memory = memoryOf(pid);
   if (!memory) throw new Error(`cannot read /proc/${pid}/status`);
@@ -501,18 +511,16 @@ async function main(): Promise<void> {
 
   // 8. Command then query with X-Min-Position, one pair at a time.
   log(`latency: ${SCALE.pairs} × (POST /tickets, then GET /tickets with X-Min-Position)`);
-  const pairTimes: number[] = [];
   let pairFailures = 0;
-  for (let i = 0; i < SCALE.pairs + 20; i++) {
+  const pairTimes = await timedOneAtATime(SCALE.pairs, 20, async (i) => {
     const t0 = performance.now();
     const created = await request(api, 'POST', '/tickets', { token: setup.user.token, body: { type: 'question', subject: `Pair ${i}`, description: 'Created, then listed.' } });
     const listed = created.status === 201 ? await request(api, 'GET', '/tickets', { token: setup.user.token, minPosition: created.body.position }) : null;
     const elapsed = performance.now() - t0;
     const seen = listed?.status === 200 && (listed.body.items as Array<{ id: string }>).some((t) => t.id === created.body.id);
     if (!seen) pairFailures++;
-    if (i >= 20) pairTimes.push(elapsed);
-  }
-  pairTimes.sort((a, b) => a - b);
+    return elapsed;
+  });
   const pairP99 = percentile(pairTimes, 99);
   figures.push({
     id: 'command-then-query',
@@ -527,28 +535,26 @@ async function main(): Promise<void> {
 
   // 9. Audit replay of the 1,000-event order.
   log(`latency: ${SCALE.audits} × GET /audit/orders/:id/history (1,000 events)`);
-  const auditTimes: number[] = [];
   let auditBytes = 0;
-  for (let i = 0; i < SCALE.audits + 5; i++) {
+  let auditBody: unknown;
+  const auditTimes = await timedOneAtATime(SCALE.audits, 5, async () => {
     // The endpoint's time: to the answer's last byte (about 1 MB), not the client's parse of it.
     const answer = await request(api, 'GET', `/audit/orders/${pre.auditOrderId}/history`, { token: setup.staff });
     const body = expectStatus(answer, 200, 'audit history');
     if (body.events.length !== 1000) throw new Error(`audit history: expected 1000 events, got ${body.events.length}`);
-    if (i >= 5) auditTimes.push(answer.elapsedMs);
     auditBytes = Number(answer.headers.get('content-length') ?? 0);
-  }
-  auditTimes.sort((a, b) => a - b);
+    auditBody = body;
+    return answer.elapsedMs;
+  });
   const auditP50 = percentile(auditTimes, 50);
   const auditP99 = percentile(auditTimes, 99);
   // The floor for this answer on this machine: the no-op sending the same JSON, timed alike.
-  const auditAnswer = await noopAnswering(expectStatus(await request(api, 'GET', `/audit/orders/${pre.auditOrderId}/history`, { token: setup.staff }), 200, 'audit history'));
-  const sameTimes: number[] = [];
-  for (let i = 0; i < SCALE.audits + 5; i++) {
+  const auditAnswer = await noopAnswering(auditBody);
+  const sameTimes = await timedOneAtATime(SCALE.audits, 5, async () => {
     const answer = await request(noopUrl, 'GET', '/noop/answer', { token: noopInfo.token });
     expectStatus(answer, 200, 'no-op answering the audit history');
-    if (i >= 5) sameTimes.push(answer.elapsedMs);
-  }
-  sameTimes.sort((a, b) => a - b);
+    return answer.elapsedMs;
+  });
   figures.push({
     id: 'audit-history',
     figure: 'GET /audit/orders/:id/history, order of 1,000 events (staff)',
