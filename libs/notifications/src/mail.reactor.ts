@@ -3,7 +3,7 @@ import { RecordedEvent } from '@kundportal/eventstore';
 import { AccountImported, PasswordResetRequested, RegistrationApproved, RegistrationRejected } from '@kundportal/identity';
 import { APP_CONFIG, AppConfig, SECRET_TOKENS, SecretTokens } from '@kundportal/kernel';
 import { ORDER_EVENT_TYPES, OrderEvent, OrderHistory } from '@kundportal/ordering';
-import { OrganisationQueries, OrganisationRegistered } from '@kundportal/organisations';
+import { CustomerApplicationRejected, OrganisationQueries, OrganisationRegistered } from '@kundportal/organisations';
 import { IndexSpec, Projection, ProjectionContext } from '@kundportal/readstore';
 import { TicketCreated, TicketMessagePosted, TicketTimeline } from '@kundportal/ticketing';
 import { OUTBOX, outboxEntry, OutboxDoc } from './outbox';
@@ -28,6 +28,7 @@ export class MailReactor implements Projection {
   };
   readonly eventTypes: readonly string[] = [
     'OrganisationRegistered',
+    'CustomerApplicationRejected',
     ...ORDER_EVENT_TYPES,
     'TicketCreated',
     'TicketMessagePosted',
@@ -53,6 +54,7 @@ export class MailReactor implements Projection {
       outbox.updateOne(entry.filter, entry.update, { upsert: true });
     };
     if (event.type === 'OrganisationRegistered') return this.organisationRegistered(event as unknown as OrganisationRegistered, queue);
+    if (event.type === 'CustomerApplicationRejected') return this.applicationRejected(event as unknown as CustomerApplicationRejected, queue);
     if ((ORDER_EVENT_TYPES as readonly string[]).includes(event.type)) return this.orderChanged(event as unknown as OrderEvent, queue);
     if (event.type === 'TicketCreated') return this.ticketCreated(event as unknown as TicketCreated, queue);
     if (event.type === 'TicketMessagePosted') return this.ticketReply(event as unknown as TicketMessagePosted, queue);
@@ -123,6 +125,23 @@ export class MailReactor implements Projection {
     queue(d.agreementContact.email, templates.agreementContactInformation({ name: d.agreementContact.name, organisationName: d.name }));
   }
 
+  /** Each contact named in the application hears why (rejections recorded before events named the contacts send nothing). */
+  private applicationRejected({ data: d }: CustomerApplicationRejected, queue: (to: string, mail: RenderedMail) => void): void {
+    if (!d.contacts || !d.organisationName || !d.organisationNumber) return;
+    for (const contact of d.contacts) {
+      queue(
+        contact.email,
+        templates.customerApplicationRejected({
+          name: contact.name,
+          organisationName: d.organisationName,
+          organisationNumber: d.organisationNumber,
+          reason: d.reason,
+          link: `${this.config.publicBaseUrl}/apply`,
+        }),
+      );
+    }
+  }
+
   /** Whoever must act next hears of it; the orderer hears the outcome. */
   private async orderChanged(event: OrderEvent, queue: (to: string, mail: RenderedMail) => void): Promise<void> {
     // What was ordered never changes after submission: read it from the log, not from a read model
@@ -154,6 +173,9 @@ export class MailReactor implements Projection {
     };
     const orderer = async (): Promise<Recipient[]> =>
       submittedBy.accountId ? (await this.organisations.members(customerId)).filter((m) => m.accountId === submittedBy.accountId) : [];
+    /** Whoever the order waited for at `step`, in the organisation whose turn it was. */
+    const waitedFor = async (step: string | null, organisationId: string | null): Promise<Recipient[]> =>
+      step && organisationId ? this.holders(organisationId, step === 'agent-approval' ? 'orderer' : 'attestant') : [];
 
     switch (event.type) {
       case 'OrderSubmitted':
@@ -171,19 +193,53 @@ export class MailReactor implements Projection {
         }
         return;
       case 'OrderFulfilled': {
-        const recipients = [...(await orderer()), ...(agentId ? await this.holders(agentId, 'orderer') : [])];
-        for (const person of recipients) {
+        for (const person of await orderer()) {
           queue(
             person.email,
             templates.orderFulfilled({ name: person.name, customerOrganisationName: customerName, offeringName, instructions: event.data.instructions, viaAgent: agentId !== null, link }),
           );
+        }
+        // Seed 001: the provider tells the agent that the technical connection of the customer may start.
+        if (agentId) {
+          const agentName = order.viaAgentOrganisationName ?? '';
+          for (const person of [...(await this.holders(agentId, 'orderer')), ...(await this.holders(agentId, 'attestant'))]) {
+            queue(
+              person.email,
+              templates.orderFulfilledAgent({
+                name: person.name,
+                agentOrganisationName: agentName,
+                customerOrganisationName: customerName,
+                offeringName,
+                instructions: event.data.instructions,
+                link,
+              }),
+            );
+          }
+        }
+        return;
+      }
+      case 'OrderWithdrawn': {
+        const d = event.data;
+        for (const person of [...(await orderer()), ...(await waitedFor(d.step, d.organisationId))]) {
+          queue(person.email, templates.orderWithdrawn({ name: person.name, customerOrganisationName: customerName, offeringName, withdrawnBy: d.by.name, reason: d.reason, link }));
+        }
+        return;
+      }
+      case 'OrderCancelled': {
+        const d = event.data;
+        // The agent of an order via an agent hears too: it would have connected the customer.
+        const agent = agentId ? await this.holders(agentId, 'orderer') : [];
+        for (const person of [...(await orderer()), ...(await waitedFor(d.step, d.organisationId)), ...agent]) {
+          queue(person.email, templates.orderCancelled({ name: person.name, customerOrganisationName: customerName, offeringName, reason: d.reason, link }));
         }
         return;
       }
     }
   }
 
+  /** The organisation's members holding the role; a merged duplicate's are those of the record it was merged into. */
   private async holders(organisationId: string, role: string): Promise<Recipient[]> {
-    return (await this.organisations.members(organisationId)).filter((m) => m.roles.includes(role as never));
+    const merged = (await this.organisations.organisation(organisationId))?.mergedInto;
+    return (await this.organisations.members(merged ?? organisationId)).filter((m) => m.roles.includes(role as never));
   }
 }

@@ -81,6 +81,58 @@ export const templates = {
     };
   },
 
+  /** To the agent organisation's orderers and attestants: seed 001's last step, the provider telling the agent to connect the customer. */
+  orderFulfilledAgent(data: { name: string; agentOrganisationName: string; customerOrganisationName: string; offeringName: string; instructions: string; link: string }): RenderedMail {
+    return {
+      template: 'order-fulfilled-agent',
+      subject: `Technical connection may start: ${data.offeringName} for ${data.customerOrganisationName}`,
+      text:
+        `Hello ${data.name},\n\nThe order of ${data.offeringName} that ${data.customerOrganisationName} placed via ${data.agentOrganisationName} is fulfilled. ` +
+        `As its agent, ${data.agentOrganisationName} may now start the technical connection of ${data.customerOrganisationName} to the service.` +
+        `\n\nInstructions:\n${data.instructions}\n\n${data.link}\n`,
+      data,
+    };
+  },
+
+  /** To the orderer who withdrew it and to whoever was waiting to approve or attest it. */
+  orderWithdrawn(data: { name: string; customerOrganisationName: string; offeringName: string; withdrawnBy: string; reason: string | null; link: string }): RenderedMail {
+    return {
+      template: 'order-withdrawn',
+      subject: `Order withdrawn: ${data.offeringName} for ${data.customerOrganisationName}`,
+      text:
+        `Hello ${data.name},\n\n${data.withdrawnBy} withdrew the order of ${data.offeringName} for ${data.customerOrganisationName}. ` +
+        `Nobody needs to approve or attest it any more.\n` +
+        (data.reason ? `Reason: ${data.reason}\n` : '') +
+        `${data.link}\n`,
+      data,
+    };
+  },
+
+  /** To the orderer who submitted it, whoever was waiting to act, and the agent of an order via an agent. */
+  orderCancelled(data: { name: string; customerOrganisationName: string; offeringName: string; reason: string; link: string }): RenderedMail {
+    return {
+      template: 'order-cancelled',
+      subject: `Order cancelled: ${data.offeringName} for ${data.customerOrganisationName}`,
+      text:
+        `Hello ${data.name},\n\nSupport cancelled the order of ${data.offeringName} for ${data.customerOrganisationName}. ` +
+        `Nobody needs to act on it any more, and it will not be fulfilled.\nReason: ${data.reason}\n${data.link}\n`,
+      data,
+    };
+  },
+
+  /** To each of the application's three contacts. */
+  customerApplicationRejected(data: { name: string; organisationName: string; organisationNumber: string; reason: string; link: string }): RenderedMail {
+    return {
+      template: 'customer-application-rejected',
+      subject: `The customer application of ${data.organisationName} was not approved`,
+      text:
+        `Hello ${data.name},\n\nYou are named as a contact in the customer application of ${data.organisationName} (${data.organisationNumber}). ` +
+        `Support could not approve it.\nReason: ${data.reason}\n\n` +
+        `Once the reason is dealt with, the organisation may apply again: ${data.link}\n`,
+      data,
+    };
+  },
+
   /** Names the ticket by number and subject (the old portal's mails did not say which ticket). */
   ticketReply(data: { name: string; number: string; subject: string; body: string; author: string; link: string | null }): RenderedMail {
     return {

@@ -5,6 +5,7 @@ import {
   OrderEvent,
   OrderSubmitted,
   PersonRef,
+  SignInMethod,
   Step,
 } from './order.events';
 
@@ -14,15 +15,23 @@ export type OrderStatus =
   | 'awaiting-attestation'
   | 'attested'
   | 'fulfilled'
-  | 'rejected';
+  | 'rejected'
+  | 'withdrawn'
+  | 'cancelled';
+
+/** Statuses in which the order waits for someone in the chain. */
+export const WAITING_STATUSES: readonly OrderStatus[] = ['awaiting-agent-approval', 'awaiting-agent-attestation', 'awaiting-attestation'];
 
 export interface StepRecord {
-  step: Step | 'fulfilment';
+  step: Step | 'fulfilment' | 'withdrawal' | 'cancellation';
   organisationId: string | null;
   by: PersonRef;
   at: string;
+  /** How the step was attested (BankID or a one-time SMS code); null for steps that are not attestations. */
   method: AttestationMethod | null;
-  outcome: 'approved' | 'attested' | 'rejected' | 'fulfilled';
+  /** How the person taking the step signed in; null when the event does not say. Never the attestation method. */
+  signInMethod: SignInMethod | null;
+  outcome: 'approved' | 'attested' | 'rejected' | 'fulfilled' | 'withdrawn' | 'cancelled';
   reason?: string;
 }
 
@@ -51,6 +60,8 @@ export function stepsOf(state: OrderState): StepRecord[] {
 /** What the caller may do in each organisation of the order, read from the log at decision time. */
 export interface Acting {
   person: PersonRef;
+  /** How the caller signed in, recorded with each step they take. */
+  signInMethod: SignInMethod | null;
   staff: boolean;
   /** Sees every order (like staff) and may act on none. */
   auditor: boolean;
@@ -82,7 +93,9 @@ export type OrderCommand =
   | { type: 'ApproveOrder'; by: Acting; now: Date }
   | { type: 'AttestOrder'; by: Acting; method: AttestationMethod; now: Date }
   | { type: 'RejectOrder'; by: Acting; reason: string; now: Date }
-  | { type: 'FulfilOrder'; by: Acting; instructions: string; now: Date };
+  | { type: 'FulfilOrder'; by: Acting; instructions: string; now: Date }
+  | { type: 'WithdrawOrder'; by: Acting; reason: string | null; now: Date }
+  | { type: 'CancelOrder'; by: Acting; reason: string; now: Date };
 
 
 /** Who acts at each waiting step: the organisation's side and the role. */
@@ -210,6 +223,7 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
               step: 'agent-approval',
               organisationId: orgAt(order.order, step),
               by: command.by.person,
+              signInMethod: command.by.signInMethod,
               at: command.now.toISOString(),
             },
           },
@@ -228,6 +242,7 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
               organisationId: orgAt(order.order, step),
               method: command.method,
               by: command.by.person,
+              signInMethod: command.by.signInMethod,
               at: command.now.toISOString(),
             },
           },
@@ -246,6 +261,7 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
               organisationId: orgAt(order.order, step),
               reason: command.reason,
               by: command.by.person,
+              signInMethod: command.by.signInMethod,
               at: command.now.toISOString(),
             },
           },
@@ -260,7 +276,70 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
           throw DomainError.conflict('ORDER_STATE_CONFLICT', `The order is ${state.status}; only an attested order can be fulfilled.`);
         }
         return [
-          { type: 'OrderFulfilled', data: { orderId: state.order.orderId, instructions: command.instructions, by: command.by.person, at: command.now.toISOString() } },
+          {
+            type: 'OrderFulfilled',
+            data: {
+              orderId: state.order.orderId,
+              instructions: command.instructions,
+              by: command.by.person,
+              signInMethod: command.by.signInMethod,
+              at: command.now.toISOString(),
+            },
+          },
+        ];
+      }
+
+      case 'WithdrawOrder': {
+        const { by } = command;
+        if (!state.exists || !sees(by)) throw new NotFound('The order');
+        if (by.auditor) throw auditorsDoNotAct();
+        const submitter = state.order.submittedBy.accountId;
+        if (!by.customer.member || submitter === null || by.person.accountId !== submitter) {
+          throw new Forbidden('Only the orderer who submitted the order may withdraw it.');
+        }
+        const step = stepOf(state.status);
+        if (step === null) {
+          throw DomainError.conflict('ORDER_STATE_CONFLICT', `The order is ${state.status}; only a waiting order can be withdrawn.`);
+        }
+        return [
+          {
+            type: 'OrderWithdrawn',
+            data: {
+              orderId: state.order.orderId,
+              customerOrganisationId: state.order.organisationId,
+              step,
+              organisationId: orgAt(state.order, step),
+              reason: command.reason,
+              by: by.person,
+              signInMethod: by.signInMethod,
+              at: command.now.toISOString(),
+            },
+          },
+        ];
+      }
+
+      case 'CancelOrder': {
+        const { by } = command;
+        if (!state.exists || !sees(by)) throw new NotFound('The order');
+        if (!by.staff) throw new Forbidden('Only support staff cancel orders.');
+        const step = stepOf(state.status);
+        if (step === null && state.status !== 'attested') {
+          throw DomainError.conflict('ORDER_STATE_CONFLICT', `The order is ${state.status}; only an order not yet fulfilled can be cancelled.`);
+        }
+        return [
+          {
+            type: 'OrderCancelled',
+            data: {
+              orderId: state.order.orderId,
+              customerOrganisationId: state.order.organisationId,
+              step,
+              organisationId: step === null ? null : orgAt(state.order, step),
+              reason: command.reason,
+              by: by.person,
+              signInMethod: by.signInMethod,
+              at: command.now.toISOString(),
+            },
+          },
         ];
       }
 
@@ -270,61 +349,68 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
   },
 
   evolve(state, event) {
-    switch (event.type) {
-      case 'OrderSubmitted':
-        return {
-          exists: true,
-          status: event.data.viaAgentOrganisationId ? 'awaiting-agent-approval' : 'awaiting-attestation',
-          order: event.data,
-          trail: null,
-          instructions: null,
-        };
-      case 'OrderApprovedByAgent':
-        if (!state.exists) return state;
-        return {
-          ...state,
-          status: 'awaiting-agent-attestation',
-          trail: withStep(state, { step: 'agent-approval', organisationId: event.data.organisationId, by: event.data.by, at: event.data.at, method: null, outcome: 'approved' }),
-        };
-      case 'OrderAttested':
-        if (!state.exists) return state;
-        return {
-          ...state,
-          status: event.data.step === 'agent-attestation' ? 'awaiting-attestation' : 'attested',
-          trail: withStep(state, {
-            step: event.data.step,
-            organisationId: event.data.organisationId,
-            by: event.data.by,
-            at: event.data.at,
-            method: event.data.method,
-            outcome: 'attested',
-          }),
-        };
-      case 'OrderRejected':
-        if (!state.exists) return state;
-        return {
-          ...state,
-          status: 'rejected',
-          trail: withStep(state, {
-            step: event.data.step,
-            organisationId: event.data.organisationId,
-            by: event.data.by,
-            at: event.data.at,
-            method: null,
-            outcome: 'rejected',
-            reason: event.data.reason,
-          }),
-        };
-      case 'OrderFulfilled':
-        if (!state.exists) return state;
-        return {
-          ...state,
-          status: 'fulfilled',
-          instructions: event.data.instructions,
-          trail: withStep(state, { step: 'fulfilment', organisationId: null, by: event.data.by, at: event.data.at, method: null, outcome: 'fulfilled' }),
-        };
-      default:
-        return assertNever(event);
+    if (event.type === 'OrderSubmitted') {
+      return {
+        exists: true,
+        status: event.data.viaAgentOrganisationId ? 'awaiting-agent-approval' : 'awaiting-attestation',
+        order: event.data,
+        trail: null,
+        instructions: null,
+      };
     }
+    if (!state.exists) return state;
+    const { status, step } = transitionOf(event);
+    return {
+      ...state,
+      status,
+      trail: withStep(state, step),
+      ...(event.type === 'OrderFulfilled' ? { instructions: event.data.instructions } : {}),
+    };
   },
 };
+
+/** The status an event after submission leaves the order in, and the step it records: for the write side and the read models alike. */
+export function transitionOf(event: Exclude<OrderEvent, OrderSubmitted>): { status: OrderStatus; step: StepRecord } {
+  const { by, at } = event.data;
+  const signInMethod = event.data.signInMethod ?? null;
+  switch (event.type) {
+    case 'OrderApprovedByAgent':
+      return {
+        status: 'awaiting-agent-attestation',
+        step: { step: 'agent-approval', organisationId: event.data.organisationId, by, at, method: null, signInMethod, outcome: 'approved' },
+      };
+    case 'OrderAttested':
+      return {
+        status: event.data.step === 'agent-attestation' ? 'awaiting-attestation' : 'attested',
+        step: { step: event.data.step, organisationId: event.data.organisationId, by, at, method: event.data.method, signInMethod, outcome: 'attested' },
+      };
+    case 'OrderRejected':
+      return {
+        status: 'rejected',
+        step: { step: event.data.step, organisationId: event.data.organisationId, by, at, method: null, signInMethod, outcome: 'rejected', reason: event.data.reason },
+      };
+    case 'OrderFulfilled':
+      return { status: 'fulfilled', step: { step: 'fulfilment', organisationId: null, by, at, method: null, signInMethod, outcome: 'fulfilled' } };
+    case 'OrderWithdrawn':
+      return {
+        status: 'withdrawn',
+        step: {
+          step: 'withdrawal',
+          organisationId: event.data.customerOrganisationId,
+          by,
+          at,
+          method: null,
+          signInMethod,
+          outcome: 'withdrawn',
+          ...(event.data.reason ? { reason: event.data.reason } : {}),
+        },
+      };
+    case 'OrderCancelled':
+      return {
+        status: 'cancelled',
+        step: { step: 'cancellation', organisationId: null, by, at, method: null, signInMethod, outcome: 'cancelled', reason: event.data.reason },
+      };
+    default:
+      return assertNever(event);
+  }
+}

@@ -4,7 +4,7 @@ import { CatalogueWriteSide, normaliseOrderDetails, validateOrderDetails } from 
 import { CommandExecutor } from '@kundportal/eventstore';
 import { CommandAnswer, CommandContext, derivedId, newId, NotFound } from '@kundportal/kernel';
 import { OrganisationFacts, OrganisationFactsReader } from '@kundportal/organisations';
-import { ApproveOrder, AttestOrder, FulfilOrder, OrderCaller, RejectOrder, SubmitOrder } from './commands';
+import { ApproveOrder, AttestOrder, CancelOrder, FulfilOrder, OrderCaller, RejectOrder, SubmitOrder, WithdrawOrder } from './commands';
 import { Acting, OrderCommand, orderDecider } from './order.decider';
 import { orderStream } from './order.events';
 
@@ -38,6 +38,7 @@ export class SubmitOrderHandler implements ICommandHandler<SubmitOrder> {
     }
     const by: Acting = {
       person: { accountId: caller.accountId, name: caller.name },
+      signInMethod: context.actor.method ?? null,
       staff: caller.staff,
       auditor: caller.auditor,
       customer: side(organisation, caller.accountId),
@@ -82,6 +83,7 @@ abstract class OrderStepHandler {
     const agent = state.exists && state.order.viaAgentOrganisationId ? await this.organisations.read(state.order.viaAgentOrganisationId) : null;
     const by: Acting = {
       person: { accountId: caller.accountId, name: caller.name },
+      signInMethod: context.actor.method ?? null,
       staff: caller.staff,
       auditor: caller.auditor,
       customer: side(customer, caller.accountId),
@@ -120,4 +122,26 @@ export class FulfilOrderHandler extends OrderStepHandler implements ICommandHand
   }
 }
 
-export const ORDER_COMMAND_HANDLERS = [SubmitOrderHandler, ApproveOrderHandler, AttestOrderHandler, RejectOrderHandler, FulfilOrderHandler];
+@CommandHandler(WithdrawOrder)
+export class WithdrawOrderHandler extends OrderStepHandler implements ICommandHandler<WithdrawOrder> {
+  execute({ orderId, reason, caller, context }: WithdrawOrder): Promise<CommandAnswer> {
+    return this.step(orderId, caller, context, (by) => ({ type: 'WithdrawOrder', by, reason, now: context.now }));
+  }
+}
+
+@CommandHandler(CancelOrder)
+export class CancelOrderHandler extends OrderStepHandler implements ICommandHandler<CancelOrder> {
+  execute({ orderId, reason, caller, context }: CancelOrder): Promise<CommandAnswer> {
+    return this.step(orderId, caller, context, (by) => ({ type: 'CancelOrder', by, reason, now: context.now }));
+  }
+}
+
+export const ORDER_COMMAND_HANDLERS = [
+  SubmitOrderHandler,
+  ApproveOrderHandler,
+  AttestOrderHandler,
+  RejectOrderHandler,
+  FulfilOrderHandler,
+  WithdrawOrderHandler,
+  CancelOrderHandler,
+];

@@ -4,9 +4,9 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import type { FastifyRequest } from 'fastify';
 import { NotFound } from '@kundportal/kernel';
 import { Principal } from '@kundportal/identity';
-import { ApproveOrder, AttestOrder, FulfilOrder, OrderCaller, OrderDoc, OrderQueries, RejectOrder, SubmitOrder } from '@kundportal/ordering';
+import { ApproveOrder, AttestOrder, CancelOrder, FulfilOrder, OrderCaller, OrderDoc, OrderQueries, RejectOrder, SubmitOrder, WithdrawOrder } from '@kundportal/ordering';
 import { OrganisationQueries } from '@kundportal/organisations';
-import { AttestOrderDto, FulfilOrderDto, RejectOrderDto, SubmitOrderDto } from '../dto/orders.dto';
+import { AttestOrderDto, CancelOrderDto, FulfilOrderDto, RejectOrderDto, SubmitOrderDto, WithdrawOrderDto } from '../dto/orders.dto';
 import { CurrentPrincipal, StaffOnly } from '../http/auth';
 import { Caller, CallerService } from '../http/caller.service';
 import { IdPipe } from '../http/id.pipe';
@@ -23,10 +23,14 @@ const summary = (o: OrderDoc) => ({
   lastChangedAt: o.lastChangedAt,
 });
 
-/** Fulfilment is staff's act, not an approval step: shown beside the steps. */
-function fulfilmentOf(order: OrderDoc) {
-  const step = order.steps.find((s) => s.step === 'fulfilment');
-  return step ? { by: step.by, at: step.at } : null;
+/** The chain's steps, in the contract's shape: `method` is how the step was attested, `signInMethod` how its actor signed in. */
+const CHAIN_STEPS = new Set(['agent-approval', 'agent-attestation', 'attestation']);
+
+/** Fulfilment, withdrawal and cancellation end the order outside the chain: shown beside the steps. */
+function endingOf(order: OrderDoc, step: 'fulfilment' | 'withdrawal' | 'cancellation') {
+  const found = order.steps.find((s) => s.step === step);
+  if (!found) return null;
+  return { by: found.by, at: found.at, signInMethod: found.signInMethod ?? null, ...(step === 'fulfilment' ? {} : { reason: found.reason ?? null }) };
 }
 
 @ApiTags('orders')
@@ -98,12 +102,25 @@ export class OrdersController {
     return {
       ...summary(order),
       details: order.details,
+      startupFee: order.startupFee ?? null,
       viaAgentOrganisationName: order.viaAgentOrganisationName,
       submittedBy: order.submittedBy,
       steps: order.steps
-        .filter((s) => s.step !== 'fulfilment')
-        .map((s) => ({ step: s.step, organisationId: s.organisationId, by: s.by, at: s.at, method: s.method, outcome: s.outcome, ...(s.reason ? { reason: s.reason } : {}) })),
-      fulfilment: fulfilmentOf(order),
+        .filter((s) => CHAIN_STEPS.has(s.step))
+        .map((s) => ({
+          step: s.step,
+          organisationId: s.organisationId,
+          by: s.by,
+          at: s.at,
+          method: s.method,
+          attestationMethod: s.method,
+          signInMethod: s.signInMethod ?? null,
+          outcome: s.outcome,
+          ...(s.reason ? { reason: s.reason } : {}),
+        })),
+      fulfilment: endingOf(order, 'fulfilment'),
+      withdrawal: endingOf(order, 'withdrawal'),
+      cancellation: endingOf(order, 'cancellation'),
       instructions: order.instructions,
     };
   }
@@ -139,6 +156,22 @@ export class OrdersController {
   async fulfil(@Param('id', IdPipe) id: string, @Body() body: FulfilOrderDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
     const caller = await this.callers.resolve(principal);
     return this.commands.execute(new FulfilOrder(id, body.instructions, this.orderCaller(caller), this.callers.context(request, caller)));
+  }
+
+  @Post('orders/:id/withdraw')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Withdraw a waiting order (the orderer who submitted it), with an optional reason' })
+  async withdraw(@Param('id', IdPipe) id: string, @Body() body: WithdrawOrderDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const caller = await this.callers.resolve(principal);
+    return this.commands.execute(new WithdrawOrder(id, body.reason || null, this.orderCaller(caller), this.callers.context(request, caller)));
+  }
+
+  @Post('orders/:id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel an order not yet fulfilled, with a reason (staff)' })
+  async cancel(@Param('id', IdPipe) id: string, @Body() body: CancelOrderDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const caller = await this.callers.resolve(principal);
+    return this.commands.execute(new CancelOrder(id, body.reason, this.orderCaller(caller), this.callers.context(request, caller)));
   }
 
   @Get('approvals')

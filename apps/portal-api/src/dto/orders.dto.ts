@@ -49,3 +49,21 @@ export class FulfilOrderDto {
   @MaxLength(10000)
   instructions!: string;
 }
+
+export class WithdrawOrderDto {
+  @ApiPropertyOptional({ example: 'Ordered by mistake; we will order again with all our care units.' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+}
+
+export class CancelOrderDto {
+  @ApiProperty({ example: 'The customer asked us by phone to stop the order.' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason!: string;
+}
