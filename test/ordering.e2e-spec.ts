@@ -74,7 +74,7 @@ describe('Ordering over HTTP', () => {
         id: OFFERING,
         name: OFFERING_NAME,
         startupFee: expect.anything(),
-        fields: [expect.objectContaining({ name: 'careUnits', label: expect.any(String), type: 'integer', required: true, min: 1 })],
+        fields: expect.arrayContaining([expect.objectContaining({ name: 'careUnits', label: expect.any(String), type: 'integer', required: true, min: 1 })]),
       }),
     );
   });
@@ -340,13 +340,20 @@ describe('Ordering over HTTP', () => {
       expectError(await api.post(`/orders/${orderId}/approve`, {}, outsider.token), 404, 'NOT_FOUND');
       expectError(await api.get(`/orders/${UNKNOWN_ID}`, staff), 404, 'NOT_FOUND');
 
-      // Fulfilled: the orderer and the agent (who may start the technical connection) hear of it.
+      // Fulfilled: the orderer hears of it, and the agent's orderers and attestants that the technical connection may start (seed 001).
       expect((await api.post(`/orders/${orderId}/fulfil`, { instructions: 'Teknisk anslutning kan påbörjas.' }, staff)).status).toBe(200);
-      for (const person of [customer.orderer, agent.orderer]) {
-        const mail = (await mailsAbout(person, orderId)).filter((m) => m.template === 'order-fulfilled');
+      for (const [person, template] of [
+        [customer.orderer, 'order-fulfilled'],
+        [agent.orderer, 'order-fulfilled-agent'],
+        [agent.attestant, 'order-fulfilled-agent'],
+      ] as const) {
+        const mail = (await mailsAbout(person, orderId)).filter((m) => m.template === template);
         expect(mail).toHaveLength(1);
         expect(mail[0].text).toContain('Teknisk anslutning kan påbörjas.');
       }
+      const toAgent = (await mailsAbout(agent.orderer, orderId)).find((m) => m.template === 'order-fulfilled-agent');
+      expect(toAgent?.text).toContain(`may now start the technical connection of ${customer.name}`);
+      expect(toAgent?.subject).toContain(customer.name);
     });
   });
 

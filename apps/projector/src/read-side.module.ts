@@ -7,7 +7,7 @@ import { EventStoreModule } from '@kundportal/eventstore';
 import { accountsProjection, IdentityModule, MembershipReactor, registrationsProjection } from '@kundportal/identity';
 import { APP_CONFIG, AppConfig, KernelModule } from '@kundportal/kernel';
 import { MailReactor, NotificationsModule, OutboxDispatcher } from '@kundportal/notifications';
-import { ORGANISATION_PROJECTIONS, OrganisationsModule } from '@kundportal/organisations';
+import { AgentLinksReactor, ORGANISATION_PROJECTIONS, OrganisationsModule } from '@kundportal/organisations';
 import { Projection, ProjectionRunner, PROJECTIONS, ReadModelWaiter, ReadStoreModule } from '@kundportal/readstore';
 import { HealthService } from './health.service';
 import { ProjectionMetrics } from './projection-metrics';
@@ -50,8 +50,8 @@ export class ReadSideHost implements OnApplicationBootstrap {
   providers: [
     {
       provide: PROJECTIONS,
-      inject: [MailReactor, MembershipReactor],
-      useFactory: (mail: MailReactor, membership: MembershipReactor): Projection[] => [
+      inject: [MailReactor, MembershipReactor, AgentLinksReactor],
+      useFactory: (mail: MailReactor, membership: MembershipReactor, agentLinks: AgentLinksReactor): Projection[] => [
         ...ORGANISATION_PROJECTIONS,
         accountsProjection,
         registrationsProjection,
@@ -60,6 +60,7 @@ export class ReadSideHost implements OnApplicationBootstrap {
         ticketsProjection,
         mail,
         membership,
+        agentLinks,
       ],
     },
     ReadModelWaiter,

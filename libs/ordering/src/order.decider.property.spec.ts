@@ -2,13 +2,16 @@ import fc from 'fast-check';
 import { DomainError, ErrorDetail, fold, Forbidden, NotFound, ValidationFailed } from '@kundportal/kernel';
 import { ACCEPTED, asStored, DecidedStep, decideInTurn, Outcome, outcomeOf, refusal } from '@kundportal/kernel/testing';
 import { project, recorded, snapshot } from '@kundportal/readstore/testing';
-import { Acting, OrderCommand, orderDecider, OrderState, OrderStatus, stepOf, stepsOf } from './order.decider';
+import { Acting, AgentForOrder, OrderCommand, orderDecider, OrderState, OrderStatus, stepOf, stepsOf } from './order.decider';
 import { AttestationMethod, OrderEvent, orderStream, Step } from './order.events';
 import { acting, AGENT, at, CUSTOMER, offering, organisation, orderId } from './testing/order-fixtures';
 import { ApprovalDoc, APPROVALS, OrderDoc, ORDERS, ordersProjection } from './order.projections';
 
-const agentOrganisation = { id: AGENT, name: 'Agent AB' };
-const notItsAgent = { id: 'org-other-agent', name: 'Annan Agent AB' };
+const agentOrganisation: AgentForOrder = { id: AGENT, name: 'Agent AB', mergedInto: null, hasOrderer: true, hasAttestant: true };
+const notItsAgent: AgentForOrder = { ...agentOrganisation, id: 'org-other-agent', name: 'Annan Agent AB' };
+const mergedAgent: AgentForOrder = { ...agentOrganisation, mergedInto: 'org-kept-agent' };
+const agentWithoutAttestant: AgentForOrder = { ...agentOrganisation, hasAttestant: false };
+const agentWithoutOrderer: AgentForOrder = { ...agentOrganisation, hasOrderer: false };
 
 /** Members of the customer, of its agent, of both, of neither (another organisation's), staff and an auditor. */
 const CALLERS = {
@@ -31,7 +34,7 @@ const CALLERS = {
 type Caller = keyof typeof CALLERS;
 
 /** What can be wrong with a submission besides who submits it. */
-const FLAWS = ['no-offering', 'detail-problems', 'agreement-unsigned', 'no-attestant', 'not-its-agent'] as const;
+const FLAWS = ['no-offering', 'detail-problems', 'agreement-unsigned', 'no-attestant', 'not-its-agent', 'merged-agent', 'agent-without-attestant', 'agent-without-orderer'] as const;
 type Flaw = (typeof FLAWS)[number];
 const detailProblems: ErrorDetail[] = [{ field: 'details.careUnits', message: 'must be at least 1' }];
 
@@ -84,12 +87,18 @@ const commandFor = (i: Intent, state: OrderState, index: number): OrderCommand =
   const by = CALLERS[i.caller];
   switch (i.kind) {
     case 'submit': {
-      const viaAgent = i.flaw === 'not-its-agent' ? notItsAgent : i.viaAgent ? agentOrganisation : null;
+      const FLAWED_AGENTS: Partial<Record<Flaw, AgentForOrder>> = {
+        'not-its-agent': notItsAgent,
+        'merged-agent': mergedAgent,
+        'agent-without-attestant': agentWithoutAttestant,
+        'agent-without-orderer': agentWithoutOrderer,
+      };
+      const viaAgent = (i.flaw && FLAWED_AGENTS[i.flaw]) || (i.viaAgent ? agentOrganisation : null);
       return {
         type: 'SubmitOrder',
         orderId,
         organisation: { ...organisation, agreementSigned: i.flaw !== 'agreement-unsigned', hasAttestant: i.flaw !== 'no-attestant' },
-        by: asSeenBy(by, { customer: true, agent: viaAgent === agentOrganisation }),
+        by: asSeenBy(by, { customer: true, agent: viaAgent !== null && viaAgent.id === AGENT }),
         offering: i.flaw === 'no-offering' ? null : offering,
         detailProblems: i.flaw === 'detail-problems' ? detailProblems : [],
         details: i.flaw === 'detail-problems' ? {} : { careUnits: 3 },
@@ -157,9 +166,10 @@ const expectedOutcome = (command: OrderCommand, state: OrderState): Outcome => {
       if (command.detailProblems.length > 0) return refusal(ValidationFailed, 'VALIDATION_FAILED');
       if (!command.organisation.agreementSigned) return refusal(DomainError, 'AGREEMENT_NOT_SIGNED');
       if (!command.organisation.hasAttestant) return refusal(DomainError, 'NO_ATTESTANT');
-      if (command.viaAgent && !command.organisation.agentOrganisationIds.includes(command.viaAgent.id)) {
+      if (command.viaAgent && (!command.organisation.agentOrganisationIds.includes(command.viaAgent.id) || command.viaAgent.mergedInto !== null)) {
         return refusal(DomainError, 'NOT_AN_AGENT_OF_ORGANISATION');
       }
+      if (command.viaAgent && (!command.viaAgent.hasOrderer || !command.viaAgent.hasAttestant)) return refusal(DomainError, 'AGENT_CANNOT_ACT');
       return ACCEPTED;
     }
     case 'FulfilOrder':
@@ -290,6 +300,7 @@ describe('orderDecider under random command sequences', () => {
       '422 AGREEMENT_NOT_SIGNED',
       '422 NO_ATTESTANT',
       '422 NOT_AN_AGENT_OF_ORGANISATION',
+      '422 AGENT_CANNOT_ACT',
     ]) {
       expect(reached.refusals).toContain(refusal);
     }
@@ -376,7 +387,12 @@ describe('orderDecider under random command sequences', () => {
           ? [{ type: 'OrderCancelled', data: { orderId, customerOrganisationId: CUSTOMER, step: null, organisationId: null, reason: 'x', by: command.by.person, signInMethod: null, at: at(0).toISOString() } }]
           : orderDecider.decide(command, state),
     };
-    for (const broken of [secondAttestation, twoEvents, fulfilWithoutAttestation, auditorAttests, withdrawnByAnyone, cancelAfterFulfilment]) {
+    const agentWhoCannotAct: typeof orderDecider = {
+      ...orderDecider,
+      decide: (command, state) =>
+        orderDecider.decide(command.type === 'SubmitOrder' && command.viaAgent ? { ...command, viaAgent: { ...command.viaAgent, hasOrderer: true, hasAttestant: true } } : command, state),
+    };
+    for (const broken of [agentWhoCannotAct, secondAttestation, twoEvents, fulfilWithoutAttestation, auditorAttests, withdrawnByAnyone, cancelAfterFulfilment]) {
       expect(fc.check(keepsItsInvariants(broken), { numRuns: RUNS, endOnFailure: true }).failed).toBe(true);
     }
   });

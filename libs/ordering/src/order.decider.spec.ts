@@ -1,6 +1,6 @@
 import { AppError, DomainError, ErrorDetail, fold, Forbidden, NotFound, ValidationFailed } from '@kundportal/kernel';
 import { DeciderSpecification } from '@kundportal/kernel/testing';
-import { Acting, OrderCommand, orderDecider, OrderState, OrderStatus, StepRecord, stepOf, stepsOf } from './order.decider';
+import { Acting, AgentForOrder, OrderCommand, orderDecider, OrderState, OrderStatus, StepRecord, stepOf, stepsOf } from './order.decider';
 import {
   AttestationMethod,
   OrderApprovedByAgent,
@@ -42,7 +42,7 @@ const submit = (overrides: Partial<Submit> = {}): OrderCommand => ({
   now: submittedAt,
   ...overrides,
 });
-const viaAgent = { id: AGENT, name: 'Agent AB' };
+const viaAgent: AgentForOrder = { id: AGENT, name: 'Agent AB', mergedInto: null, hasOrderer: true, hasAttestant: true };
 const approve = (by: Acting, now = at(10)): OrderCommand => ({ type: 'ApproveOrder', by, now });
 const attest = (by: Acting, method: AttestationMethod = 'bankid', now = at(20)): OrderCommand => ({ type: 'AttestOrder', by, method, now });
 const reject = (by: Acting, reason = 'Fel antal vårdenheter', now = at(30)): OrderCommand => ({ type: 'RejectOrder', by, reason, now });
@@ -283,8 +283,34 @@ describe('orderDecider', () => {
         expect(error.details).toEqual([{ field: 'viaAgentOrganisationId', message: expect.any(String) }]);
         spec
           .given([])
-          .when(submit({ viaAgent: { id: 'org-other-agent', name: 'Annan Agent AB' } }))
+          .when(submit({ viaAgent: { ...viaAgent, id: 'org-other-agent', name: 'Annan Agent AB' } }))
           .thenThrows(DomainError, isCode('NOT_AN_AGENT_OF_ORGANISATION', 422));
+      });
+
+      it('422 NOT_AN_AGENT_OF_ORGANISATION via an agent record merged into another, even while the link to it is still there', () => {
+        const error = spec
+          .given([])
+          .when(submit({ viaAgent: { ...viaAgent, mergedInto: 'org-kept-agent' } }))
+          .thenThrows(DomainError, isCode('NOT_AN_AGENT_OF_ORGANISATION', 422));
+        expect(error.details).toEqual([{ field: 'viaAgentOrganisationId', message: expect.stringContaining('org-kept-agent') }]);
+      });
+
+      it('422 AGENT_CANNOT_ACT via an agent with no orderer, no attestant, or neither: the order would wait for ever', () => {
+        for (const [agent, named] of [
+          [{ ...viaAgent, hasOrderer: false }, 'orderer'],
+          [{ ...viaAgent, hasAttestant: false }, 'attestant'],
+          [{ ...viaAgent, hasOrderer: false, hasAttestant: false }, 'orderer and no attestant'],
+        ] as const) {
+          const error = spec.given([]).when(submit({ viaAgent: agent })).thenThrows(DomainError, isCode('AGENT_CANNOT_ACT', 422));
+          expect(error.details).toEqual([{ field: 'viaAgentOrganisationId', message: `the agent has no ${named}` }]);
+        }
+        // Not its agent comes first: an organisation that is not the agent learns nothing of who it has.
+        spec
+          .given([])
+          .when(submit({ viaAgent: { ...viaAgent, id: 'org-other-agent', hasOrderer: false } }))
+          .thenThrows(DomainError, isCode('NOT_AN_AGENT_OF_ORGANISATION', 422));
+        // A direct order does not depend on any agent.
+        spec.given([]).when(submit()).then([submitted()]);
       });
 
       it('409 ORDER_EXISTS when the order exists already, whatever its status', () => {

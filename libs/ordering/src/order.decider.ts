@@ -78,6 +78,17 @@ export interface OrganisationForOrder {
   agentOrganisationIds: string[];
 }
 
+/** The agent an order goes via, as the log has it at submission. */
+export interface AgentForOrder {
+  id: string;
+  name: string;
+  /** Set when this record was merged into another: it is nobody's agent any more. */
+  mergedInto: string | null;
+  /** Whether someone there may approve (an orderer) and attest (an attestant) the order. */
+  hasOrderer: boolean;
+  hasAttestant: boolean;
+}
+
 export type OrderCommand =
   | {
       type: 'SubmitOrder';
@@ -87,7 +98,7 @@ export type OrderCommand =
       offering: OrderedOffering | null;
       detailProblems: ErrorDetail[];
       details: Record<string, unknown>;
-      viaAgent: { id: string; name: string } | null;
+      viaAgent: AgentForOrder | null;
       now: Date;
     }
   | { type: 'ApproveOrder'; by: Acting; now: Date }
@@ -188,9 +199,16 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
         if (!organisation.hasAttestant) {
           throw DomainError.rule('NO_ATTESTANT', 'The organisation has no attestant to attest the order; an administrator must appoint one.');
         }
-        if (command.viaAgent && !organisation.agentOrganisationIds.includes(command.viaAgent.id)) {
-          throw DomainError.rule('NOT_AN_AGENT_OF_ORGANISATION', 'That organisation is not an agent of yours.', [
-            { field: 'viaAgentOrganisationId', message: 'not an agent of the organisation' },
+        const { viaAgent } = command;
+        if (viaAgent && (!organisation.agentOrganisationIds.includes(viaAgent.id) || viaAgent.mergedInto !== null)) {
+          const why = viaAgent.mergedInto ? `merged into ${viaAgent.mergedInto}, which is the agent now` : 'not an agent of the organisation';
+          throw DomainError.rule('NOT_AN_AGENT_OF_ORGANISATION', 'That organisation is not an agent of yours.', [{ field: 'viaAgentOrganisationId', message: why }]);
+        }
+        // An order nobody at the agent can approve or attest would wait for ever.
+        if (viaAgent && (!viaAgent.hasOrderer || !viaAgent.hasAttestant)) {
+          const missing = [...(viaAgent.hasOrderer ? [] : ['orderer']), ...(viaAgent.hasAttestant ? [] : ['attestant'])].join(' and no ');
+          throw DomainError.rule('AGENT_CANNOT_ACT', `The agent organisation has no ${missing} to handle the order; it must appoint one first.`, [
+            { field: 'viaAgentOrganisationId', message: `the agent has no ${missing}` },
           ]);
         }
         return [

@@ -5,13 +5,24 @@ import { CommandExecutor } from '@kundportal/eventstore';
 import { CommandAnswer, CommandContext, derivedId, newId, NotFound } from '@kundportal/kernel';
 import { OrganisationFacts, OrganisationFactsReader } from '@kundportal/organisations';
 import { ApproveOrder, AttestOrder, CancelOrder, FulfilOrder, OrderCaller, RejectOrder, SubmitOrder, WithdrawOrder } from './commands';
-import { Acting, OrderCommand, orderDecider } from './order.decider';
+import { Acting, AgentForOrder, OrderCommand, orderDecider } from './order.decider';
 import { orderStream } from './order.events';
 
 const side = (facts: OrganisationFacts | null, accountId: string | null) => ({
   member: facts?.isMember(accountId) ?? false,
   roles: facts?.rolesOf(accountId) ?? [],
 });
+
+/** The agent as the order decision needs it; `via` is what the log answers for its id (a merged record answers as the one it was merged into). */
+function agentFor(id: string, via: OrganisationFacts | null): AgentForOrder {
+  return {
+    id,
+    name: via?.name ?? '',
+    mergedInto: via && via.organisationId !== id ? via.organisationId : null,
+    hasOrderer: (via?.holders('orderer').length ?? 0) > 0,
+    hasAttestant: (via?.holders('attestant').length ?? 0) > 0,
+  };
+}
 
 /**
  * Every decision reads the organisations involved from the log (not from read models), so roles
@@ -62,7 +73,7 @@ export class SubmitOrderHandler implements ICommandHandler<SubmitOrder> {
         offering,
         detailProblems,
         details: offering && detailProblems.length === 0 ? normaliseOrderDetails(offering.fields, input.details as Record<string, unknown>) : {},
-        viaAgent: input.viaAgentOrganisationId ? { id: input.viaAgentOrganisationId, name: via?.name ?? '' } : null,
+        viaAgent: input.viaAgentOrganisationId ? agentFor(input.viaAgentOrganisationId, via) : null,
         now: context.now,
       },
       context,

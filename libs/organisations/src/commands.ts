@@ -94,3 +94,10 @@ export class MergeOrganisations extends Command<CommandAnswer> {
     super();
   }
 }
+
+/** Moves an organisation's link off an agent whose record was merged into another (issued by the agent links reactor). */
+export class MoveMergedAgent extends Command<CommandAnswer> {
+  constructor(readonly organisationId: string, readonly agentOrganisationId: string, readonly context: CommandContext) {
+    super();
+  }
+}

@@ -7,3 +7,4 @@ export type { OrganisationRegistered, MemberJoined, AgreementSigned } from './or
 export type { CustomerApplicationRejected } from './application/application.events';
 export { ORGANISATION_EVENT_TYPES } from './organisation/organisation.events';
 export * from './organisation.facts';
+export { AgentLinksReactor } from './agent-links.reactor';

@@ -11,10 +11,12 @@ import {
   RejectCustomerApplication,
   SetMemberRoles,
   MergeOrganisations,
+  MoveMergedAgent,
   SetUserLimit,
   SignAgreement,
   SubmitCustomerApplication,
 } from './commands';
+import { OrganisationFactsReader } from './organisation.facts';
 import { Acting, organisationDecider } from './organisation/organisation.decider';
 import { applicationStream, organisationStream } from './streams';
 
@@ -191,6 +193,10 @@ export class LinkAgentHandler extends OrganisationCommandHandler implements ICom
         { field: 'agentOrganisationId', message: 'no such organisation' },
       ]);
     }
+    // A merged record is nobody's agent: the record it was merged into is the one to link.
+    if (agent.state.mergedInto) {
+      throw DomainError.conflict('ORGANISATION_MERGED', `The agent's record was merged into ${agent.state.mergedInto}; link that one.`);
+    }
     const outcome = await this.executor.execute(
       organisationDecider,
       organisationStream(organisationId),
@@ -253,6 +259,28 @@ export class MergeOrganisationsHandler extends OrganisationCommandHandler implem
   }
 }
 
+/**
+ * The organisation's link to an agent whose record was merged moves to the record that lives on
+ * (followed to its end, should that have been merged too). Idempotent: a link gone already, or an
+ * agent not merged, changes nothing.
+ */
+@CommandHandler(MoveMergedAgent)
+export class MoveMergedAgentHandler implements ICommandHandler<MoveMergedAgent> {
+  constructor(private readonly executor: CommandExecutor, private readonly facts: OrganisationFactsReader) {}
+
+  async execute({ organisationId, agentOrganisationId, context }: MoveMergedAgent): Promise<CommandAnswer> {
+    const kept = await this.facts.read(agentOrganisationId);
+    if (!kept || kept.organisationId === agentOrganisationId) return commandAnswer(organisationId, await this.executor.headPosition(), { moved: false });
+    const outcome = await this.executor.execute(
+      organisationDecider,
+      organisationStream(organisationId),
+      { type: 'MoveMergedAgent', agentOrganisationId, mergedInto: kept.organisationId, now: context.now },
+      context,
+    );
+    return commandAnswer(organisationId, outcome.position, { moved: outcome.events.length > 0 });
+  }
+}
+
 @CommandHandler(JoinOrganisation)
 export class JoinOrganisationHandler implements ICommandHandler<JoinOrganisation> {
   constructor(private readonly executor: CommandExecutor) {}
@@ -278,4 +306,5 @@ export const ORGANISATION_COMMAND_HANDLERS = [
   SetUserLimitHandler,
   MergeOrganisationsHandler,
   JoinOrganisationHandler,
+  MoveMergedAgentHandler,
 ];

@@ -58,6 +58,15 @@ describe('organisations projection', () => {
     ]);
   });
 
+  it('moves an agent link off a merged agent record to the kept one, and a replay changes nothing', async () => {
+    const unlinked = recorded('AgentUnlinked', { organisationId: 'org-1', agentOrganisationId: 'org-2', reason: 'agent-merged', mergedInto: 'org-3', at: '2026-01-04T08:00:00.000Z' });
+    const kept = recorded('AgentLinked', { organisationId: 'org-1', agentOrganisationId: 'org-3' });
+    const moved = [...history, unlinked, kept];
+    const state = await snapshot(organisationsProjection, await project(organisationsProjection, moved));
+    expect(state.organisations).toEqual([expect.objectContaining({ _id: 'org-1', agentOrganisationIds: ['org-3'] })]);
+    expect(await snapshot(organisationsProjection, await project(organisationsProjection, [...moved, unlinked, kept]))).toEqual(state);
+  });
+
   it('changes nothing when events are replayed (each event twice, or the whole history again)', async () => {
     const once = await snapshot(organisationsProjection, await project(organisationsProjection, history));
     const twice = await snapshot(organisationsProjection, await project(organisationsProjection, history.flatMap((e) => [e, e])));

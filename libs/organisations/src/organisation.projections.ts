@@ -154,6 +154,9 @@ export const organisationsProjection: Projection = {
       case 'AgentLinked':
         organisations.updateOne({ _id: event.data.organisationId }, { $addToSet: { agentOrganisationIds: event.data.agentOrganisationId } });
         break;
+      case 'AgentUnlinked':
+        organisations.updateOne({ _id: event.data.organisationId }, { $pull: { agentOrganisationIds: event.data.agentOrganisationId } });
+        break;
       case 'UserLimitSet':
         organisations.updateOne({ _id: event.data.organisationId }, { $set: { userLimit: event.data.limit } });
         break;

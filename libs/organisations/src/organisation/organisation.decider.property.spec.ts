@@ -187,6 +187,8 @@ const expectedOutcome = (command: OrganisationCommand, state: OrganisationState)
     case 'AbsorbDuplicate':
       if (!command.by.staff) return FORBIDDEN;
       return state.absorbed.has(command.duplicate.duplicateOrganisationId) ? UNCHANGED : ACCEPTED;
+    case 'MoveMergedAgent':
+      return state.agents.has(command.agentOrganisationId) ? ACCEPTED : UNCHANGED;
   }
 };
 

@@ -515,3 +515,35 @@ describe('organisationDecider › merging duplicate records', () => {
     expect(s.exists && [...s.agents]).toEqual(['org-agent']);
   });
 });
+
+describe('organisationDecider › an agent whose record is merged into another', () => {
+  const spec = DeciderSpecification.for(organisationDecider);
+  const at = new Date('2026-03-06T08:00:00.000Z');
+  const move = (agentOrganisationId: string, mergedInto: string): OrganisationCommand => ({ type: 'MoveMergedAgent', agentOrganisationId, mergedInto, now: at });
+  const unlinked = (agentOrganisationId: string, mergedInto: string): OrganisationEvent => ({
+    type: 'AgentUnlinked',
+    data: { organisationId, agentOrganisationId, reason: 'agent-merged', mergedInto, at: at.toISOString() },
+  });
+
+  it('moves the link to the record that lives on: the merged record is nobody’s agent, the kept one is the agent', () => {
+    spec.given([registered, agentLinked('org-dup-agent')]).when(move('org-dup-agent', 'org-kept-agent')).then([unlinked('org-dup-agent', 'org-kept-agent'), agentLinked('org-kept-agent')]);
+    const s = fold(organisationDecider, [registered, agentLinked('org-dup-agent'), unlinked('org-dup-agent', 'org-kept-agent'), agentLinked('org-kept-agent')]);
+    expect(s.exists && [...s.agents]).toEqual(['org-kept-agent']);
+  });
+
+  it('only ends the link when the kept record is linked already, or is the organisation itself', () => {
+    spec.given([registered, agentLinked('org-dup-agent'), agentLinked('org-kept-agent')]).when(move('org-dup-agent', 'org-kept-agent')).then([unlinked('org-dup-agent', 'org-kept-agent')]);
+    spec.given([registered, agentLinked('org-dup-agent')]).when(move('org-dup-agent', organisationId)).then([unlinked('org-dup-agent', organisationId)]);
+    const s = fold(organisationDecider, [registered, agentLinked('org-dup-agent'), unlinked('org-dup-agent', organisationId)]);
+    expect(s.exists && [...s.agents]).toEqual([]);
+  });
+
+  it('changes nothing when the link is gone already (a replay), on a merged customer record, or on no organisation', () => {
+    const moved = [registered, agentLinked('org-dup-agent'), unlinked('org-dup-agent', 'org-kept-agent'), agentLinked('org-kept-agent')];
+    spec.given(moved).when(move('org-dup-agent', 'org-kept-agent')).thenNothing();
+    spec.given([registered]).when(move('org-dup-agent', 'org-kept-agent')).thenNothing();
+    const mergedCustomer: OrganisationEvent = { type: 'OrganisationMergedInto', data: { organisationId, into: 'org-kept-customer', at: at.toISOString() } };
+    spec.given([registered, agentLinked('org-dup-agent'), mergedCustomer]).when(move('org-dup-agent', 'org-kept-agent')).thenNothing();
+    spec.given([]).when(move('org-dup-agent', 'org-kept-agent')).thenNothing();
+  });
+});

@@ -26,6 +26,8 @@ export type OrganisationCommand =
   | { type: 'SignAgreement'; by: Acting; method: string; now: Date }
   | { type: 'SetMemberRoles'; accountId: string; roles: Role[]; by: Acting }
   | { type: 'LinkAgent'; agentOrganisationId: string; by: Acting }
+  /** Follows a merge of the agent's record: issued by the service itself, not by a person. */
+  | { type: 'MoveMergedAgent'; agentOrganisationId: string; mergedInto: string; now: Date }
   | { type: 'SetUserLimit'; limit: number | null; by: Acting }
   | { type: 'MergeInto'; into: string; now: Date; by: Acting }
   | { type: 'AbsorbDuplicate'; duplicate: DuplicateOrganisationAbsorbed['data']; by: Acting };
@@ -178,6 +180,19 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
         ];
       }
 
+      case 'MoveMergedAgent': {
+        // A merged customer record's agents went to its own kept record when that took it in.
+        if (!state.exists || state.mergedInto || !state.agents.has(command.agentOrganisationId)) return [];
+        const organisationId = state.registration.organisationId;
+        const { agentOrganisationId, mergedInto } = command;
+        const unlinked: OrganisationEvent = {
+          type: 'AgentUnlinked',
+          data: { organisationId, agentOrganisationId, reason: 'agent-merged', mergedInto, at: command.now.toISOString() },
+        };
+        if (mergedInto === organisationId || state.agents.has(mergedInto)) return [unlinked];
+        return [unlinked, { type: 'AgentLinked', data: { organisationId, agentOrganisationId: mergedInto } }];
+      }
+
       case 'SetUserLimit': {
         const org = open(state);
         requireVisible(org, command.by);
@@ -248,6 +263,12 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
         return state.exists ? { ...state, agreementSigned: true } : state;
       case 'AgentLinked':
         return state.exists ? { ...state, agents: new Set([...state.agents, event.data.agentOrganisationId]) } : state;
+      case 'AgentUnlinked': {
+        if (!state.exists) return state;
+        const agents = new Set(state.agents);
+        agents.delete(event.data.agentOrganisationId);
+        return { ...state, agents };
+      }
       case 'UserLimitSet':
         return state.exists ? { ...state, userLimit: event.data.limit } : state;
       case 'OrganisationMergedInto':

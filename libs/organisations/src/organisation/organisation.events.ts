@@ -44,6 +44,16 @@ export type AgentLinked = {
   data: { organisationId: string; agentOrganisationId: string };
 };
 
+/**
+ * The agent's record was merged into another (`mergedInto`): it is nobody's agent any more. Its
+ * link moves to the record that lives on (an AgentLinked follows in the same write) unless that is
+ * the organisation itself or linked already.
+ */
+export type AgentUnlinked = {
+  type: 'AgentUnlinked';
+  data: { organisationId: string; agentOrganisationId: string; reason: 'agent-merged'; mergedInto: string; at: string };
+};
+
 /** The most accounts the organisation wants (null: no limit), set by staff or its administrators. */
 export type UserLimitSet = {
   type: 'UserLimitSet';
@@ -74,6 +84,7 @@ export type OrganisationEvent =
   | MemberRolesChanged
   | AgreementSigned
   | AgentLinked
+  | AgentUnlinked
   | UserLimitSet
   | OrganisationMergedInto
   | DuplicateOrganisationAbsorbed;
@@ -84,6 +95,7 @@ export const ORGANISATION_EVENT_TYPES = [
   'MemberRolesChanged',
   'AgreementSigned',
   'AgentLinked',
+  'AgentUnlinked',
   'UserLimitSet',
   'OrganisationMergedInto',
   'DuplicateOrganisationAbsorbed',
