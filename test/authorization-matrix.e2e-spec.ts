@@ -418,6 +418,21 @@ describe('Authorisation matrix: every endpoint × every caller', () => {
       fresh: async (side) => ({ orderId: await freshAttestedOrder(side) }),
       request: (ids) => ({ method: 'POST', path: `/orders/${ids.orderId}/fulfil`, body: { instructions: 'We will call you on Monday.' } }),
     },
+    {
+      // Only the orderer who submitted it withdraws it.
+      name: 'POST /orders/:id/withdraw',
+      scoped: true,
+      expect: t('401 403 200 403 403 403 404 403 403'),
+      fresh: async (side) => ({ orderId: await freshOrder(side) }),
+      request: (ids) => ({ method: 'POST', path: `/orders/${ids.orderId}/withdraw`, body: { reason: 'Ordered by mistake.' } }),
+    },
+    {
+      name: 'POST /orders/:id/cancel',
+      scoped: true,
+      expect: t('401 403 403 403 403 403 404 200 403'),
+      fresh: async (side) => ({ orderId: await freshOrder(side) }),
+      request: (ids) => ({ method: 'POST', path: `/orders/${ids.orderId}/cancel`, body: { reason: 'The customer asked us to stop it.' } }),
+    },
     { name: 'GET /approvals', expect: t('401 200 200 200 200 200 200 200 200'), request: () => ({ method: 'GET', path: '/approvals' }) },
     {
       name: 'GET /audit/orders/:id/history',
