@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Filter, READ_STORE, ReadStore, SortSpec } from '@kundportal/readstore';
-import { TICKET_MESSAGES, TicketDoc, TicketMessageDoc, TICKETS } from './ticket.projections';
+import { TicketPriority, TicketStatus, TicketType } from './ticket.events';
+import { subjectWords, TICKET_MESSAGES, TicketDoc, TicketMessageDoc, TICKETS } from './ticket.projections';
 
 export interface TicketReader {
   accountId: string | null;
@@ -25,6 +26,57 @@ const LIST_ITEM = {
   participants: 1,
   unreadBy: 1,
 } as const;
+
+/** What a staff list shows of each ticket besides: whether it waits for an answer, and whose it is. */
+export type StaffTicketListItem = TicketListItem & Pick<TicketDoc, 'needsReply' | 'organisationId' | 'requester' | 'channel'>;
+const STAFF_LIST_ITEM = { ...LIST_ITEM, needsReply: 1, organisationId: 1, requester: 1, channel: 1 } as const;
+
+/** Staff's filters (each optional; given ones all apply). */
+export interface StaffTicketFilter {
+  status?: TicketStatus;
+  needsReply?: boolean;
+  priority?: TicketPriority;
+  type?: TicketType;
+  organisationId?: string;
+  /** A ticket number (`T-1001`, or just `1001`), or words that all occur in the subject, in any case. */
+  q?: string;
+}
+
+/**
+ * `activity`: newest staff activity first (the contract's order). `queue`: the tickets waiting for
+ * an answer first, then by priority (urgent first), then oldest first.
+ */
+export type StaffTicketOrder = 'activity' | 'queue';
+
+const QUEUE_ORDER: SortSpec = { priorityRank: 1, createdAt: 1, _id: 1 };
+const ACTIVITY_ORDER: SortSpec = { staffLastActivityAt: -1, _id: 1 };
+
+/** The ticket number a search term names, if it is one: `T-1001`, `t1001` or `1001`. */
+export function ticketNumberIn(q: string): string | null {
+  const match = /^\s*(?:t-?)?(\d{1,12})\s*$/i.exec(q);
+  return match ? `T-${match[1]}` : null;
+}
+
+/** The read-store filter of staff's filters; null when the search can match nothing. */
+export function staffTicketFilter(f: StaffTicketFilter): Filter | null {
+  const filter: Filter = {};
+  if (f.status) filter.status = f.status;
+  if (f.needsReply !== undefined) filter.needsReply = f.needsReply;
+  if (f.priority) filter.priority = f.priority;
+  if (f.type) filter.type = f.type;
+  if (f.organisationId) filter.organisationId = f.organisationId;
+  if (f.q !== undefined) {
+    const branches: Filter[] = [];
+    const number = ticketNumberIn(f.q);
+    if (number) branches.push({ number });
+    const words = subjectWords(f.q);
+    if (words.length > 0) branches.push(words.length === 1 ? { words: words[0] } : { $and: words.map((w) => ({ words: w })) });
+    if (branches.length === 0) return null;
+    if (branches.length === 1) Object.assign(filter, branches[0]);
+    else filter.$or = branches;
+  }
+  return filter;
+}
 
 /** What a notification of an unread reply shows of the ticket. */
 export type UnreadTicket = Pick<TicketDoc, '_id' | 'number' | 'subject' | 'lastStaffReplyAt' | 'lastActivityAt'>;
@@ -58,6 +110,40 @@ export class TicketQueries {
     if (reader.administratorOf.length > 0) branches.push({ organisationId: { $in: reader.administratorOf } });
     if (branches.length === 0) return null;
     return branches.length === 1 ? branches[0] : { $or: branches };
+  }
+
+  /**
+   * Every ticket, for staff, filtered and in the order asked. Each page is read in order off an
+   * index (needs-reply with priority and age, or with activity) when the filter pins `needsReply`;
+   * the queue without that filter is read as its two halves, those waiting first.
+   */
+  async staffList(
+    filter: StaffTicketFilter,
+    options: { order: StaffTicketOrder; skip: number; limit: number },
+  ): Promise<{ items: StaffTicketListItem[]; total: number }> {
+    const query = staffTicketFilter(filter);
+    if (query === null) return { items: [], total: 0 };
+    const collection = this.store.collection<TicketDoc>(TICKETS);
+    const read = (q: Filter, sort: SortSpec, skip: number, limit: number) =>
+      collection.find(q, { sort, skip, limit, projection: STAFF_LIST_ITEM }) as Promise<StaffTicketListItem[]>;
+    if (options.order === 'activity' || filter.needsReply !== undefined) {
+      const sort = options.order === 'activity' ? ACTIVITY_ORDER : QUEUE_ORDER;
+      const [items, total] = await Promise.all([read(query, sort, options.skip, options.limit), collection.count(query)]);
+      return { items, total };
+    }
+    const waiting = { ...query, needsReply: true };
+    const rest = { ...query, needsReply: false };
+    const [waitingCount, restCount] = await Promise.all([collection.count(waiting), collection.count(rest)]);
+    const items = options.skip < waitingCount ? await read(waiting, QUEUE_ORDER, options.skip, options.limit) : [];
+    if (items.length < options.limit) {
+      items.push(...(await read(rest, QUEUE_ORDER, Math.max(0, options.skip - waitingCount), options.limit - items.length)));
+    }
+    return { items, total: waitingCount + restCount };
+  }
+
+  /** How many tickets wait for an answer from staff (the staff badge). */
+  needsReplyCount(): Promise<number> {
+    return this.store.collection<TicketDoc>(TICKETS).count({ needsReply: true });
   }
 
   byId(id: string): Promise<TicketDoc | null> {
