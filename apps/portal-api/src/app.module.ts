@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AttachmentsModule } from '@kundportal/attachments';
 import { AppConfig } from '@kundportal/kernel';
+import { LiveNotices } from '@kundportal/notifications';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ReadSideModule } from '../../projector/src/read-side.module';
 import { AccountsController } from './controllers/accounts.controller';
@@ -13,6 +14,7 @@ import { TicketsController } from './controllers/tickets.controller';
 import { CustomerApplicationsController } from './controllers/customer-applications.controller';
 import { DevController } from './controllers/dev.controller';
 import { HealthController } from './controllers/health.controller';
+import { LiveNoticesController } from './controllers/live-notices.controller';
 import { MeController } from './controllers/me.controller';
 import { MetricsController } from './controllers/metrics.controller';
 import { OrganisationsController } from './controllers/organisations.controller';
@@ -28,6 +30,7 @@ import { validationPipe } from './http/validation';
 const CONTROLLERS = [
   AuthController,
   MeController,
+  LiveNoticesController,
   CustomerApplicationsController,
   AccountsController,
   OrganisationsController,
@@ -48,6 +51,7 @@ const CONTROLLERS = [
   providers: [
     CallerService,
     IdempotencyKeys,
+    LiveNotices,
     { provide: APP_FILTER, useClass: ErrorFilter },
     // Order matters: who is calling first, then wait for the read models (X-Min-Position), then a
     // repeated Idempotency-Key is answered from the idempotency store.
