@@ -184,4 +184,70 @@ describe('Staff lists over HTTP', () => {
       expect(await staffList(`?q=${encodeURIComponent('!!')}`)).toMatchObject({ items: [], total: 0 });
     });
   });
+
+  describe('finding organisations and people (staff only, paged)', () => {
+    type Page = { items: Array<Record<string, any>>; total: number; page: number; pageSize: number };
+    const find = async (path: string) => {
+      const response = await api.get(path, staff);
+      expect(response.status).toBe(200);
+      return response.body as Page;
+    };
+
+    it('organisations by number, with or without the dash, or by words of the name in any case', async () => {
+      const word = uniqueWord();
+      const first = await fx.organisation({ name: `Region ${word} Norra` });
+      const second = await fx.organisation({ name: `Kommun ${word}` });
+      const byWord = await find(`/staff/organisations?q=${word.toUpperCase()}`);
+      expect(byWord).toMatchObject({ total: 2, page: 1, pageSize: 20 });
+      expect(byWord.items.map((o) => o.id).sort()).toEqual([first.id, second.id].sort());
+      expect(byWord.items.find((o) => o.id === first.id)).toEqual({
+        id: first.id,
+        name: `Region ${word} Norra`,
+        organisationNumber: first.organisationNumber,
+        agreementSigned: true,
+        registeredAt: expect.any(String),
+        mergedInto: null,
+      });
+      expect((await find(`/staff/organisations?q=${encodeURIComponent(`norra ${word}`)}`)).items.map((o) => o.id)).toEqual([first.id]);
+      for (const q of [second.organisationNumber, second.organisationNumber.replace('-', '')]) {
+        expect((await find(`/staff/organisations?q=${q}`)).items.map((o) => o.id)).toEqual([second.id]);
+      }
+      const paged = await find(`/staff/organisations?q=${word}&pageSize=1&page=2`);
+      expect(paged).toMatchObject({ total: 2, page: 2, pageSize: 1 });
+      expect(paged.items).toHaveLength(1);
+      expect((await find('/staff/organisations')).total).toBeGreaterThanOrEqual(4);
+    });
+
+    it('people by name or e-mail words, or by the whole e-mail in any case', async () => {
+      const word = uniqueWord();
+      const person = await fx.member(org, [], `Greta ${word}`);
+      const byName = await find(`/staff/accounts?q=${encodeURIComponent(`greta ${word}`)}`);
+      expect(byName).toMatchObject({ total: 1 });
+      expect(byName.items[0]).toEqual({
+        accountId: person.accountId,
+        name: `Greta ${word}`,
+        email: person.email,
+        organisationId: org.id,
+        method: 'bankid',
+        verified: true,
+        createdAt: expect.any(String),
+      });
+      expect((await find(`/staff/accounts?q=${encodeURIComponent(person.email.toUpperCase())}`)).items.map((a) => a.accountId)).toEqual([person.accountId]);
+      const local = person.email.split('@')[0].split('.')[0];
+      expect((await find(`/staff/accounts?q=${encodeURIComponent(local)}&pageSize=100`)).items.map((a) => a.accountId)).toContain(person.accountId);
+      expect((await find(`/staff/accounts?q=${word}x`)).total).toBe(0);
+    });
+
+    it('customers and auditors get 403; bad paging and queries 400 naming them', async () => {
+      const auditor = await api.signIn(testPersonalNumber(), { auditor: true });
+      for (const path of ['/staff/organisations?q=region', '/staff/accounts?q=anna']) {
+        expectError(await api.get(path, customer.token), 403, 'FORBIDDEN');
+        expectError(await api.get(path, auditor), 403, 'FORBIDDEN');
+        expectError(await api.get(path), 401, 'UNAUTHENTICATED');
+      }
+      expectFields(await api.get('/staff/organisations?pageSize=101', staff), ['pageSize']);
+      expectFields(await api.get('/staff/accounts?page=0', staff), ['page']);
+      expectFields(await api.get(`/staff/accounts?q=${'a'.repeat(201)}`, staff), ['q']);
+    });
+  });
 });

@@ -20,6 +20,7 @@ import { MetricsController } from './controllers/metrics.controller';
 import { OrganisationsController } from './controllers/organisations.controller';
 import { ProjectionsController } from './controllers/projections.controller';
 import { RegistrationsController } from './controllers/registrations.controller';
+import { StaffController } from './controllers/staff.controller';
 import { AuthGuard } from './http/auth';
 import { CallerService } from './http/caller.service';
 import { ErrorFilter } from './http/error.filter';
@@ -40,6 +41,7 @@ const CONTROLLERS = [
   AuditController,
   TicketsController,
   TicketAttachmentsController,
+  StaffController,
   HealthController,
   MetricsController,
   ProjectionsController,

@@ -6,3 +6,4 @@ export { OrganisationsModule } from './organisations.module';
 export type { OrganisationRegistered, MemberJoined, AgreementSigned } from './organisation/organisation.events';
 export { ORGANISATION_EVENT_TYPES } from './organisation/organisation.events';
 export * from './organisation.facts';
+export { OrganisationDirectory, OrganisationDirectoryDoc, organisationDirectoryProjection } from './organisation-directory';

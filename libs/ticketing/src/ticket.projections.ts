@@ -1,4 +1,5 @@
 import { RecordedEvent } from '@kundportal/eventstore';
+import { searchWords } from '@kundportal/kernel';
 import { Filter, IndexSpec, Projection, ProjectionCollection, ProjectionContext } from '@kundportal/readstore';
 import { Author, TicketEvent, TICKET_EVENT_TYPES, TicketPerson, TicketPriority, TicketRead, TicketStatus, TicketType } from './ticket.events';
 
@@ -56,13 +57,8 @@ export interface TicketDoc {
 /** Urgent first: the staff queue sorts by this ascending. */
 export const PRIORITY_RANK: Record<TicketPriority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 
-/**
- * The words of a text as staff search matches them: lower case, split at anything that is not a
- * letter or digit, each word once. Whole words (a hash index answers equality, not prefixes).
- */
-export function subjectWords(text: string): string[] {
-  return [...new Set(text.toLocaleLowerCase('sv').split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0))];
-}
+/** The subject's words, for staff search. */
+export const subjectWords = (subject: string): string[] => searchWords(subject);
 
 
 export interface TicketMessageDoc {

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { allWordsFilter } from '@kundportal/kernel';
 import { Filter, READ_STORE, ReadStore, SortSpec } from '@kundportal/readstore';
 import { TicketPriority, TicketStatus, TicketType } from './ticket.events';
-import { subjectWords, TICKET_MESSAGES, TicketDoc, TicketMessageDoc, TICKETS } from './ticket.projections';
+import { TICKET_MESSAGES, TicketDoc, TicketMessageDoc, TICKETS } from './ticket.projections';
 
 export interface TicketReader {
   accountId: string | null;
@@ -69,8 +70,8 @@ export function staffTicketFilter(f: StaffTicketFilter): Filter | null {
     const branches: Filter[] = [];
     const number = ticketNumberIn(f.q);
     if (number) branches.push({ number });
-    const words = subjectWords(f.q);
-    if (words.length > 0) branches.push(words.length === 1 ? { words: words[0] } : { $and: words.map((w) => ({ words: w })) });
+    const words = allWordsFilter('words', f.q);
+    if (words) branches.push(words);
     if (branches.length === 0) return null;
     if (branches.length === 1) Object.assign(filter, branches[0]);
     else filter.$or = branches;
