@@ -51,6 +51,11 @@ export type StaffTicketOrder = 'activity' | 'queue';
 
 const QUEUE_ORDER: SortSpec = { priorityRank: 1, createdAt: 1, _id: 1 };
 const ACTIVITY_ORDER: SortSpec = { staffLastActivityAt: -1, _id: 1 };
+/** ACTIVITY_ORDER as a comparison, to merge two pages read in it. */
+const byActivity = (a: StaffTicketListItem, b: StaffTicketListItem) =>
+  a.staffLastActivityAt !== b.staffLastActivityAt ? (a.staffLastActivityAt < b.staffLastActivityAt ? 1 : -1) : a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
+/** How deep into the activity order a page is merged from the two halves (each read that far). */
+const MERGED_UP_TO = 1000;
 
 /** The ticket number a search term names, if it is one: `T-1001`, `t1001` or `1001`. */
 export function ticketNumberIn(q: string): string | null {
@@ -114,9 +119,11 @@ export class TicketQueries {
   }
 
   /**
-   * Every ticket, for staff, filtered and in the order asked. Each page is read in order off an
-   * index (needs-reply with priority and age, or with activity) when the filter pins `needsReply`;
-   * the queue without that filter is read as its two halves, those waiting first.
+   * Every ticket, for staff, filtered and in the order asked. Pages are read in order off the
+   * needs-reply indexes (with priority and age, or with activity) rather than by sorting every
+   * match: directly when the filter pins `needsReply`; otherwise as its two halves, the queue
+   * those waiting first, the activity order the two merged (up to MERGED_UP_TO deep; beyond, one
+   * sorted read).
    */
   async staffList(
     filter: StaffTicketFilter,
@@ -127,18 +134,22 @@ export class TicketQueries {
     const collection = this.store.collection<TicketDoc>(TICKETS);
     const read = (q: Filter, sort: SortSpec, skip: number, limit: number) =>
       collection.find(q, { sort, skip, limit, projection: STAFF_LIST_ITEM }) as Promise<StaffTicketListItem[]>;
-    if (options.order === 'activity' || filter.needsReply !== undefined) {
-      const sort = options.order === 'activity' ? ACTIVITY_ORDER : QUEUE_ORDER;
-      const [items, total] = await Promise.all([read(query, sort, options.skip, options.limit), collection.count(query)]);
+    const { skip, limit } = options;
+    const sort = options.order === 'activity' ? ACTIVITY_ORDER : QUEUE_ORDER;
+    const halves = filter.needsReply === undefined && (options.order === 'queue' || skip + limit <= MERGED_UP_TO);
+    if (!halves) {
+      const [items, total] = await Promise.all([read(query, sort, skip, limit), collection.count(query)]);
       return { items, total };
     }
     const waiting = { ...query, needsReply: true };
     const rest = { ...query, needsReply: false };
-    const [waitingCount, restCount] = await Promise.all([collection.count(waiting), collection.count(rest)]);
-    const items = options.skip < waitingCount ? await read(waiting, QUEUE_ORDER, options.skip, options.limit) : [];
-    if (items.length < options.limit) {
-      items.push(...(await read(rest, QUEUE_ORDER, Math.max(0, options.skip - waitingCount), options.limit - items.length)));
+    if (options.order === 'activity') {
+      const [first, second, total] = await Promise.all([read(waiting, sort, 0, skip + limit), read(rest, sort, 0, skip + limit), collection.count(query)]);
+      return { items: [...first, ...second].sort(byActivity).slice(skip, skip + limit), total };
     }
+    const [waitingCount, restCount] = await Promise.all([collection.count(waiting), collection.count(rest)]);
+    const items = skip < waitingCount ? await read(waiting, sort, skip, limit) : [];
+    if (items.length < limit) items.push(...(await read(rest, sort, Math.max(0, skip - waitingCount), limit - items.length)));
     return { items, total: waitingCount + restCount };
   }
 
