@@ -179,7 +179,7 @@ export class TicketListQuery {
   @IsUUID()
   organisationId?: string;
 
-  @ApiPropertyOptional({ description: 'Staff only: a ticket number (T-1001 or 1001), or words that all occur in the subject (whole words, any case)' })
+  @ApiPropertyOptional({ description: 'Staff only: a ticket number (T-n, or n alone), or words that all occur in the subject (whole words, any case)' })
   @Trim()
   @IsOptional()
   @IsString()
