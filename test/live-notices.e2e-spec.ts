@@ -1,5 +1,6 @@
 import { LiveNotices } from '@kundportal/notifications';
 import { ApiHarness } from './support/api-harness';
+import { OidcIssuer } from './support/oidc-issuer';
 import { OrganisationFixtures, Person } from './support/organisation-fixtures';
 import { testPersonalNumber } from './support/swedish-ids';
 import { TicketFixtures } from './support/ticket-fixtures';
@@ -233,5 +234,31 @@ describe('Live notices over HTTP (server-sent events)', () => {
     await api.stop();
     expect(await until(() => stream.isEnded)).toBe(true);
     expect(live.open).toBe(0);
+  });
+
+});
+
+describe('Live notices and the end of a sign-in', () => {
+  it('a stream ends when the token it was opened with expires; the same token then gets 401', async () => {
+    const issuer = await OidcIssuer.start();
+    const api = await ApiHarness.start({ AUTH_MODE: 'oidc', OIDC_ISSUER: issuer.issuer, OIDC_AUDIENCE: 'kundportal' });
+    try {
+      const token = await issuer.mint({
+        subject: 'broker-subject-live',
+        expiresIn: 2,
+        claims: { personal_number: testPersonalNumber(), name: 'Greta Gran', eid_method: 'bankid', kp_staff: false, kp_auditor: false },
+      });
+      const stream = await EventStream.open(`${api.baseUrl}/me/notifications/stream?access_token=${encodeURIComponent(token)}`);
+      expect(stream.response.status).toBe(200);
+      await stream.nextBadge();
+      const opened = Date.now();
+      expect(await until(() => stream.isEnded, 5000)).toBe(true);
+      expect(Date.now() - opened).toBeLessThan(4000);
+      const again = await EventStream.open(`${api.baseUrl}/me/notifications/stream?access_token=${encodeURIComponent(token)}`);
+      expect(again.response.status).toBe(401);
+    } finally {
+      await api.stop();
+      await issuer.stop();
+    }
   });
 });

@@ -5,9 +5,12 @@ import { Principal } from '@kundportal/identity';
 import { Badge, BadgeSink, LiveNotices } from '@kundportal/notifications';
 import { CurrentPrincipal } from '../http/auth';
 import { CallerService } from '../http/caller.service';
+import { bearerExpiresAt } from '../http/query-token';
 
-/** How long a browser waits before reconnecting after the stream ends (the service restarting). */
+/** How long a browser waits before reconnecting after the stream ends (the service restarting, the sign-in expired). */
 const RETRY_MS = 5_000;
+/** setTimeout's longest delay (about 24 days): a token living longer ends its stream then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 @ApiTags('me')
 @ApiBearerAuth()
@@ -66,7 +69,13 @@ export class LiveNoticesController {
     };
     const unsubscribe = await this.live.subscribe(principal.subject, notified, sink);
     start();
-    if (request.raw.destroyed || raw.destroyed) unsubscribe();
-    else raw.on('close', unsubscribe);
+    if (request.raw.destroyed || raw.destroyed) return unsubscribe();
+    // The stream ends with the sign-in: the browser reconnects, is refused, and signs in again.
+    const expiresAt = bearerExpiresAt(request.headers.authorization);
+    const expiry = expiresAt === null ? undefined : setTimeout(() => raw.end(), Math.min(Math.max(0, expiresAt - Date.now()), MAX_TIMER_MS)).unref();
+    raw.on('close', () => {
+      clearTimeout(expiry);
+      unsubscribe();
+    });
   }
 }

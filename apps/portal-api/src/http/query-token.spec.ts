@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { tokenFromQuery } from './query-token';
+import { bearerExpiresAt, tokenFromQuery } from './query-token';
 
 const request = (url: string, headers: Record<string, string> = {}) => ({ url, headers: { ...headers } }) as unknown as IncomingMessage & { originalUrl?: string };
 
@@ -29,5 +29,22 @@ describe('tokenFromQuery (the access token of an EventSource)', () => {
     const req = request('/me/notifications/stream?access_token=');
     expect(tokenFromQuery(req)).toBe('/me/notifications/stream');
     expect(req.headers.authorization).toBeUndefined();
+  });
+});
+
+describe('bearerExpiresAt', () => {
+  const token = (claims: unknown) => `${Buffer.from('{"alg":"ES256"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
+
+  it('reads the exp claim as milliseconds', () => {
+    expect(bearerExpiresAt(`Bearer ${token({ sub: 'x', exp: 1_800_000_000 })}`)).toBe(1_800_000_000_000);
+  });
+
+  it('null without a bearer token, an exp, or a readable payload', () => {
+    expect(bearerExpiresAt(undefined)).toBeNull();
+    expect(bearerExpiresAt(`Basic ${token({ exp: 1 })}`)).toBeNull();
+    expect(bearerExpiresAt(`Bearer ${token({ sub: 'x' })}`)).toBeNull();
+    expect(bearerExpiresAt(`Bearer ${token({ exp: '1800000000' })}`)).toBeNull();
+    expect(bearerExpiresAt('Bearer a.!!!.c')).toBeNull();
+    expect(bearerExpiresAt('Bearer not-a-jwt')).toBeNull();
   });
 });

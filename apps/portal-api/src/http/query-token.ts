@@ -25,3 +25,19 @@ export function tokenFromQuery(req: IncomingMessage): string {
   (req as IncomingMessage & { originalUrl?: string }).originalUrl = rewritten;
   return rewritten;
 }
+
+/**
+ * When the bearer token of a request expires (ms since the epoch), read from its `exp` claim
+ * without checking it again (the AuthGuard has); null when it has none. A long-lived answer (a
+ * stream) ends then, so it never outlives the sign-in it was opened with.
+ */
+export function bearerExpiresAt(authorization: string | undefined): number | null {
+  const match = typeof authorization === 'string' ? /^Bearer\s+[^.\s]+\.([^.\s]+)\.[^.\s]*$/i.exec(authorization) : null;
+  if (!match) return null;
+  try {
+    const exp = (JSON.parse(Buffer.from(match[1], 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
