@@ -94,13 +94,14 @@ export class TicketQueries {
 
   /**
    * The reader's tickets, newest activity first: their own and those they collaborate on, and for
-   * administrators their organisations' tickets too. Staff see all.
+   * administrators their organisations' tickets too. Staff see all, as `staffList` gives them.
    */
-  async list(reader: TicketReader, options: { status?: string; skip: number; limit: number }): Promise<{ items: TicketListItem[]; total: number }> {
+  async list(reader: TicketReader, options: { status?: TicketStatus; skip: number; limit: number }): Promise<{ items: TicketListItem[]; total: number }> {
+    if (reader.staff) return this.staffList({ status: options.status }, { order: 'activity', skip: options.skip, limit: options.limit });
     const scope = this.scope(reader);
     if (scope === null) return { items: [], total: 0 };
     const filter: Filter = options.status ? { ...scope, status: options.status } : scope;
-    const sort: SortSpec = reader.staff ? { staffLastActivityAt: -1, _id: 1 } : { lastActivityAt: -1, _id: 1 };
+    const sort: SortSpec = { lastActivityAt: -1, _id: 1 };
     const collection = this.store.collection<TicketDoc>(TICKETS);
     const [items, total] = await Promise.all([
       collection.find(filter, { sort, skip: options.skip, limit: options.limit, projection: LIST_ITEM }),
@@ -110,7 +111,6 @@ export class TicketQueries {
   }
 
   private scope(reader: TicketReader): Filter | null {
-    if (reader.staff) return {};
     const branches: Filter[] = [];
     if (reader.accountId) branches.push({ participants: reader.accountId });
     if (reader.administratorOf.length > 0) branches.push({ organisationId: { $in: reader.administratorOf } });
