@@ -65,8 +65,11 @@ describe('Staff lists over HTTP', () => {
       });
       await tx.post(staff, ticket.id, 'Vi tittar på det.', true);
       expect((await item()).needsReply).toBe(true);
+      expect((await api.get(`/tickets/${ticket.id}`, staff)).body.needsReply).toBe(true);
       await tx.post(staff, ticket.id, 'Prova att logga in igen.');
       expect((await item()).needsReply).toBe(false);
+      expect((await api.get(`/tickets/${ticket.id}`, staff)).body.needsReply).toBe(false);
+      expect((await tx.open(customer.token, ticket.id)).body).not.toHaveProperty('needsReply');
       await tx.post(customer.token, ticket.id, 'Det fungerar fortfarande inte.');
       expect((await item()).needsReply).toBe(true);
       expect(await api.put(`/tickets/${ticket.id}/status`, { status: 'solved' }, staff)).toMatchObject({ status: 200 });

@@ -197,7 +197,14 @@ export class TicketsController {
       createdAt: ticket.createdAt,
       lastActivityAt: reader.staff ? ticket.staffLastActivityAt : ticket.lastActivityAt,
       ...(reader.staff
-        ? { priority: ticket.priority, channel: ticket.channel, organisationId: ticket.organisationId, serviceId: ticket.serviceId, requesterEmail: ticket.requester.email }
+        ? {
+            priority: ticket.priority,
+            needsReply: ticket.needsReply,
+            channel: ticket.channel,
+            organisationId: ticket.organisationId,
+            serviceId: ticket.serviceId,
+            requesterEmail: ticket.requester.email,
+          }
         : {}),
     };
   }
