@@ -476,6 +476,10 @@ describe('Authorisation matrix: every endpoint × every caller', () => {
       request: () => ({ method: 'POST', path: '/public/tickets', body: { name: 'Vera Visitor', email: 'vera@example.org', type: 'question', subject: 'Hello', description: 'A question.' } }),
     },
     { name: 'GET /tickets', expect: t('401 200 200 200 200 200 200 200 200'), request: () => ({ method: 'GET', path: '/tickets?pageSize=100' }) },
+    // Staff's filters of the ticket list, and their searches of organisations and people.
+    { name: 'GET /tickets?sort=queue&needsReply=true', expect: t('401 403 403 403 403 403 403 200 403'), request: () => ({ method: 'GET', path: '/tickets?sort=queue&needsReply=true' }) },
+    { name: 'GET /staff/organisations', expect: t('401 403 403 403 403 403 403 200 403'), request: () => ({ method: 'GET', path: '/staff/organisations?q=region' }) },
+    { name: 'GET /staff/accounts', expect: t('401 403 403 403 403 403 403 200 403'), request: () => ({ method: 'GET', path: '/staff/accounts?q=anna' }) },
     // The ticket is about the organisation: its administrators see it (and its files) but take no part in it.
     { name: 'GET /tickets/:id', scoped: true, expect: t('401 200 200 404 404 200 404 200 404'), request: (ids) => ({ method: 'GET', path: `/tickets/${ids.ticketId}` }) },
     {

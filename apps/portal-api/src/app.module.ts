@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AttachmentsModule } from '@kundportal/attachments';
 import { AppConfig } from '@kundportal/kernel';
+import { LiveNotices } from '@kundportal/notifications';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ReadSideModule } from '../../projector/src/read-side.module';
 import { AccountsController } from './controllers/accounts.controller';
@@ -13,11 +14,13 @@ import { TicketsController } from './controllers/tickets.controller';
 import { CustomerApplicationsController } from './controllers/customer-applications.controller';
 import { DevController } from './controllers/dev.controller';
 import { HealthController } from './controllers/health.controller';
+import { LiveNoticesController } from './controllers/live-notices.controller';
 import { MeController } from './controllers/me.controller';
 import { MetricsController } from './controllers/metrics.controller';
 import { OrganisationsController } from './controllers/organisations.controller';
 import { ProjectionsController } from './controllers/projections.controller';
 import { RegistrationsController } from './controllers/registrations.controller';
+import { StaffController } from './controllers/staff.controller';
 import { AuthGuard } from './http/auth';
 import { CallerService } from './http/caller.service';
 import { ErrorFilter } from './http/error.filter';
@@ -28,6 +31,7 @@ import { validationPipe } from './http/validation';
 const CONTROLLERS = [
   AuthController,
   MeController,
+  LiveNoticesController,
   CustomerApplicationsController,
   AccountsController,
   OrganisationsController,
@@ -37,6 +41,7 @@ const CONTROLLERS = [
   AuditController,
   TicketsController,
   TicketAttachmentsController,
+  StaffController,
   HealthController,
   MetricsController,
   ProjectionsController,
@@ -48,6 +53,7 @@ const CONTROLLERS = [
   providers: [
     CallerService,
     IdempotencyKeys,
+    LiveNotices,
     { provide: APP_FILTER, useClass: ErrorFilter },
     // Order matters: who is calling first, then wait for the read models (X-Min-Position), then a
     // repeated Idempotency-Key is answered from the idempotency store.

@@ -13,6 +13,7 @@ import { AppConfig, createRootLogger, loadConfig, METRICS, Metrics, PinoNestLogg
 import { AppModule } from './app.module';
 import { toErrorBody } from './http/error-body';
 import { IdempotencyKeys, storeAnswers } from './http/idempotency';
+import { tokenFromQuery } from './http/query-token';
 import { ValidationFailed } from '@kundportal/kernel';
 
 /** Builds the HTTP application (also used by the end-to-end tests). */
@@ -43,6 +44,8 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
           `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
     },
+    // EventSource sends its token in the URL: moved to the Authorization header before routing and logging.
+    rewriteUrl: tokenFromQuery,
     // A caller's correlation id is kept (when it is a plain token); otherwise each request gets one.
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-correlation-id'];

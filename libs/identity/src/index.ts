@@ -15,3 +15,4 @@ export type { RegistrationApproved, RegistrationRejected } from './registration.
 export type { PasswordResetRequested } from './account.events';
 export type { AccountImported } from './account.events';
 export { legacyAccountId } from './legacy-account.handlers';
+export { AccountDirectory, AccountDirectoryDoc, accountDirectoryProjection } from './account-directory';

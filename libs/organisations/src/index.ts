@@ -8,3 +8,4 @@ export type { CustomerApplicationRejected } from './application/application.even
 export { ORGANISATION_EVENT_TYPES } from './organisation/organisation.events';
 export * from './organisation.facts';
 export { AgentLinksReactor } from './agent-links.reactor';
+export { OrganisationDirectory, OrganisationDirectoryDoc, organisationDirectoryProjection } from './organisation-directory';

@@ -3,9 +3,10 @@ import { AgentLinksReactor } from './agent-links.reactor';
 import { ORGANISATION_COMMAND_HANDLERS } from './organisation.handlers';
 import { OrganisationFactsReader } from './organisation.facts';
 import { OrganisationQueries } from './organisation.queries';
+import { OrganisationDirectory } from './organisation-directory';
 
 @Module({
-  providers: [...ORGANISATION_COMMAND_HANDLERS, OrganisationQueries, OrganisationFactsReader, AgentLinksReactor],
-  exports: [OrganisationQueries, OrganisationFactsReader, AgentLinksReactor],
+  providers: [...ORGANISATION_COMMAND_HANDLERS, OrganisationQueries, OrganisationFactsReader, AgentLinksReactor, OrganisationDirectory],
+  exports: [OrganisationQueries, OrganisationFactsReader, AgentLinksReactor, OrganisationDirectory],
 })
 export class OrganisationsModule {}

@@ -53,6 +53,6 @@ export class MeController {
   @ApiOperation({ summary: 'What the caller has to handle now, with the badge counts' })
   async notificationsOf(@CurrentPrincipal() principal: Principal): Promise<Notifications> {
     const { account } = await this.callers.resolve(principal);
-    return this.notifications.forCaller({ personalNumber: principal.personalNumber, accountId: account?._id ?? null });
+    return this.notifications.forCaller({ personalNumber: principal.personalNumber, accountId: account?._id ?? null, staff: principal.staff });
   }
 }

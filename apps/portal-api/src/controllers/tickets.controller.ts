@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, Res } fr
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { NotFound } from '@kundportal/kernel';
+import { Forbidden, NotFound } from '@kundportal/kernel';
 import { Principal } from '@kundportal/identity';
 import { OrganisationQueries } from '@kundportal/organisations';
 import {
@@ -14,6 +14,7 @@ import {
   CreateTicket,
   MarkTicketRead,
   PostTicketMessage,
+  StaffTicketListItem,
   TicketCaller,
   TicketDoc,
   TicketQueries,
@@ -23,6 +24,7 @@ import {
   CollaboratorDto,
   CreateTicketDto,
   PublicTicketDto,
+  STAFF_TICKET_FILTERS,
   TicketListQuery,
   TicketMessageDto,
   TicketPriorityDto,
@@ -57,6 +59,26 @@ export async function visibleTicket(tickets: TicketQueries, id: string, reader: 
       (ticket.organisationId !== null && reader.administratorOf.includes(ticket.organisationId)));
   if (!ticket || !sees) throw new NotFound('The ticket');
   return ticket;
+}
+
+/** A ticket as staff lists show it: what customers see, plus priority, whether it waits for an answer, and whose it is. */
+export function staffTicketItem(t: StaffTicketListItem, reader: { accountId: string | null }) {
+  return {
+    id: t._id,
+    number: t.number,
+    subject: t.subject,
+    type: t.type,
+    status: t.status,
+    createdAt: t.createdAt,
+    lastActivityAt: t.staffLastActivityAt,
+    unread: reader.accountId !== null && t.unreadBy.includes(reader.accountId),
+    priority: t.priority,
+    needsReply: t.needsReply,
+    organisationId: t.organisationId,
+    requester: { accountId: t.requester.accountId, name: t.requester.name },
+    channel: t.channel,
+    viaOrganisation: false,
+  };
 }
 
 @ApiTags('tickets')
@@ -97,12 +119,30 @@ export class TicketsController {
 
   @Get('tickets')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'The caller’s tickets (own, collaborating, and as administrator their organisations’), newest activity first; staff see all' })
+  @ApiOperation({
+    summary:
+      'The caller’s tickets (own, collaborating, and as administrator their organisations’), newest activity first; staff see all, with `needsReply`, and may filter and sort (see the query parameters)',
+  })
   async list(@Query() query: TicketListQuery, @CurrentPrincipal() principal: Principal) {
     const { ticketCaller: reader } = await this.who(principal);
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 20;
-    const { items, total } = await this.tickets.list(reader, { status: query.status, skip: (page - 1) * pageSize, limit: pageSize });
+    const paging = { skip: (page - 1) * pageSize, limit: pageSize };
+    if (reader.staff) {
+      const filter = {
+        status: query.status,
+        needsReply: query.needsReply === undefined ? undefined : query.needsReply === 'true',
+        priority: query.priority,
+        type: query.type,
+        organisationId: query.organisationId?.toLowerCase(),
+        q: query.q,
+      };
+      const { items, total } = await this.tickets.staffList(filter, { order: query.sort ?? 'activity', ...paging });
+      return { items: items.map((t) => staffTicketItem(t, reader)), total, page, pageSize };
+    }
+    const staffOnly = STAFF_TICKET_FILTERS.filter((name) => query[name] !== undefined);
+    if (staffOnly.length > 0) throw new Forbidden(`Only support staff filter tickets by ${staffOnly.join(', ')}.`);
+    const { items, total } = await this.tickets.list(reader, { status: query.status, ...paging });
     return {
       items: items.map((t) => ({
         id: t._id,
@@ -111,11 +151,10 @@ export class TicketsController {
         type: t.type,
         status: t.status,
         createdAt: t.createdAt,
-        lastActivityAt: reader.staff ? t.staffLastActivityAt : t.lastActivityAt,
+        lastActivityAt: t.lastActivityAt,
         unread: reader.accountId !== null && t.unreadBy.includes(reader.accountId),
-        ...(reader.staff ? { priority: t.priority } : {}),
         // Seen as an administrator of the ticket's organisation, not as someone on it.
-        viaOrganisation: !reader.staff && !(reader.accountId !== null && t.participants.includes(reader.accountId)),
+        viaOrganisation: !(reader.accountId !== null && t.participants.includes(reader.accountId)),
       })),
       total,
       page,
@@ -158,7 +197,14 @@ export class TicketsController {
       createdAt: ticket.createdAt,
       lastActivityAt: reader.staff ? ticket.staffLastActivityAt : ticket.lastActivityAt,
       ...(reader.staff
-        ? { priority: ticket.priority, channel: ticket.channel, organisationId: ticket.organisationId, serviceId: ticket.serviceId, requesterEmail: ticket.requester.email }
+        ? {
+            priority: ticket.priority,
+            needsReply: ticket.needsReply,
+            channel: ticket.channel,
+            organisationId: ticket.organisationId,
+            serviceId: ticket.serviceId,
+            requesterEmail: ticket.requester.email,
+          }
         : {}),
     };
   }
