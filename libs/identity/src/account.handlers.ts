@@ -2,10 +2,11 @@ import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandExecutor, ReservationHeld, Reservations } from '@kundportal/eventstore';
 import { CommandAnswer, CommandContext, derivedId, DomainError, PERSONAL_NUMBER_DIGEST, PersonalNumberDigest } from '@kundportal/kernel';
-import { JoinOrganisation, OrganisationFactsReader, OrganisationQueries, requireRoomFor } from '@kundportal/organisations';
+import { InvitationTokens, JoinOrganisation, OrganisationDoc, OrganisationFactsReader, OrganisationQueries, requireRoomFor } from '@kundportal/organisations';
 import { ACCOUNT_EID_METHODS, accountDecider } from './account.decider';
 import { accountStream } from './account.events';
-import { CreateAccount } from './commands';
+import { AccountQueries } from './account.queries';
+import { CreateAccount, JoinAnotherOrganisation } from './commands';
 import { RegistrationQueries } from './registration.queries';
 
 /** A claim older than this whose account never came to exist was left by a crash, and may be taken over. */
@@ -30,6 +31,7 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccount> {
     private readonly organisations: OrganisationQueries,
     private readonly facts: OrganisationFactsReader,
     private readonly registrations: RegistrationQueries,
+    private readonly invitations: InvitationTokens,
     @Inject(PERSONAL_NUMBER_DIGEST) private readonly digest: PersonalNumberDigest,
   ) {}
 
@@ -42,12 +44,8 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccount> {
     const existing = await this.executor.load(accountDecider, accountStream(accountId));
     if (existing.state.exists) return this.completeOrRefuse(existing.state.account, context);
 
-    const organisation = await this.organisations.byOrganisationNumber(input.organisationNumber);
-    if (!organisation) {
-      throw DomainError.rule('ORGANISATION_NOT_REGISTERED', 'The organisation is not registered; submit a customer application first.', [
-        { field: 'organisationNumber', message: 'not a registered organisation' },
-      ]);
-    }
+    const organisation = await registeredOrganisation(this.organisations, input.organisationNumber);
+    const invitationId = invitationFor(this.invitations, input.invitationToken, organisation);
     const facts = await this.facts.read(organisation._id);
     if (facts) requireRoomFor(facts, await this.registrations.pendingCount(facts.organisationId));
     const email = input.email.toLowerCase();
@@ -70,9 +68,9 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccount> {
       context,
     );
     const joined = await this.commandBus.execute(
-      new JoinOrganisation(organisation._id, { accountId, name: input.name, email, personalNumberDigest }, context),
+      new JoinOrganisation(organisation._id, { accountId, name: input.name, email, personalNumberDigest, invitationId }, context),
     );
-    return { id: accountId, position: joined.position, organisationId: organisation._id };
+    return { id: accountId, position: joined.position, organisationId: organisation._id, membership: joined.membership };
   }
 
   /** The account exists: finish a creation a crash cut short (201), or say it exists (409). */
@@ -83,12 +81,12 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccount> {
     const joined = await this.commandBus.execute(
       new JoinOrganisation(
         account.organisationId,
-        { accountId: account.accountId, name: account.name, email: account.email, personalNumberDigest: account.personalNumberDigest },
+        { accountId: account.accountId, name: account.name, email: account.email, personalNumberDigest: account.personalNumberDigest, onlyIfNew: true },
         context,
       ),
     );
     if (!joined.joined) throw DomainError.conflict('ACCOUNT_EXISTS', 'You have an account already.');
-    return { id: account.accountId, position: joined.position, organisationId: account.organisationId };
+    return { id: account.accountId, position: joined.position, organisationId: account.organisationId, membership: joined.membership };
   }
 
   private async claim(kind: 'pnr' | 'email', key: string, owner: string, context: CommandContext, message: string) {
@@ -106,4 +104,59 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccount> {
   }
 }
 
-export const IDENTITY_COMMAND_HANDLERS = [CreateAccountHandler];
+async function registeredOrganisation(organisations: OrganisationQueries, organisationNumber: string): Promise<OrganisationDoc> {
+  const organisation = await organisations.byOrganisationNumber(organisationNumber);
+  if (!organisation) {
+    throw DomainError.rule('ORGANISATION_NOT_REGISTERED', 'The organisation is not registered; submit a customer application first.', [
+      { field: 'organisationNumber', message: 'not a registered organisation' },
+    ]);
+  }
+  return organisation;
+}
+
+const invalidInvitation = () =>
+  DomainError.rule('INVALID_TOKEN', 'The invitation is not valid (used, expired or from another organisation).', [
+    { field: 'invitationToken', message: 'not a valid invitation' },
+  ]);
+
+/** The invitation a link's token stands for, when it is one of this organisation's; none without a token. */
+function invitationFor(invitations: InvitationTokens, token: string | undefined, organisation: OrganisationDoc): string | null {
+  if (!token) return null;
+  const invitation = invitations.invitationOf(token);
+  if (!invitation || invitation.organisationId !== organisation._id) throw invalidInvitation();
+  return invitation.invitationId;
+}
+
+@CommandHandler(JoinAnotherOrganisation)
+export class JoinAnotherOrganisationHandler implements ICommandHandler<JoinAnotherOrganisation> {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly accounts: AccountQueries,
+    private readonly organisations: OrganisationQueries,
+    private readonly invitations: InvitationTokens,
+  ) {}
+
+  async execute({ principal, request, context }: JoinAnotherOrganisation): Promise<CommandAnswer> {
+    const account = await this.accounts.ofPrincipal(principal);
+    if (!account) throw DomainError.rule('NO_ACCOUNT', 'Create your account first.');
+    let organisation: OrganisationDoc | null;
+    if (request.organisationNumber) {
+      organisation = await registeredOrganisation(this.organisations, request.organisationNumber);
+    } else {
+      const invitation = request.invitationToken ? this.invitations.invitationOf(request.invitationToken) : null;
+      organisation = invitation ? await this.organisations.organisation(invitation.organisationId) : null;
+      if (!organisation) throw invalidInvitation();
+    }
+    const invitationId = invitationFor(this.invitations, request.invitationToken, organisation);
+    const joined = await this.commandBus.execute(
+      new JoinOrganisation(
+        organisation._id,
+        { accountId: account._id, name: account.name, email: account.email, personalNumberDigest: account.personalNumberDigest, invitationId },
+        context,
+      ),
+    );
+    return { id: account._id, position: joined.position, organisationId: organisation._id, membership: joined.membership };
+  }
+}
+
+export const IDENTITY_COMMAND_HANDLERS = [CreateAccountHandler, JoinAnotherOrganisationHandler];

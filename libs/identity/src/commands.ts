@@ -5,7 +5,21 @@ import type { Principal } from './principal';
 export class CreateAccount extends Command<CommandAnswer> {
   constructor(
     readonly principal: Principal,
-    readonly input: { name: string; email: string; phone?: string; organisationNumber: string },
+    readonly input: { name: string; email: string; phone?: string; organisationNumber: string; invitationToken?: string },
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+/**
+ * An account holder asks to join another organisation (by its number), or accepts an invitation
+ * (by the link's token): active when named in its application or invited, else a join request.
+ */
+export class JoinAnotherOrganisation extends Command<CommandAnswer> {
+  constructor(
+    readonly principal: Principal,
+    readonly request: { organisationNumber?: string; invitationToken?: string },
     readonly context: CommandContext,
   ) {
     super();

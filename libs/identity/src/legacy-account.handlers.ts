@@ -64,7 +64,7 @@ export class ImportLegacyAccountHandler implements ICommandHandler<ImportLegacyA
     );
     // The membership reactor does this too; doing it here answers with the roles in place.
     const joined = await this.commandBus.execute(
-      new JoinOrganisation(organisation._id, { accountId, name: input.name, email, personalNumberDigest: null, roles }, context),
+      new JoinOrganisation(organisation._id, { accountId, name: input.name, email, personalNumberDigest: null, roles, preapproved: true }, context),
     );
     const position = BigInt(joined.position) > outcome.position ? joined.position : outcome.position.toString();
     return { id: accountId, position, organisationId: organisation._id, imported: outcome.events.length > 0 };

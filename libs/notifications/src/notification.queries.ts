@@ -7,14 +7,14 @@ import { READ_STORE, ReadStore } from '@kundportal/readstore';
 import { OUTBOX, OutboxDoc } from './outbox';
 
 export interface NotificationItem {
-  kind: 'approval' | 'ticket-reply' | 'agreement-to-sign';
+  kind: 'approval' | 'ticket-reply' | 'agreement-to-sign' | 'join-request';
   refId: string;
   title: string;
   at: string;
 }
 
 export interface Notifications {
-  badge: { total: number; approvals: number; unreadTickets: number; agreementsToSign: number };
+  badge: { total: number; approvals: number; unreadTickets: number; agreementsToSign: number; joinRequests: number };
   items: NotificationItem[];
 }
 
@@ -60,10 +60,18 @@ export class NotificationQueries {
         }
       }
     }
+    // Join requests in the organisations the caller administers; `refId` is the organisation, where they are answered.
+    const administratorOf = memberships.filter((m) => m.roles.includes('administrator')).map((m) => m.organisationId);
+    const joinRequests: NotificationItem[] = (await this.organisations.joinRequestsIn(administratorOf)).map((r) => ({
+      kind: 'join-request',
+      refId: r.organisationId,
+      title: `${r.name} asks to join`,
+      at: r.requestedAt ?? '',
+    }));
     // Newest first. `at` is always an ISO 8601 timestamp (toISOString), which sorts as plain text.
-    const items = [...approvals, ...replies, ...toSign.values()].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-    const badge = { approvals: approvals.length, unreadTickets, agreementsToSign: toSign.size };
-    return { badge: { total: badge.approvals + badge.unreadTickets + badge.agreementsToSign, ...badge }, items };
+    const items = [...approvals, ...replies, ...toSign.values(), ...joinRequests].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+    const badge = { approvals: approvals.length, unreadTickets, agreementsToSign: toSign.size, joinRequests: joinRequests.length };
+    return { badge: { total: badge.approvals + badge.unreadTickets + badge.agreementsToSign + badge.joinRequests, ...badge }, items };
   }
 
   /** The e-mails queued for an address (dev mode's `/dev/outbox`), oldest first. */

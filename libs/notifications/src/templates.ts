@@ -141,4 +141,49 @@ export const templates = {
       data,
     };
   },
+
+  joinRequestReceived(data: { name: string; requesterName: string; requesterEmail: string; organisationName: string; link: string }): RenderedMail {
+    return {
+      template: 'join-request',
+      subject: `${data.requesterName} asks to join ${data.organisationName}`,
+      text:
+        `Hello ${data.name},\n\n${data.requesterName} (${data.requesterEmail}) asks to join ${data.organisationName} in Kundportal.\n` +
+        `As its administrator, approve the request (and give roles) or decline it here: ${data.link}\n`,
+      data,
+    };
+  },
+
+  joinRequestApproved(data: { name: string; organisationName: string; roles: string[]; link: string }): RenderedMail {
+    return {
+      template: 'join-request-approved',
+      subject: `You are now a member of ${data.organisationName}`,
+      text:
+        `Hello ${data.name},\n\nYour request to join ${data.organisationName} has been approved.` +
+        (data.roles.length > 0 ? ` Your roles: ${data.roles.join(', ')}.` : '') +
+        `\n${data.link}\n`,
+      data,
+    };
+  },
+
+  joinRequestDeclined(data: { name: string; organisationName: string; reason: string | null }): RenderedMail {
+    return {
+      template: 'join-request-declined',
+      subject: `Your request to join ${data.organisationName} was declined`,
+      text: `Hello ${data.name},\n\nYour request to join ${data.organisationName} was declined.\n` + (data.reason ? `Reason: ${data.reason}\n` : ''),
+      data,
+    };
+  },
+
+  /** The link opens the portal's invitation page, which has the invitee sign in with e-ID and join. */
+  invitation(data: { name: string; organisationName: string; invitedBy: string; roles: string[]; invitationToken: string; link: string; expiresAt: string }): RenderedMail {
+    return {
+      template: 'invitation',
+      subject: `${data.invitedBy} invites you to ${data.organisationName} in Kundportal`,
+      text:
+        `Hello ${data.name},\n\n${data.invitedBy} invites you to join ${data.organisationName} in Kundportal` +
+        (data.roles.length > 0 ? ` as ${data.roles.join(', ')}` : '') +
+        `.\nOpen the link, sign in with BankID or Freja eID and you are a member (the link works once, until ${data.expiresAt}): ${data.link}\n`,
+      data,
+    };
+  },
 };

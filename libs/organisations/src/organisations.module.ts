@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ORGANISATION_COMMAND_HANDLERS } from './organisation.handlers';
+import { InvitationTokens, ORGANISATION_COMMAND_HANDLERS } from './organisation.handlers';
 import { OrganisationFactsReader } from './organisation.facts';
 import { OrganisationQueries } from './organisation.queries';
 
 @Module({
-  providers: [...ORGANISATION_COMMAND_HANDLERS, OrganisationQueries, OrganisationFactsReader],
-  exports: [OrganisationQueries, OrganisationFactsReader],
+  providers: [...ORGANISATION_COMMAND_HANDLERS, OrganisationQueries, OrganisationFactsReader, InvitationTokens],
+  exports: [OrganisationQueries, OrganisationFactsReader, InvitationTokens],
 })
 export class OrganisationsModule {}
