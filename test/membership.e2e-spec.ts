@@ -234,4 +234,87 @@ describe('Membership over HTTP', () => {
       expect((await api.get(`/tickets/${ticket.body.id}`, plain.token)).status).toBe(200);
     });
   });
+
+  describe('e-mail verification and the open form', () => {
+    const openForm = (email: string, subject: string) => api.post('/public/tickets', { name: 'Form Sender', email, type: 'question', subject, description: 'From the open form.' });
+    const listSubjects = async (token: string) => (await api.get('/tickets?pageSize=100', token)).body.items.map((t: { subject: string }) => t.subject);
+
+    it('an e-mail is verified with the mailed link; only then do open-form tickets from it show in the account', async () => {
+      const org = await fx.organisation({ signed: false });
+      const who = personIn(org, 'Vera Verified');
+      const token = await api.signIn(testPersonalNumber(), { name: who.name });
+      expect((await api.post('/accounts', { ...who, organisationNumber: org.organisationNumber }, token)).status).toBe(201);
+      expect((await api.get('/me', token)).body.emailVerified).toBe(false);
+      const mail = (await fx.mails(who.email)).find((m) => m.template === 'email-verification');
+      const verificationToken = mail?.data.verificationToken as string;
+      expect(verificationToken).toEqual(expect.any(String));
+      expect(mail?.text).toContain('/verify-email?token=');
+
+      // Unverified: the form's ticket is not the account's.
+      expect((await openForm(who.email, 'Before verifying')).status).toBe(201);
+      expect(await listSubjects(token)).not.toContain('Before verifying');
+
+      expect((await api.post('/me/email/verify', { token: `${verificationToken}x` }, token)).body.code).toBe('INVALID_TOKEN');
+      // Someone else's link is refused too.
+      const other = await fx.member(org, []);
+      expect((await api.post('/me/email/verify', { token: verificationToken }, other.token)).body.code).toBe('INVALID_TOKEN');
+      const verified = await api.post('/me/email/verify', { token: verificationToken }, token);
+      expect(verified.status).toBe(200);
+      expect((await api.get('/me', token)).body.emailVerified).toBe(true);
+      expect((await api.post('/me/email/verify', { token: verificationToken }, token)).status).toBe(422);
+
+      const sent = await openForm(who.email.toUpperCase(), 'After verifying');
+      expect(sent.status).toBe(201);
+      const list = (await api.get('/tickets?pageSize=100', token)).body.items;
+      expect(list.map((t: { subject: string }) => t.subject)).toEqual(['After verifying']);
+      expect(list[0].fromOpenForm).toBe(true);
+      const ticket = await api.get(`/tickets/${sent.body.id}`, token);
+      expect(ticket.status).toBe(200);
+      expect(ticket.body).toMatchObject({ fromOpenForm: true, requester: { name: who.name } });
+      // Tickets from before stay isolated, and so do the form's tickets from other addresses.
+      expect(await listSubjects(token)).not.toContain('Before verifying');
+      expect((await api.get(`/tickets/${sent.body.id}`, other.token)).status).toBe(404);
+    });
+
+    it('changing the e-mail sends a new link to the new address; the service relies on it only once verified', async () => {
+      const org = await fx.organisation({ signed: false });
+      const person = await fx.member(org, []);
+      const first = (await fx.mails(person.email)).find((m) => m.template === 'email-verification')?.data.verificationToken as string;
+      const newEmail = `new.${person.email}`;
+      const changed = await api.put('/me/email', { email: newEmail }, person.token);
+      expect(changed.status).toBe(200);
+      expect(changed.body).toMatchObject({ email: newEmail, emailVerified: false });
+      expect((await api.get('/me', person.token)).body).toMatchObject({ email: newEmail, emailVerified: false });
+      // The older link no longer works; the new one does.
+      expect((await api.post('/me/email/verify', { token: first }, person.token)).body.code).toBe('INVALID_TOKEN');
+      await openForm(newEmail, 'New address, unverified');
+      const second = (await fx.mails(newEmail)).find((m) => m.template === 'email-verification')?.data.verificationToken as string;
+      expect((await api.post('/me/email/verify', { token: second }, person.token)).status).toBe(200);
+      await openForm(newEmail, 'New address, verified');
+      await openForm(person.email, 'Old address');
+      expect(await listSubjects(person.token)).toEqual(['New address, verified']);
+      // The address belongs to one account.
+      const someone = await fx.member(org, []);
+      expect((await api.put('/me/email', { email: newEmail }, someone.token)).status).toBe(409);
+      expect((await api.put('/me/email', { email: 'not-an-email' }, someone.token)).status).toBe(400);
+    });
+
+    it('a password registration approved by staff joins active, its e-mail counts as verified, and it cannot be changed here', async () => {
+      const org = await fx.organisation({ signed: false });
+      const email = `pw.${++serial}.${org.organisationNumber.replace('-', '')}@skola.se`;
+      const password = 'Sommar-2026x';
+      const registered = await api.post('/registrations', { name: 'Petra Password', email, password, organisationNumber: org.organisationNumber });
+      expect(registered.status).toBe(201);
+      expect((await api.post(`/registrations/${registered.body.id}/approve`, {}, staff)).status).toBe(200);
+      const signedIn = await api.post('/auth/password/sign-in', { email, password });
+      const token = signedIn.body.accessToken as string;
+      const me = await api.get('/me', token);
+      expect(me.body).toMatchObject({ emailVerified: true, organisations: [expect.objectContaining({ id: org.id })], pendingOrganisations: [] });
+      const changed = await api.put('/me/email', { email: `other.${email}` }, token);
+      expect(changed.status).toBe(422);
+      expect(changed.body.code).toBe('EMAIL_IS_SIGN_IN');
+      const sent = await openForm(email, 'From a password account');
+      expect((await api.get(`/tickets/${sent.body.id}`, token)).status).toBe(200);
+    });
+  });
 });

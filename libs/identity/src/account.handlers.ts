@@ -1,12 +1,13 @@
 import { Inject } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandExecutor, ReservationHeld, Reservations } from '@kundportal/eventstore';
-import { CommandAnswer, CommandContext, derivedId, DomainError, PERSONAL_NUMBER_DIGEST, PersonalNumberDigest } from '@kundportal/kernel';
+import { CommandAnswer, CommandContext, derivedId, DomainError, PERSONAL_NUMBER_DIGEST, PersonalNumberDigest, SECRET_TOKENS, SecretTokens } from '@kundportal/kernel';
 import { InvitationTokens, JoinOrganisation, OrganisationDoc, OrganisationFactsReader, OrganisationQueries, requireRoomFor } from '@kundportal/organisations';
 import { ACCOUNT_EID_METHODS, accountDecider } from './account.decider';
 import { accountStream } from './account.events';
 import { AccountQueries } from './account.queries';
-import { CreateAccount, JoinAnotherOrganisation } from './commands';
+import { ChangeEmail, CreateAccount, JoinAnotherOrganisation, VerifyEmail } from './commands';
 import { RegistrationQueries } from './registration.queries';
 
 /** A claim older than this whose account never came to exist was left by a crash, and may be taken over. */
@@ -63,6 +64,7 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccount> {
         organisationId: organisation._id,
         personalNumberDigest,
         method: principal.method,
+        emailVerificationId: emailVerificationId(accountId),
         now: context.now,
       },
       context,
@@ -103,6 +105,9 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccount> {
     }
   }
 }
+
+/** The id an e-mail verification link names: the account's id first, so the link finds the account; the rest makes it unguessable. */
+export const emailVerificationId = (accountId: string) => `${accountId}~${randomBytes(16).toString('hex')}`;
 
 async function registeredOrganisation(organisations: OrganisationQueries, organisationNumber: string): Promise<OrganisationDoc> {
   const organisation = await organisations.byOrganisationNumber(organisationNumber);
@@ -159,4 +164,61 @@ export class JoinAnotherOrganisationHandler implements ICommandHandler<JoinAnoth
   }
 }
 
-export const IDENTITY_COMMAND_HANDLERS = [CreateAccountHandler, JoinAnotherOrganisationHandler];
+@CommandHandler(VerifyEmail)
+export class VerifyEmailHandler implements ICommandHandler<VerifyEmail> {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly accounts: AccountQueries,
+    @Inject(SECRET_TOKENS) private readonly tokens: SecretTokens,
+  ) {}
+
+  async execute({ principal, token, context }: VerifyEmail): Promise<CommandAnswer> {
+    const account = await this.accounts.ofPrincipal(principal);
+    const verificationId = this.tokens.verify(token);
+    // The link is the account holder's own: someone else's link is as good as no link.
+    if (!account || !verificationId || verificationId.split('~')[0] !== account._id) {
+      throw DomainError.rule('INVALID_TOKEN', 'The link is not valid (used, replaced by a newer one, or another account’s).', [
+        { field: 'token', message: 'not a valid link' },
+      ]);
+    }
+    const outcome = await this.executor.execute(accountDecider, accountStream(account._id), { type: 'VerifyEmail', verificationId, now: context.now }, context);
+    return { id: account._id, position: outcome.position.toString(), emailVerified: true };
+  }
+}
+
+@CommandHandler(ChangeEmail)
+export class ChangeEmailHandler implements ICommandHandler<ChangeEmail> {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly accounts: AccountQueries,
+    private readonly reservations: Reservations,
+  ) {}
+
+  /** The new address is reserved for the account first (one account per address), the old one freed after. */
+  async execute({ principal, email, context }: ChangeEmail): Promise<CommandAnswer> {
+    const account = await this.accounts.ofPrincipal(principal);
+    if (!account) throw DomainError.rule('NO_ACCOUNT', 'Create your account first.');
+    const address = email.toLowerCase();
+    const previous = account.email;
+    if (address !== previous) {
+      try {
+        await this.reservations.claim('email', address, account._id, context);
+      } catch (error) {
+        if (error instanceof ReservationHeld) {
+          throw DomainError.conflict('EMAIL_IN_USE', 'Another account uses that e-mail.');
+        }
+        throw error;
+      }
+    }
+    const outcome = await this.executor.execute(
+      accountDecider,
+      accountStream(account._id),
+      { type: 'ChangeEmail', email: address, verificationId: emailVerificationId(account._id), now: context.now },
+      context,
+    );
+    if (address !== previous) await this.reservations.release('email', previous, account._id, context);
+    return { id: account._id, position: outcome.position.toString(), email: address, emailVerified: outcome.state.exists && outcome.state.emailVerified };
+  }
+}
+
+export const IDENTITY_COMMAND_HANDLERS = [CreateAccountHandler, JoinAnotherOrganisationHandler, VerifyEmailHandler, ChangeEmailHandler];

@@ -75,3 +75,17 @@ export class VerifyLegacyAccount extends Command<CommandAnswer> {
     super();
   }
 }
+
+/** The account holder proves their e-mail with the token from the `email-verification` e-mail. */
+export class VerifyEmail extends Command<CommandAnswer> {
+  constructor(readonly principal: Principal, readonly token: string, readonly context: CommandContext) {
+    super();
+  }
+}
+
+/** An e-ID account holder changes their e-mail; it is unverified until the new link is used. */
+export class ChangeEmail extends Command<CommandAnswer> {
+  constructor(readonly principal: Principal, readonly email: string, readonly context: CommandContext) {
+    super();
+  }
+}

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RecordedEvent } from '@kundportal/eventstore';
-import { AccountImported, PasswordResetRequested, RegistrationApproved, RegistrationRejected } from '@kundportal/identity';
+import { AccountImported, EmailVerificationRequested, PasswordResetRequested, RegistrationApproved, RegistrationRejected } from '@kundportal/identity';
 import { APP_CONFIG, AppConfig, SECRET_TOKENS, SecretTokens } from '@kundportal/kernel';
 import { ORDER_EVENT_TYPES, OrderEvent, OrderHistory } from '@kundportal/ordering';
 import { JoinRequestDeclined, JoinRequested, MemberInvited, MemberJoined, OrganisationQueries, OrganisationRegistered } from '@kundportal/organisations';
@@ -39,6 +39,7 @@ export class MailReactor implements Projection {
     'MemberJoined',
     'JoinRequestDeclined',
     'MemberInvited',
+    'EmailVerificationRequested',
   ];
 
   constructor(
@@ -80,6 +81,12 @@ export class MailReactor implements Projection {
       const verificationToken = this.secretTokens.issue(d.verificationId);
       const link = `${this.config.publicBaseUrl}/verify-account?token=${encodeURIComponent(verificationToken)}`;
       return queue(d.email, templates.accountVerification({ name: d.name, username: d.username, verificationToken, link }));
+    }
+    if (event.type === 'EmailVerificationRequested') {
+      const d = (event as unknown as EmailVerificationRequested).data;
+      const verificationToken = this.secretTokens.issue(d.verificationId);
+      const link = `${this.config.publicBaseUrl}/verify-email?token=${encodeURIComponent(verificationToken)}`;
+      return queue(d.email, templates.emailVerification({ name: d.name, email: d.email, verificationToken, link }));
     }
     if (event.type === 'JoinRequested') return this.joinRequested(event as unknown as JoinRequested, queue);
     if (event.type === 'MemberJoined') {

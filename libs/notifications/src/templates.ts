@@ -186,4 +186,15 @@ export const templates = {
       data,
     };
   },
+
+  emailVerification(data: { name: string; email: string; verificationToken: string; link: string }): RenderedMail {
+    return {
+      template: 'email-verification',
+      subject: 'Confirm your e-mail address for Kundportal',
+      text:
+        `Hello ${data.name},\n\nConfirm that ${data.email} is your address: ${data.link}\n` +
+        `Until then we send you what you ask for, but do not link tickets sent to us from this address to your account.\n`,
+      data,
+    };
+  },
 };

@@ -136,12 +136,17 @@ export class CreateTicketHandler implements ICommandHandler<CreateTicket> {
 
 @CommandHandler(CreatePublicTicket)
 export class CreatePublicTicketHandler implements ICommandHandler<CreatePublicTicket> {
-  constructor(private readonly opening: TicketOpening) {}
+  constructor(private readonly opening: TicketOpening, private readonly accounts: AccountQueries) {}
 
-  /** The open form: the ticket belongs to no account, now or ever; replies go by e-mail. */
-  execute({ input, context }: CreatePublicTicket): Promise<CommandAnswer> {
+  /**
+   * The open form. Sent with the verified e-mail of an account that exists now, the ticket shows in
+   * that account (its channel says it came from the open form); otherwise it belongs to no account,
+   * now or ever (an account made later does not take it), and replies go by e-mail.
+   */
+  async execute({ input, context }: CreatePublicTicket): Promise<CommandAnswer> {
     const email = input.email.toLowerCase();
     const ticketId = context.idempotencyKey ? derivedId('public-ticket', email, context.idempotencyKey) : newId();
+    const account = await this.accounts.byVerifiedEmail(email);
     return this.opening.open(
       ticketId,
       {
@@ -149,7 +154,7 @@ export class CreatePublicTicketHandler implements ICommandHandler<CreatePublicTi
         subject: input.subject,
         description: input.description,
         channel: 'public-form',
-        requester: { accountId: null, name: input.name, email },
+        requester: { accountId: account?._id ?? null, name: account?.name ?? input.name, email },
         organisationId: null,
         serviceId: null,
         collaborators: [],

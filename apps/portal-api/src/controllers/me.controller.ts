@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { JoinAnotherOrganisation, Principal } from '@kundportal/identity';
+import { ChangeEmail, JoinAnotherOrganisation, Principal, VerifyEmail } from '@kundportal/identity';
 import { NotificationQueries, Notifications } from '@kundportal/notifications';
 import { LeaveOrganisation, OrganisationQueries } from '@kundportal/organisations';
-import { JoinOrganisationDto } from '../dto/organisations.dto';
+import { ChangeEmailDto, JoinOrganisationDto, VerifyEmailDto } from '../dto/organisations.dto';
 import { CurrentPrincipal } from '../http/auth';
 import { CallerService } from '../http/caller.service';
 import { IdPipe } from '../http/id.pipe';
@@ -35,6 +35,7 @@ export class MeController {
       accountId: account?._id ?? null,
       name: account?.name ?? principal.name,
       email: account?.email ?? principal.email,
+      emailVerified: account ? account.emailVerified === true : false,
       personalNumber: principal.personalNumber,
       method: principal.method,
       staff: principal.staff,
@@ -68,6 +69,21 @@ export class MeController {
   async join(@Body() body: JoinOrganisationDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
     const caller = await this.callers.resolve(principal);
     return this.commands.execute(new JoinAnotherOrganisation(principal, body, this.callers.context(request, caller)));
+  }
+
+  @Post('email/verify')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Verify your e-mail with the token from the email-verification e-mail' })
+  async verifyEmail(@Body() body: VerifyEmailDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const caller = await this.callers.resolve(principal);
+    return this.commands.execute(new VerifyEmail(principal, body.token, this.callers.context(request, caller)));
+  }
+
+  @Put('email')
+  @ApiOperation({ summary: 'Change your e-mail (e-ID accounts); a verification link goes to the new address' })
+  async changeEmail(@Body() body: ChangeEmailDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const caller = await this.callers.resolve(principal);
+    return this.commands.execute(new ChangeEmail(principal, body.email, this.callers.context(request, caller)));
   }
 
   @Post('organisations/:orgId/leave')

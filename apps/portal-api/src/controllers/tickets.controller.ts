@@ -113,6 +113,7 @@ export class TicketsController {
         createdAt: t.createdAt,
         lastActivityAt: reader.staff ? t.staffLastActivityAt : t.lastActivityAt,
         unread: reader.accountId !== null && t.unreadBy.includes(reader.accountId),
+        fromOpenForm: t.channel === 'public-form',
         ...(reader.staff ? { priority: t.priority } : {}),
         // Seen as an administrator of the ticket's organisation, not as someone on it.
         viaOrganisation: !reader.staff && !(reader.accountId !== null && t.participants.includes(reader.accountId)),
@@ -145,6 +146,7 @@ export class TicketsController {
       description: ticket.description,
       status: ticket.status,
       requester: { accountId: ticket.requester.accountId, name: ticket.requester.name },
+      fromOpenForm: ticket.channel === 'public-form',
       collaborators: ticket.collaborators.map((c) => ({ accountId: c.accountId, name: c.name })),
       messages: messages.map((m) => ({
         id: m._id,

@@ -199,3 +199,19 @@ export class MergeDto {
   @IsUUID()
   duplicateOrganisationId!: string;
 }
+
+export class VerifyEmailDto {
+  @ApiProperty({ description: 'The token from the e-mail verification link' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  token!: string;
+}
+
+export class ChangeEmailDto {
+  @ApiProperty({ example: 'anna.andersson@region.se' })
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+}
