@@ -190,4 +190,35 @@ describe('accountDecider', () => {
       expect(state([...eidAccountEvents, verified()])).toMatchObject({ emailVerified: true, emailVerification: null });
     });
   });
+
+  describe('merging an old-portal account into the verifier’s e-ID account', () => {
+    const VERIFICATION_ID = 'legacy-1~abc';
+    const imported: AccountEvent = {
+      type: 'AccountImported',
+      data: { accountId, username: 'kimsve', name: person.name, email: person.email, organisationId: 'org-1', roles: ['orderer'], verificationId: VERIFICATION_ID, importedAt: createdAt.toISOString() },
+    };
+    const merge = (method = 'bankid', verificationId = VERIFICATION_ID): AccountCommand => ({
+      type: 'MergeLegacyAccount',
+      verificationId,
+      into: 'account-eid',
+      personalNumberDigest: 'digest-kim',
+      method,
+      now: requestedAt,
+    });
+    const merged: AccountEvent = {
+      type: 'LegacyAccountMerged',
+      data: { accountId, into: 'account-eid', personalNumberDigest: 'digest-kim', method: 'bankid', verificationId: VERIFICATION_ID, at: requestedAt.toISOString() },
+    };
+
+    it('closes the old account with its link, once; a retry changes nothing', () => {
+      spec.given([imported]).when(merge()).then([merged]);
+      spec.given([imported, merged]).when(merge()).thenNothing();
+    });
+
+    it('refuses a wrong link and SITHS, as verifying does', () => {
+      spec.given([imported]).when(merge('bankid', 'legacy-1~other')).thenThrows(DomainError, isCode(422, 'INVALID_TOKEN'));
+      spec.given([imported]).when(merge('siths')).thenThrows(DomainError, isCode(422, 'EID_METHOD_NOT_ALLOWED'));
+      spec.given([]).when(merge()).thenThrows(DomainError, isCode(422, 'INVALID_TOKEN'));
+    });
+  });
 });

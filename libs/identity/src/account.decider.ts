@@ -8,6 +8,7 @@ export type AccountCommand =
   | { type: 'ResetPassword'; resetId: string; passwordHash: string; now: Date }
   | { type: 'ImportAccount'; account: Omit<AccountImported['data'], 'importedAt'>; now: Date }
   | { type: 'VerifyAccount'; verificationId: string; personalNumberDigest: string; method: string; now: Date }
+  | { type: 'MergeLegacyAccount'; verificationId: string; into: string; personalNumberDigest: string; method: string; now: Date }
   | { type: 'VerifyEmail'; verificationId: string; now: Date }
   | { type: 'ChangeEmail'; email: string; verificationId: string; now: Date };
 
@@ -20,6 +21,8 @@ export type AccountState =
       reset: { resetId: string; expiresAt: string } | null;
       /** Imported from the old portal and not yet verified: the id its verification link names. */
       awaitingVerification: string | null;
+      /** An old-portal account merged into the e-ID account of the person who verified it. */
+      mergedInto?: string;
       /** The service relies on the e-mail only once verified. */
       emailVerified: boolean;
       /** The id the latest e-mail verification link names, until it is used. */
@@ -104,6 +107,26 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
           },
         ];
       }
+      case 'MergeLegacyAccount': {
+        if (!ACCOUNT_EID_METHODS.includes(command.method)) {
+          throw DomainError.rule('EID_METHOD_NOT_ALLOWED', 'Verify your account with BankID or Freja eID.');
+        }
+        if (state.exists && state.mergedInto === command.into) return [];
+        if (!state.exists || state.awaitingVerification === null || state.awaitingVerification !== command.verificationId) throw invalidToken();
+        return [
+          {
+            type: 'LegacyAccountMerged',
+            data: {
+              accountId: state.account.accountId,
+              into: command.into,
+              personalNumberDigest: command.personalNumberDigest,
+              method: command.method,
+              verificationId: command.verificationId,
+              at: command.now.toISOString(),
+            },
+          },
+        ];
+      }
       case 'VerifyEmail': {
         if (!state.exists || state.emailVerification === null || state.emailVerification !== command.verificationId) throw invalidToken();
         return [
@@ -165,6 +188,8 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
               emailVerified: true,
             }
           : state;
+      case 'LegacyAccountMerged':
+        return state.exists ? { ...state, awaitingVerification: null, mergedInto: event.data.into } : state;
       case 'EmailVerificationRequested':
         return state.exists ? { ...state, emailVerification: event.data.verificationId } : state;
       case 'EmailVerified':

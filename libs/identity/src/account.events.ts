@@ -68,8 +68,18 @@ export type EmailChanged = {
   data: { accountId: string; email: string; previous: string; at: string };
 };
 
+/**
+ * An old-portal account verified by a person who has an e-ID account already: its memberships and
+ * roles moved to that account, and it is closed (its verification link used up).
+ */
+export type LegacyAccountMerged = {
+  type: 'LegacyAccountMerged';
+  data: { accountId: string; into: string; personalNumberDigest: string; method: string; verificationId: string; at: string };
+};
+
 export type AccountEvent =
   | AccountCreated
+  | LegacyAccountMerged
   | PasswordSet
   | PasswordResetRequested
   | AccountImported
@@ -86,5 +96,6 @@ export const ACCOUNT_EVENT_TYPES = [
   'EmailVerificationRequested',
   'EmailVerified',
   'EmailChanged',
+  'LegacyAccountMerged',
 ] as const;
 export const accountStream = (id: string) => `account-${id}`;

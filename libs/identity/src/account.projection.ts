@@ -18,6 +18,8 @@ export interface AccountDoc {
   verified?: boolean;
   /** The service relies on the e-mail (open-form tickets, password resets) only once this is true. */
   emailVerified?: boolean;
+  /** An old-portal account merged into this e-ID account. */
+  mergedInto?: string;
   [key: string]: unknown;
 }
 
@@ -64,6 +66,9 @@ export const accountsProjection: Projection = {
           // The verification link went to the imported e-mail: using it proves the address too.
           { $set: { personalNumberDigest: event.data.personalNumberDigest, method: event.data.method, verified: true, emailVerified: true } },
         );
+        break;
+      case 'LegacyAccountMerged':
+        accounts.updateOne({ _id: event.data.accountId }, { $set: { mergedInto: event.data.into } });
         break;
       case 'EmailVerified':
         accounts.updateOne({ _id: event.data.accountId, email: event.data.email }, { $set: { emailVerified: true } });

@@ -145,3 +145,15 @@ export class MergeOrganisations extends Command<CommandAnswer> {
     super();
   }
 }
+
+/** Issued by the identity context: an old-portal account's membership moves to the e-ID account of the person who verified it. */
+export class MergeMembership extends Command<CommandAnswer> {
+  constructor(
+    readonly organisationId: string,
+    readonly fromAccountId: string,
+    readonly into: { accountId: string; name: string; email: string; personalNumberDigest: string | null },
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}

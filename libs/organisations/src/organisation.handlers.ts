@@ -11,6 +11,7 @@ import {
   DeclineJoinRequest,
   InviteMember,
   LeaveOrganisation,
+  MergeMembership,
   RemoveMember,
   JoinOrganisation,
   LinkAgent,
@@ -369,7 +370,23 @@ export class LeaveOrganisationHandler extends OrganisationCommandHandler impleme
   }
 }
 
+@CommandHandler(MergeMembership)
+export class MergeMembershipHandler implements ICommandHandler<MergeMembership> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  async execute({ organisationId, fromAccountId, into, context }: MergeMembership): Promise<CommandAnswer> {
+    const outcome = await this.executor.execute(
+      organisationDecider,
+      organisationStream(organisationId),
+      { type: 'MergeMember', fromAccountId, into, now: context.now },
+      context,
+    );
+    return commandAnswer(organisationId, outcome.position);
+  }
+}
+
 export const ORGANISATION_COMMAND_HANDLERS = [
+  MergeMembershipHandler,
   SubmitCustomerApplicationHandler,
   ApproveCustomerApplicationHandler,
   RejectCustomerApplicationHandler,

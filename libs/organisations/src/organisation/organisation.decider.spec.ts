@@ -493,6 +493,32 @@ describe('organisationDecider', () => {
     });
   });
 
+  describe('merging an old-portal account into an e-ID account', () => {
+    const into = { accountId: 'acc-eid', name: 'Name of acc-eid', email: 'acc-eid@region.example.se', personalNumberDigest: 'digest-eid' };
+    const merge: OrganisationCommand = { type: 'MergeMember', fromAccountId: 'acc-olle', into, now };
+    const byInto = { id: 'acc-eid', name: 'Name of acc-eid', staff: false };
+    const legacy = [registered, joined('acc-anna', ['administrator'], ADMIN_DIGEST), joined('acc-olle', ['orderer', 'attestant'])];
+
+    it('the e-ID account joins with the old account’s roles, and the old account leaves the organisation', () => {
+      spec.given(legacy).when(merge).then([joined('acc-eid', ['orderer', 'attestant'], 'digest-eid'), removed('acc-olle', false, byInto)]);
+    });
+
+    it('an e-ID account that is a member already gets the roles of both', () => {
+      spec
+        .given([...legacy, joined('acc-eid', ['attestant', 'signatory'], 'digest-eid')])
+        .when(merge)
+        .then([
+          { type: 'MemberRolesChanged', data: { organisationId, accountId: 'acc-eid', roles: ['attestant', 'signatory', 'orderer'], previousRoles: ['attestant', 'signatory'], byStaff: false } },
+          removed('acc-olle', false, byInto),
+        ]);
+    });
+
+    it('carries nothing when the old account is no member (any more), and is a retry once done', () => {
+      spec.given([...legacy, removed('acc-olle', false)]).when(merge).thenNothing();
+      spec.given([...legacy, joined('acc-eid', ['orderer', 'attestant'], 'digest-eid'), removed('acc-olle', false, byInto)]).when(merge).thenNothing();
+    });
+  });
+
   describe('evolve', () => {
     const state = (events: OrganisationEvent[]) => fold(organisationDecider, events);
 

@@ -37,6 +37,8 @@ export type OrganisationCommand =
   | { type: 'InviteMember'; invitationId: string; name: string; email: string; roles: Role[]; expiresAt: Date; by: Acting; now: Date }
   | { type: 'RemoveMember'; accountId: string; by: Acting; now: Date }
   | { type: 'LeaveOrganisation'; by: Acting; now: Date }
+  /** An old-portal account verified by a person who has an e-ID account: its membership and roles move to that account. */
+  | { type: 'MergeMember'; fromAccountId: string; into: { accountId: string; name: string; email: string; personalNumberDigest: string | null }; now: Date }
   | { type: 'SignAgreement'; by: Acting; method: string; now: Date }
   | { type: 'SetMemberRoles'; accountId: string; roles: Role[]; by: Acting }
   | { type: 'LinkAgent'; agentOrganisationId: string; by: Acting }
@@ -250,6 +252,26 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
             data: { organisationId: org.registration.organisationId, accountId: command.by.accountId, left: true, by: actor(command.by), at: command.now.toISOString() },
           },
         ];
+      }
+
+      case 'MergeMember': {
+        const org = open(state);
+        const from = org.members.get(command.fromAccountId);
+        if (!from || command.fromAccountId === command.into.accountId) return [];
+        const organisationId = org.registration.organisationId;
+        const at = command.now.toISOString();
+        const known = org.members.get(command.into.accountId);
+        const carried: OrganisationEvent[] = [];
+        if (!known) {
+          carried.push({ type: 'MemberJoined', data: { organisationId, ...command.into, roles: from.roles, joinedAt: at } });
+        } else {
+          const roles = [...new Set([...known.roles, ...from.roles])];
+          if (roles.length !== known.roles.length) {
+            carried.push({ type: 'MemberRolesChanged', data: { organisationId, accountId: command.into.accountId, roles, previousRoles: known.roles, byStaff: false } });
+          }
+        }
+        const by = { id: command.into.accountId, name: command.into.name, staff: false };
+        return [...carried, { type: 'MemberRemoved', data: { organisationId, accountId: command.fromAccountId, left: false, by, at } }];
       }
 
       case 'SignAgreement': {
