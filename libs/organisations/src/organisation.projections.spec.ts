@@ -54,7 +54,8 @@ describe('organisations projection', () => {
       },
     ]);
     expect(state.organisation_members).toEqual([
-      expect.objectContaining({ _id: 'org-1:acc-1', organisationId: 'org-1', accountId: 'acc-1', roles: ['administrator', 'orderer'] }),
+      // A MemberJoined, of before join requests existed too, is an active membership.
+      expect.objectContaining({ _id: 'org-1:acc-1', organisationId: 'org-1', accountId: 'acc-1', roles: ['administrator', 'orderer'], status: 'active' }),
     ]);
   });
 

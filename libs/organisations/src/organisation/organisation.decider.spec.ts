@@ -439,6 +439,14 @@ describe('organisationDecider', () => {
       spec.given(waiting).when({ type: 'ApproveJoinRequest', accountId: 'acc-nils', roles: [], by: nils, now }).thenThrows(NotFound);
     });
 
+    it('refuses approving past the organisation’s user limit: ORGANISATION_USER_LIMIT_REACHED (422)', () => {
+      const full: OrganisationEvent = { type: 'UserLimitSet', data: { organisationId, limit: 3, previous: null, byStaff: true } };
+      spec
+        .given([...waiting, full])
+        .when({ type: 'ApproveJoinRequest', accountId: 'acc-nils', roles: [], by: anna, now })
+        .thenThrows(DomainError, isCode('ORGANISATION_USER_LIMIT_REACHED', 422));
+    });
+
     it('an administrator declines with an optional reason', () => {
       spec.given(waiting).when({ type: 'DeclineJoinRequest', accountId: 'acc-nils', reason: 'Unknown to us', by: anna, now }).then([declined('acc-nils', 'Unknown to us')]);
     });

@@ -115,6 +115,13 @@ function requireAdministrator(state: Existing, by: Acting, what: string): void {
   if (!by.staff && !holds(state, by.accountId, 'administrator')) throw new Forbidden(`Only the organisation’s administrators ${what}.`);
 }
 
+/** The organisation's user limit holds for people let in by its administrators. */
+function requireRoom(state: Existing): void {
+  if (state.userLimit !== null && state.members.size >= state.userLimit) {
+    throw DomainError.rule('ORGANISATION_USER_LIMIT_REACHED', `The organisation allows at most ${state.userLimit} users.`);
+  }
+}
+
 const lastAdministrator = () => DomainError.rule('LAST_ADMINISTRATOR', 'The organisation must keep at least one administrator.');
 
 const actor = (by: Acting) => ({ id: by.id, name: by.name, staff: by.staff });
@@ -154,6 +161,8 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
         }
         const person = { organisationId: org.registration.organisationId, accountId: command.accountId, name: command.name, email: command.email, personalNumberDigest: digest };
         if (named || command.preapproved || invitation) {
+          // The people the application named always get in; an invitation counts against the user limit.
+          if (invitation && !named) requireRoom(org);
           for (const role of invitation?.roles ?? []) if (!roles.includes(role)) roles.push(role);
           return [
             {
@@ -172,6 +181,7 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
         requireAdministrator(org, command.by, 'approve join requests');
         const request = org.requests.get(command.accountId);
         if (!request) throw new NotFound('The join request');
+        requireRoom(org);
         const data: MemberJoined['data'] = {
           organisationId: org.registration.organisationId,
           accountId: command.accountId,
