@@ -393,6 +393,17 @@ describe('Authorisation matrix: every endpoint × every caller', () => {
       request: () => ({ method: 'POST', path: '/me/organisations', body: { organisationNumber: world.agent.organisationNumber } }),
     },
     {
+      // Leaving the customer organisation would change the world the other rows rely on; membership.e2e-spec covers members leaving.
+      name: 'POST /me/organisations/:orgId/leave (an organisation the caller is not a member of)',
+      expect: t('401 404 404 404 404 404 404 404 404 404 404 404'),
+      request: (ids) => ({ method: 'POST', path: `/me/organisations/${ids.agentOrgId}/leave` }),
+    },
+    {
+      name: 'POST /me/email/verify (a link that is not valid)',
+      expect: t('401 422 422 422 422 422 422 422 422 422 422 422'),
+      request: () => ({ method: 'POST', path: '/me/email/verify', body: { token: 'not-a-valid-link' } }),
+    },
+    {
       name: 'POST /invitations/accept (a link that is not valid)',
       expect: t('401 422 422 422 422 422 422 422 422 422 422 422'),
       request: () => ({ method: 'POST', path: '/invitations/accept', body: { token: 'not-a-valid-link' } }),
