@@ -243,7 +243,8 @@ describe('Membership over HTTP', () => {
       const org = await fx.organisation({ signed: false });
       const who = personIn(org, 'Vera Verified');
       const token = await api.signIn(testPersonalNumber(), { name: who.name });
-      expect((await api.post('/accounts', { ...who, organisationNumber: org.organisationNumber }, token)).status).toBe(201);
+      const created = await api.post('/accounts', { ...who, organisationNumber: org.organisationNumber }, token);
+      expect(created.status).toBe(201);
       expect((await api.get('/me', token)).body.emailVerified).toBe(false);
       const mail = (await fx.mails(who.email)).find((m) => m.template === 'email-verification');
       const verificationToken = mail?.data.verificationToken as string;
@@ -274,6 +275,17 @@ describe('Membership over HTTP', () => {
       // Tickets from before stay isolated, and so do the form's tickets from other addresses.
       expect(await listSubjects(token)).not.toContain('Before verifying');
       expect((await api.get(`/tickets/${sent.body.id}`, other.token)).status).toBe(404);
+
+      // By phone: staff name the caller by e-mail; a verified one is the account's, another is answered by e-mail.
+      const phone = (email: string, subject: string, as = staff) =>
+        api.post('/tickets', { type: 'fault-report', subject, description: 'Called support.', onBehalfOfEmail: email, onBehalfOfName: 'Caller' }, as);
+      expect((await phone(who.email, 'By phone', token)).status).toBe(403);
+      const called = await phone(who.email, 'By phone');
+      expect(called.status).toBe(201);
+      expect((await api.get(`/tickets/${called.body.id}`, token)).body).toMatchObject({ requester: { accountId: created.body.id }, fromOpenForm: false });
+      expect((await phone(`unknown.${who.email}`, 'By phone, unknown caller')).status).toBe(201);
+      expect(await listSubjects(token)).toEqual(['By phone', 'After verifying']);
+      expect((await api.post('/tickets', { type: 'question', subject: 'S', description: 'D', onBehalfOfEmail: who.email, onBehalfOfAccountId: created.body.id }, staff)).body.code).toBe('ONE_REQUESTER');
     });
 
     it('changing the e-mail sends a new link to the new address; the service relies on it only once verified', async () => {
