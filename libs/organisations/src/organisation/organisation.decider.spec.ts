@@ -687,4 +687,10 @@ describe('organisationDecider › merging duplicate records', () => {
     expect(s.exists && s.members.get('acc-admin')?.roles).toEqual(['administrator', 'orderer']);
     expect(s.exists && [...s.agents]).toEqual(['org-agent']);
   });
+
+  it('a member of the duplicate who only asked to join here, or was removed here, is a member now', () => {
+    const asked = { type: 'JoinRequested' as const, data: { organisationId: orgId, accountId: 'acc-admin', name: 'Anna', email: 'anna@x.se', personalNumberDigest: null, requestedAt: now.toISOString() } };
+    const s = fold(organisationDecider, [registered, asked, absorbed(['orderer'])]);
+    expect(s.exists && [s.members.get('acc-admin')?.roles, s.requests.has('acc-admin'), s.past.has('acc-admin')]).toEqual([['orderer'], false, false]);
+  });
 });

@@ -467,9 +467,16 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
             email: known?.email ?? m.email,
           });
         }
+        // Members of the duplicate are members here now, whatever they asked or were before.
+        const requests = new Map(state.requests);
+        const past = new Map(state.past);
+        for (const m of event.data.members) {
+          requests.delete(m.accountId);
+          past.delete(m.accountId);
+        }
         const agents = new Set([...state.agents, ...event.data.agentOrganisationIds]);
         agents.delete(state.registration.organisationId);
-        return { ...state, members, agents, absorbed: new Set([...state.absorbed, event.data.duplicateOrganisationId]) };
+        return { ...state, members, requests, past, agents, absorbed: new Set([...state.absorbed, event.data.duplicateOrganisationId]) };
       }
       default:
         return assertNever(event);
