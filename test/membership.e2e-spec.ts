@@ -200,6 +200,9 @@ describe('Membership over HTTP', () => {
       expect((await api.post(`/orders/${order.body.id}/attest`, { method: 'bankid' }, org.attestant.token)).status).toBe(404);
       const members = await api.get(`/organisations/${org.id}/members`, org.admin.token);
       expect(members.body.items.map((m: { accountId: string }) => m.accountId)).not.toContain(org.attestant.accountId);
+      // Coming back takes the administrator's approval again.
+      const back = await api.post('/me/organisations', { organisationNumber: org.organisationNumber }, org.attestant.token);
+      expect(back.body).toMatchObject({ organisationId: org.id, membership: 'pending' });
 
       const last = await api.delete(`/organisations/${org.id}/members/${org.admin.accountId}`, staff);
       expect(last.status).toBe(422);

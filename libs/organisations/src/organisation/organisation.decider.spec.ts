@@ -210,6 +210,12 @@ describe('organisationDecider', () => {
         .thenThrows(DomainError, isCode('INVALID_TOKEN', 422));
     });
 
+    it('someone named in the application whom the organisation removed asks again like anyone else; one who left rejoins', () => {
+      const withSven = [...withAdmin, joined('acc-sven', ['signatory'], SIGNATORY_DIGEST)];
+      spec.given([...withSven, removed('acc-sven', false)]).when(join('acc-sven', SIGNATORY_DIGEST)).then([requested('acc-sven', SIGNATORY_DIGEST)]);
+      spec.given([...withSven, removed('acc-sven', true)]).when(join('acc-sven', SIGNATORY_DIGEST)).then([joined('acc-sven', ['signatory'], SIGNATORY_DIGEST)]);
+    });
+
     it('refuses an expired or unknown invitation: INVALID_TOKEN (422)', () => {
       const late = { ...join('acc-olle', OTHER_DIGEST), invitationId: 'inv-1', now: new Date('2027-01-01T00:00:00Z') } as OrganisationCommand;
       spec.given([...withAdmin, invited('inv-1', [])]).when(late).thenThrows(DomainError, isCode('INVALID_TOKEN', 422));

@@ -160,7 +160,9 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
           throw DomainError.rule('INVALID_TOKEN', 'The invitation is not valid (used, expired or withdrawn).');
         }
         const person = { organisationId: org.registration.organisationId, accountId: command.accountId, name: command.name, email: command.email, personalNumberDigest: digest };
-        if (named || command.preapproved || invitation) {
+        // Someone the organisation removed or declined is let in again only by its administrators (an invitation, or approval).
+        const barred = org.past.get(command.accountId) === 'removed' || org.past.get(command.accountId) === 'declined';
+        if (invitation || ((named || command.preapproved) && !barred)) {
           // The people the application named always get in; an invitation counts against the user limit.
           if (invitation && !named) requireRoom(org);
           for (const role of invitation?.roles ?? []) if (!roles.includes(role)) roles.push(role);
