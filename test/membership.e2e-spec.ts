@@ -156,6 +156,10 @@ describe('Membership over HTTP', () => {
       const reused = await api.post('/accounts', { name: 'X', email: `x.${who.email}`, organisationNumber: org.organisationNumber, invitationToken: token }, other);
       expect(reused.status).toBe(422);
       expect(reused.body.code).toBe('INVALID_TOKEN');
+      // Refused before the account was made: without the link it is a join request.
+      const withoutLink = await api.post('/accounts', { name: 'X', email: `x.${who.email}`, organisationNumber: org.organisationNumber }, other);
+      expect(withoutLink.status).toBe(201);
+      expect(withoutLink.body.membership).toBe('pending');
     });
 
     it('an account holder accepts with POST /invitations/accept or POST /me/organisations; a forged or foreign link is refused', async () => {

@@ -49,6 +49,8 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccount> {
     const invitationId = invitationFor(this.invitations, input.invitationToken, organisation);
     const facts = await this.facts.read(organisation._id);
     if (facts) requireRoomFor(facts, await this.registrations.pendingCount(facts.organisationId));
+    // A used or expired invitation is refused before the account exists, so the person can try again without it.
+    if (invitationId && !facts?.invitationOpen(invitationId, context.now)) throw invalidInvitation();
     const email = input.email.toLowerCase();
     await this.claim('pnr', personalNumberDigest, accountId, context, 'You have an account already.');
     await this.claim('email', email, accountId, context, 'An account with that e-mail exists already.');
