@@ -68,6 +68,35 @@ describe('Accounts from the old portal', () => {
     expect(second.status).toBe(409);
   });
 
+  it('verified by a person who has an e-ID account already: the old roles and membership move into that account', async () => {
+    const other = await fx.organisation({ signed: true });
+    // Lisa has an e-ID account in another organisation, and an orderer account in the old portal of this one.
+    const lisa = await fx.member(other, ['attestant'], 'Lisa Larsson');
+    const body = { username: 'lilar01', name: 'Lisa Larsson', email: 'lisa.larsson@region.se', organisationNumber: org.organisationNumber, roles: ['orderer'] };
+    const imported = await api.post('/legacy-accounts', body, staff);
+    expect(imported.status).toBe(201);
+    const token = await verificationToken(body.email);
+
+    const merged = await api.post('/accounts/verify', { token }, lisa.token);
+    expect(merged.status).toBe(200);
+    expect(merged.body).toMatchObject({ id: lisa.accountId, mergedFrom: imported.body.id, organisationId: org.id });
+    const me = await api.get('/me', lisa.token);
+    expect(me.body.accountId).toBe(lisa.accountId);
+    expect(me.body.organisations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: other.id, roles: ['attestant'] }),
+        expect.objectContaining({ id: org.id, roles: ['orderer'], canOrder: true }),
+      ]),
+    );
+    // The old account is closed: gone from the members, its link used up.
+    const members = (await api.get(`/organisations/${org.id}/members`, org.admin.token)).body.items.map((m: { accountId: string }) => m.accountId);
+    expect(members).toContain(lisa.accountId);
+    expect(members).not.toContain(imported.body.id);
+    expect((await api.post('/accounts/verify', { token }, lisa.token)).status).toBe(200);
+    const someoneElse = await api.signIn(testPersonalNumber(), { method: 'bankid' });
+    expect((await api.post('/accounts/verify', { token }, someoneElse)).body.code).toBe('INVALID_TOKEN');
+  });
+
   it('refuses unknown organisations, taken e-mails and bad bodies', async () => {
     const base = { username: 'x1', name: 'X', email: 'x1@region.se', organisationNumber: org.organisationNumber, roles: [] };
     expect((await api.post('/legacy-accounts', { ...base, organisationNumber: '212000-0142' }, staff)).body.code).toBe('ORGANISATION_NOT_REGISTERED');

@@ -101,7 +101,7 @@ describe('Ordering over HTTP', () => {
       ]);
       const notices = await api.get('/me/notifications', customer.attestant.token);
       expect(notices.status).toBe(200);
-      expect(notices.body.badge).toEqual({ total: 1, approvals: 1, unreadTickets: 0, agreementsToSign: 0 });
+      expect(notices.body.badge).toEqual({ total: 1, approvals: 1, unreadTickets: 0, agreementsToSign: 0, joinRequests: 0 });
       expect(notices.body.items).toEqual([{ kind: 'approval', refId: orderId, title: expect.any(String), at: expect.stringMatching(ISO) }]);
       // The orderer has nothing to act on.
       expect(await approvals(customer.orderer)).toEqual([]);
@@ -120,7 +120,7 @@ describe('Ordering over HTTP', () => {
       expect(attested.status).toBe(200);
       expect(attested.body).toMatchObject({ id: orderId, position: expect.stringMatching(/^\d+$/) });
       expect(await approvals(customer.attestant)).toEqual([]);
-      expect((await api.get('/me/notifications', customer.attestant.token)).body.badge).toEqual({ total: 0, approvals: 0, unreadTickets: 0, agreementsToSign: 0 });
+      expect((await api.get('/me/notifications', customer.attestant.token)).body.badge).toEqual({ total: 0, approvals: 0, unreadTickets: 0, agreementsToSign: 0, joinRequests: 0 });
 
       // Only staff fulfil, with instructions.
       const instructions = 'Vi kontaktar er på måndag för att ansluta era vårdenheter.';

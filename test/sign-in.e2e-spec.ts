@@ -55,11 +55,13 @@ describe('Sign-in over HTTP', () => {
         accountId: null,
         name: 'Greta Gran',
         email: null,
+        emailVerified: false,
         personalNumber,
         method: 'bankid',
         staff: false,
         auditor: false,
         organisations: [],
+        pendingOrganisations: [],
       });
       expect(issuer.requests).toContain('/jwks');
     });
@@ -220,11 +222,13 @@ describe('Sign-in over HTTP', () => {
         accountId: null,
         name: 'Dora Dev',
         email: null,
+        emailVerified: false,
         personalNumber,
         method: 'bankid',
         staff: false,
         auditor: false,
         organisations: [],
+        pendingOrganisations: [],
       });
     });
 

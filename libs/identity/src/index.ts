@@ -13,6 +13,6 @@ export { registrationsProjection } from './registration.projections';
 export { PASSWORD_RULE, PASSWORD_RULE_TEXT } from './passwords';
 export type { RegistrationApproved, RegistrationRejected } from './registration.events';
 export type { PasswordResetRequested } from './account.events';
-export type { AccountImported } from './account.events';
+export type { AccountImported, EmailVerificationRequested } from './account.events';
 export { legacyAccountId } from './legacy-account.handlers';
 export { AccountDirectory, AccountDirectoryDoc, accountDirectoryProjection } from './account-directory';

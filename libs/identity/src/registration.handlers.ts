@@ -119,7 +119,7 @@ export class ApproveRegistrationHandler implements ICommandHandler<ApproveRegist
       },
       context,
     );
-    await this.commandBus.execute(new JoinOrganisation(r.organisationId, { accountId, name: r.name, email: r.email, personalNumberDigest: null }, context));
+    await this.commandBus.execute(new JoinOrganisation(r.organisationId, { accountId, name: r.name, email: r.email, personalNumberDigest: null, preapproved: true }, context));
     const outcome = await this.executor.execute(registrationDecider, registrationStream(registrationId), { type: 'ApproveRegistration', accountId, now: context.now }, context);
     return { id: registrationId, position: outcome.position.toString(), accountId };
   }

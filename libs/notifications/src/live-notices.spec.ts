@@ -26,7 +26,7 @@ class FakeProgress {
   }
 }
 
-const badge = (unreadTickets: number): Badge => ({ total: unreadTickets, approvals: 0, unreadTickets, agreementsToSign: 0 });
+const badge = (unreadTickets: number): Badge => ({ total: unreadTickets, approvals: 0, unreadTickets, agreementsToSign: 0, joinRequests: 0 });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('LiveNotices', () => {

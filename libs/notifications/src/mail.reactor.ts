@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RecordedEvent } from '@kundportal/eventstore';
-import { AccountImported, PasswordResetRequested, RegistrationApproved, RegistrationRejected } from '@kundportal/identity';
+import { AccountImported, EmailVerificationRequested, PasswordResetRequested, RegistrationApproved, RegistrationRejected } from '@kundportal/identity';
 import { APP_CONFIG, AppConfig, SECRET_TOKENS, SecretTokens } from '@kundportal/kernel';
 import { ORDER_EVENT_TYPES, OrderEvent, OrderHistory } from '@kundportal/ordering';
-import { CustomerApplicationRejected, OrganisationQueries, OrganisationRegistered } from '@kundportal/organisations';
+import { CustomerApplicationRejected, JoinRequestDeclined, JoinRequested, MemberInvited, MemberJoined, OrganisationQueries, OrganisationRegistered } from '@kundportal/organisations';
 import { IndexSpec, Projection, ProjectionContext } from '@kundportal/readstore';
 import { TicketCreated, TicketMessagePosted, TicketTimeline } from '@kundportal/ticketing';
 import { OUTBOX, outboxEntry, OutboxDoc } from './outbox';
@@ -36,6 +36,11 @@ export class MailReactor implements Projection {
     'RegistrationRejected',
     'PasswordResetRequested',
     'AccountImported',
+    'JoinRequested',
+    'MemberJoined',
+    'JoinRequestDeclined',
+    'MemberInvited',
+    'EmailVerificationRequested',
   ];
 
   constructor(
@@ -78,6 +83,45 @@ export class MailReactor implements Projection {
       const verificationToken = this.secretTokens.issue(d.verificationId);
       const link = `${this.config.publicBaseUrl}/verify-account?token=${encodeURIComponent(verificationToken)}`;
       return queue(d.email, templates.accountVerification({ name: d.name, username: d.username, verificationToken, link }));
+    }
+    if (event.type === 'EmailVerificationRequested') {
+      const d = (event as unknown as EmailVerificationRequested).data;
+      const verificationToken = this.secretTokens.issue(d.verificationId);
+      const link = `${this.config.publicBaseUrl}/verify-email?token=${encodeURIComponent(verificationToken)}`;
+      return queue(d.email, templates.emailVerification({ name: d.name, email: d.email, verificationToken, link }));
+    }
+    if (event.type === 'JoinRequested') return this.joinRequested(event as unknown as JoinRequested, queue);
+    if (event.type === 'MemberJoined') {
+      const d = (event as unknown as MemberJoined).data;
+      // Only an approved request is news to the person: the others joined by their own act.
+      if (!d.approvedBy) return;
+      const organisationName = (await this.organisations.organisation(d.organisationId))?.name ?? '';
+      return queue(d.email, templates.joinRequestApproved({ name: d.name, organisationName, roles: d.roles, link: `${this.config.publicBaseUrl}/organisations/${d.organisationId}` }));
+    }
+    if (event.type === 'JoinRequestDeclined') {
+      const d = (event as unknown as JoinRequestDeclined).data;
+      const organisationName = (await this.organisations.organisation(d.organisationId))?.name ?? '';
+      return queue(d.email, templates.joinRequestDeclined({ name: d.name, organisationName, reason: d.reason }));
+    }
+    if (event.type === 'MemberInvited') {
+      const d = (event as unknown as MemberInvited).data;
+      // The log holds only the invitation's id; the token in the link is made here from it and the server's key.
+      const invitationToken = this.secretTokens.issue(d.invitationId);
+      const organisationName = (await this.organisations.organisation(d.organisationId))?.name ?? '';
+      const link = `${this.config.publicBaseUrl}/invitations/${encodeURIComponent(invitationToken)}`;
+      return queue(
+        d.email,
+        templates.invitation({ name: d.name, organisationName, invitedBy: d.invitedBy.name, roles: d.roles, invitationToken, link, expiresAt: d.expiresAt }),
+      );
+    }
+  }
+
+  /** Each administrator of the organisation hears of a new join request. */
+  private async joinRequested({ data: d }: JoinRequested, queue: (to: string, mail: RenderedMail) => void): Promise<void> {
+    const organisationName = (await this.organisations.organisation(d.organisationId))?.name ?? '';
+    const link = `${this.config.publicBaseUrl}/organisations/${d.organisationId}/join-requests`;
+    for (const admin of await this.holders(d.organisationId, 'administrator')) {
+      queue(admin.email, templates.joinRequestReceived({ name: admin.name, requesterName: d.name, requesterEmail: d.email, organisationName, link }));
     }
   }
 

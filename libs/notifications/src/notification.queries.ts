@@ -7,7 +7,7 @@ import { READ_STORE, ReadStore } from '@kundportal/readstore';
 import { OUTBOX, OutboxDoc } from './outbox';
 
 export interface NotificationItem {
-  kind: 'approval' | 'ticket-reply' | 'agreement-to-sign';
+  kind: 'approval' | 'ticket-reply' | 'agreement-to-sign' | 'join-request';
   refId: string;
   title: string;
   at: string;
@@ -15,7 +15,7 @@ export interface NotificationItem {
 
 export interface Notifications {
   /** `needsReply`: staff only, the tickets waiting for an answer from support. */
-  badge: { total: number; approvals: number; unreadTickets: number; agreementsToSign: number; needsReply?: number };
+  badge: { total: number; approvals: number; unreadTickets: number; agreementsToSign: number; joinRequests: number; needsReply?: number };
   items: NotificationItem[];
 }
 
@@ -68,10 +68,18 @@ export class NotificationQueries {
         }
       }
     }
+    // Join requests in the organisations the caller administers; `refId` is the organisation, where they are answered.
+    const administratorOf = memberships.filter((m) => m.roles.includes('administrator')).map((m) => m.organisationId);
+    const joinRequests: NotificationItem[] = (await this.organisations.joinRequestsIn(administratorOf)).map((r) => ({
+      kind: 'join-request',
+      refId: r.organisationId,
+      title: `${r.name} asks to join`,
+      at: r.requestedAt ?? '',
+    }));
     // Newest first. `at` is always an ISO 8601 timestamp (toISOString), which sorts as plain text.
-    const items = [...approvals, ...replies, ...toSign.values()].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-    const badge = { approvals: approvals.length, unreadTickets, agreementsToSign: toSign.size };
-    const total = badge.approvals + badge.unreadTickets + badge.agreementsToSign;
+    const items = [...approvals, ...replies, ...toSign.values(), ...joinRequests].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+    const badge = { approvals: approvals.length, unreadTickets, agreementsToSign: toSign.size, joinRequests: joinRequests.length };
+    const total = badge.approvals + badge.unreadTickets + badge.agreementsToSign + badge.joinRequests;
     if (!caller.staff) return { badge: { total, ...badge }, items };
     const needsReply = await this.tickets.needsReplyCount();
     return { badge: { total: total + needsReply, ...badge, needsReply }, items };

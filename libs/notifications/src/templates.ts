@@ -193,4 +193,60 @@ export const templates = {
       data,
     };
   },
+
+  joinRequestReceived(data: { name: string; requesterName: string; requesterEmail: string; organisationName: string; link: string }): RenderedMail {
+    return {
+      template: 'join-request',
+      subject: `${data.requesterName} asks to join ${data.organisationName}`,
+      text:
+        `Hello ${data.name},\n\n${data.requesterName} (${data.requesterEmail}) asks to join ${data.organisationName} in Kundportal.\n` +
+        `As its administrator, approve the request (and give roles) or decline it here: ${data.link}\n`,
+      data,
+    };
+  },
+
+  joinRequestApproved(data: { name: string; organisationName: string; roles: string[]; link: string }): RenderedMail {
+    return {
+      template: 'join-request-approved',
+      subject: `You are now a member of ${data.organisationName}`,
+      text:
+        `Hello ${data.name},\n\nYour request to join ${data.organisationName} has been approved.` +
+        (data.roles.length > 0 ? ` Your roles: ${data.roles.join(', ')}.` : '') +
+        `\n${data.link}\n`,
+      data,
+    };
+  },
+
+  joinRequestDeclined(data: { name: string; organisationName: string; reason: string | null }): RenderedMail {
+    return {
+      template: 'join-request-declined',
+      subject: `Your request to join ${data.organisationName} was declined`,
+      text: `Hello ${data.name},\n\nYour request to join ${data.organisationName} was declined.\n` + (data.reason ? `Reason: ${data.reason}\n` : ''),
+      data,
+    };
+  },
+
+  /** The link opens the portal's invitation page, which has the invitee sign in with e-ID and join. */
+  invitation(data: { name: string; organisationName: string; invitedBy: string; roles: string[]; invitationToken: string; link: string; expiresAt: string }): RenderedMail {
+    return {
+      template: 'invitation',
+      subject: `${data.invitedBy} invites you to ${data.organisationName} in Kundportal`,
+      text:
+        `Hello ${data.name},\n\n${data.invitedBy} invites you to join ${data.organisationName} in Kundportal` +
+        (data.roles.length > 0 ? ` as ${data.roles.join(', ')}` : '') +
+        `.\nOpen the link, sign in with BankID or Freja eID and you are a member (the link works once, until ${data.expiresAt}): ${data.link}\n`,
+      data,
+    };
+  },
+
+  emailVerification(data: { name: string; email: string; verificationToken: string; link: string }): RenderedMail {
+    return {
+      template: 'email-verification',
+      subject: 'Confirm your e-mail address for Kundportal',
+      text:
+        `Hello ${data.name},\n\nConfirm that ${data.email} is your address: ${data.link}\n` +
+        `Until then we send you what you ask for, but do not link tickets sent to us from this address to your account.\n`,
+      data,
+    };
+  },
 };

@@ -33,16 +33,41 @@ export class OrganisationQueries {
       .find({ signatoryDigest: personalNumberDigest, 'agreement.status': 'awaiting-signature' });
   }
 
+  /** The organisation's members: active memberships only. */
   members(organisationId: string): Promise<MemberDoc[]> {
-    return this.store.collection<MemberDoc>(COLLECTIONS.members).find({ organisationId }, { sort: { name: 1, _id: 1 } });
+    return this.store.collection<MemberDoc>(COLLECTIONS.members).find({ organisationId, status: 'active' }, { sort: { name: 1, _id: 1 } });
+  }
+
+  /** Join requests waiting in the organisation, oldest first, one page of them and how many there are. */
+  async joinRequests(organisationId: string, page: { page: number; pageSize: number }): Promise<{ items: MemberDoc[]; total: number }> {
+    const members = this.store.collection<MemberDoc>(COLLECTIONS.members);
+    const filter = { organisationId, status: 'pending' };
+    const [items, total] = await Promise.all([
+      members.find(filter, { sort: { requestedAt: 1, _id: 1 }, skip: (page.page - 1) * page.pageSize, limit: page.pageSize }),
+      members.count(filter),
+    ]);
+    return { items, total };
+  }
+
+  /** Join requests waiting in any of these organisations (an administrator's badge). */
+  joinRequestsIn(organisationIds: string[]): Promise<MemberDoc[]> {
+    if (organisationIds.length === 0) return Promise.resolve([]);
+    return this.store
+      .collection<MemberDoc>(COLLECTIONS.members)
+      .find({ organisationId: { $in: organisationIds }, status: 'pending' }, { sort: { requestedAt: 1, _id: 1 } });
+  }
+
+  /** The organisations the account asked to join and that have not answered yet. */
+  pendingOf(accountId: string): Promise<MemberDoc[]> {
+    return this.store.collection<MemberDoc>(COLLECTIONS.members).find({ accountId, status: 'pending' });
   }
 
   /**
-   * The accounts' memberships. A member of a record that took in merged duplicates is also a member
+   * The account's active memberships: a pending, declined or former member is not a member. A member of a record that took in merged duplicates is also a member
    * of those (with the same roles), so the duplicates' orders and tickets follow them.
    */
   async membershipsOf(accountId: string): Promise<MemberDoc[]> {
-    const own = await this.store.collection<MemberDoc>(COLLECTIONS.members).find({ accountId });
+    const own = await this.store.collection<MemberDoc>(COLLECTIONS.members).find({ accountId, status: 'active' });
     if (own.length === 0) return own;
     const duplicates = await this.store
       .collection<OrganisationDoc>(COLLECTIONS.organisations)

@@ -13,7 +13,7 @@ export interface TicketReader {
 /** What a list of tickets shows of each (and needs to tell who sees it how). */
 export type TicketListItem = Pick<
   TicketDoc,
-  '_id' | 'number' | 'subject' | 'type' | 'status' | 'priority' | 'createdAt' | 'lastActivityAt' | 'staffLastActivityAt' | 'participants' | 'unreadBy'
+  '_id' | 'number' | 'subject' | 'type' | 'status' | 'priority' | 'channel' | 'createdAt' | 'lastActivityAt' | 'staffLastActivityAt' | 'participants' | 'unreadBy'
 >;
 const LIST_ITEM = {
   number: 1,
@@ -21,6 +21,7 @@ const LIST_ITEM = {
   type: 1,
   status: 1,
   priority: 1,
+  channel: 1,
   createdAt: 1,
   lastActivityAt: 1,
   staffLastActivityAt: 1,

@@ -1,16 +1,21 @@
-import { Controller, Get } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Principal } from '@kundportal/identity';
+import type { FastifyRequest } from 'fastify';
+import { ChangeEmail, JoinAnotherOrganisation, Principal, VerifyEmail } from '@kundportal/identity';
 import { NotificationQueries, Notifications } from '@kundportal/notifications';
-import { OrganisationQueries } from '@kundportal/organisations';
+import { LeaveOrganisation, OrganisationQueries } from '@kundportal/organisations';
+import { ChangeEmailDto, JoinOrganisationDto, VerifyEmailDto } from '../dto/organisations.dto';
 import { CurrentPrincipal } from '../http/auth';
 import { CallerService } from '../http/caller.service';
+import { IdPipe } from '../http/id.pipe';
 
 @ApiTags('me')
 @ApiBearerAuth()
 @Controller('me')
 export class MeController {
   constructor(
+    private readonly commands: CommandBus,
     private readonly callers: CallerService,
     private readonly organisations: OrganisationQueries,
     private readonly notifications: NotificationQueries,
@@ -20,12 +25,17 @@ export class MeController {
   @ApiOperation({ summary: 'The caller, their organisations and roles there' })
   async me(@CurrentPrincipal() principal: Principal) {
     const { account } = await this.callers.resolve(principal);
-    const memberships = account ? await this.organisations.membershipsOf(account._id) : [];
-    const orgs = new Map((await this.organisations.organisations(memberships.map((m) => m.organisationId))).map((o) => [o._id, o]));
+    const [memberships, pending] = account
+      ? await Promise.all([this.organisations.membershipsOf(account._id), this.organisations.pendingOf(account._id)])
+      : [[], []];
+    const orgs = new Map(
+      (await this.organisations.organisations([...memberships, ...pending].map((m) => m.organisationId))).map((o) => [o._id, o]),
+    );
     return {
       accountId: account?._id ?? null,
       name: account?.name ?? principal.name,
       email: account?.email ?? principal.email,
+      emailVerified: account ? account.emailVerified === true : false,
       personalNumber: principal.personalNumber,
       method: principal.method,
       staff: principal.staff,
@@ -46,7 +56,42 @@ export class MeController {
           },
         ];
       }),
+      // Join requests waiting for an administrator: not memberships, so nothing of the organisation but its name.
+      pendingOrganisations: pending.flatMap((m) => {
+        const org = orgs.get(m.organisationId);
+        return org ? [{ id: org._id, name: org.name }] : [];
+      }),
     };
+  }
+
+  @Post('organisations')
+  @ApiOperation({ summary: 'Ask to join another organisation: active when named in its application or invited, else a join request to its administrators' })
+  async join(@Body() body: JoinOrganisationDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const caller = await this.callers.resolve(principal);
+    return this.commands.execute(new JoinAnotherOrganisation(principal, body, this.callers.context(request, caller)));
+  }
+
+  @Post('email/verify')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Verify your e-mail with the token from the email-verification e-mail' })
+  async verifyEmail(@Body() body: VerifyEmailDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const caller = await this.callers.resolve(principal);
+    return this.commands.execute(new VerifyEmail(principal, body.token, this.callers.context(request, caller)));
+  }
+
+  @Put('email')
+  @ApiOperation({ summary: 'Change your e-mail (e-ID accounts); a verification link goes to the new address' })
+  async changeEmail(@Body() body: ChangeEmailDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const caller = await this.callers.resolve(principal);
+    return this.commands.execute(new ChangeEmail(principal, body.email, this.callers.context(request, caller)));
+  }
+
+  @Post('organisations/:orgId/leave')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Leave an organisation (not its last administrator)' })
+  async leave(@Param('orgId', IdPipe) orgId: string, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const caller = await this.callers.resolve(principal);
+    return this.commands.execute(new LeaveOrganisation(orgId, this.callers.ref(caller), this.callers.context(request, caller)));
   }
 
   @Get('notifications')

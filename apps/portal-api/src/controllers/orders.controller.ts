@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestj
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { NotFound } from '@kundportal/kernel';
+import { Forbidden, NotFound } from '@kundportal/kernel';
 import { Principal } from '@kundportal/identity';
 import { ApproveOrder, AttestOrder, CancelOrder, FulfilOrder, OrderCaller, OrderDoc, OrderQueries, RejectOrder, SubmitOrder, WithdrawOrder } from '@kundportal/ordering';
 import { OrganisationQueries } from '@kundportal/organisations';
@@ -53,11 +53,14 @@ export class OrdersController {
     };
   }
 
-  /** Organisations whose orders the caller sees; null means every order (staff, auditors). */
+  /**
+   * Organisations whose orders the caller sees; null means every order (staff, auditors). Least
+   * privilege: only members holding a role there; a member with no role sees no orders.
+   */
   private async reach(caller: Caller): Promise<string[] | null> {
     if (caller.principal.staff || caller.principal.auditor) return null;
     if (!caller.account) return [];
-    return (await this.organisations.membershipsOf(caller.account._id)).map((m) => m.organisationId);
+    return (await this.organisations.membershipsOf(caller.account._id)).filter((m) => m.roles.length > 0).map((m) => m.organisationId);
   }
 
   private async visibleOrder(id: string, caller: Caller): Promise<OrderDoc> {
@@ -89,7 +92,12 @@ export class OrdersController {
     let scope = reach;
     if (organisationId !== undefined) {
       const id = new IdPipe().transform(String(organisationId));
-      if (reach !== null && !reach.includes(id)) throw new NotFound('The organisation');
+      if (reach !== null && !reach.includes(id)) {
+        // A member with no role knows the organisation exists, but may not see its orders.
+        const member = caller.account && (await this.organisations.membershipsOf(caller.account._id)).some((m) => m.organisationId === id);
+        if (member) throw new Forbidden('Members with a role in the organisation see its orders.');
+        throw new NotFound('The organisation');
+      }
       scope = [id];
     }
     return { items: (await this.orders.list(scope)).map(summary) };

@@ -77,6 +77,7 @@ export function staffTicketItem(t: StaffTicketListItem, reader: { accountId: str
     organisationId: t.organisationId,
     requester: { accountId: t.requester.accountId, name: t.requester.name },
     channel: t.channel,
+    fromOpenForm: t.channel === 'public-form',
     viaOrganisation: false,
   };
 }
@@ -153,6 +154,7 @@ export class TicketsController {
         createdAt: t.createdAt,
         lastActivityAt: t.lastActivityAt,
         unread: reader.accountId !== null && t.unreadBy.includes(reader.accountId),
+        fromOpenForm: t.channel === 'public-form',
         // Seen as an administrator of the ticket's organisation, not as someone on it.
         viaOrganisation: !(reader.accountId !== null && t.participants.includes(reader.accountId)),
       })),
@@ -184,6 +186,7 @@ export class TicketsController {
       description: ticket.description,
       status: ticket.status,
       requester: { accountId: ticket.requester.accountId, name: ticket.requester.name },
+      fromOpenForm: ticket.channel === 'public-form',
       collaborators: ticket.collaborators.map((c) => ({ accountId: c.accountId, name: c.name })),
       messages: messages.map((m) => ({
         id: m._id,

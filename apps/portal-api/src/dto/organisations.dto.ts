@@ -5,12 +5,15 @@ import {
   IsArray,
   IsEmail,
   IsIn,
+  IsInt,
   IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
   IsUUID,
+  Max,
   MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { Role, ROLES } from '@kundportal/organisations';
@@ -101,6 +104,79 @@ export class CreateAccountDto {
   @ApiProperty({ example: '212000-0142' })
   @IsOrganisationNumber()
   organisationNumber!: string;
+
+  @ApiPropertyOptional({ description: 'The token of an invitation link from this organisation: the account joins it active, with the invitation’s roles' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  invitationToken?: string;
+}
+
+export class JoinOrganisationDto {
+  @ApiProperty({ example: '212000-0142' })
+  @IsOrganisationNumber()
+  organisationNumber!: string;
+
+  @ApiPropertyOptional({ description: 'The token of an invitation link from this organisation' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  invitationToken?: string;
+}
+
+export class AcceptInvitationDto {
+  @ApiProperty({ description: 'The token from the invitation link' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  token!: string;
+}
+
+export class ApproveJoinRequestDto {
+  @ApiPropertyOptional({ enum: ROLES, isArray: true, default: [] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(ROLES.length * 2)
+  @IsIn(ROLES, { each: true })
+  roles?: Role[];
+}
+
+export class DeclineJoinRequestDto {
+  @ApiPropertyOptional({ example: 'Not employed here' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+}
+
+export class InvitationDto extends ContactDto {
+  @ApiPropertyOptional({ enum: ROLES, isArray: true, default: [] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(ROLES.length * 2)
+  @IsIn(ROLES, { each: true })
+  roles?: Role[];
+}
+
+export class PageQuery {
+  @ApiPropertyOptional({ default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @ApiPropertyOptional({ default: 20, maximum: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pageSize?: number;
 }
 
 export class SetRolesDto {
@@ -122,4 +198,20 @@ export class MergeDto {
   @ApiProperty({ description: 'The duplicate record to merge into this one' })
   @IsUUID()
   duplicateOrganisationId!: string;
+}
+
+export class VerifyEmailDto {
+  @ApiProperty({ description: 'The token from the e-mail verification link' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  token!: string;
+}
+
+export class ChangeEmailDto {
+  @ApiProperty({ example: 'anna.andersson@region.se' })
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
 }

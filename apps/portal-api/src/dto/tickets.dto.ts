@@ -63,6 +63,24 @@ export class CreateTicketDto {
   @IsOptional()
   @IsUUID()
   onBehalfOfAccountId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Staff only: the e-mail of the caller the ticket is for (a call to support). The ticket shows in the account whose verified e-mail it is; otherwise it is answered by e-mail',
+  })
+  @IsOptional()
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
+  onBehalfOfEmail?: string;
+
+  @ApiPropertyOptional({ description: 'Staff only, with onBehalfOfEmail: the caller’s name when no account has that e-mail' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  onBehalfOfName?: string;
 }
 
 export class PublicTicketDto {
