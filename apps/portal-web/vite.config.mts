@@ -1,0 +1,25 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// The API process serves the build at `/` (index.html to browser navigations, /assets/* as files).
+export default defineConfig({
+  root,
+  base: '/',
+  build: {
+    outDir: fileURLToPath(new URL('../../dist/portal-web', import.meta.url)),
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    sourcemap: false,
+    rolldownOptions: {
+      // React Server Components' "use client" markers mean nothing in a browser-only bundle.
+      onLog(level, log, handler) {
+        if (log.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        handler(level, log);
+      },
+    },
+  },
+  oxc: { jsx: { runtime: 'automatic' } },
+  server: { proxy: {} },
+});
