@@ -49,7 +49,7 @@ export function ErrorSummary({ error }: { error: unknown }) {
         <ul>
           {details.map((d) => (
             <li key={d.field}>
-              <a href={`#field-${d.field}`}>{`${d.field}: ${d.message}`}</a>
+              <a href={`#field-${d.field}`}>{d.message}</a>
             </li>
           ))}
         </ul>

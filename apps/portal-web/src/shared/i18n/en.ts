@@ -98,7 +98,7 @@ export const en: typeof sv = {
     title: 'Register',
     lead: 'For those who cannot use e-ID. Support approves the registration before you can sign in.',
     emailHint: 'Your work e-mail address, not a private one.',
-    passwordHint: 'At least 12 characters.',
+    passwordHint: 'At least 8 characters, with an upper-case and a lower-case letter, a digit and a special character.',
     submit: 'Send the registration',
     doneTitle: 'Your registration is sent',
     doneText: 'Support will review it. You will get an e-mail when you can sign in.',

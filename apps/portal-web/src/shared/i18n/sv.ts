@@ -96,7 +96,7 @@ export const sv = {
     title: 'Registrera dig',
     lead: 'För dig som inte kan använda e-legitimation. Kundtjänst godkänner registreringen innan du kan logga in.',
     emailHint: 'Din e-postadress i tjänsten, inte en privat adress.',
-    passwordHint: 'Minst 12 tecken.',
+    passwordHint: 'Minst 8 tecken, med stor och liten bokstav, en siffra och ett specialtecken.',
     submit: 'Skicka registreringen',
     doneTitle: 'Registreringen är skickad',
     doneText: 'Kundtjänst går igenom den. Du får ett e-brev när du kan logga in.',

@@ -1,0 +1,135 @@
+import type { Page } from 'playwright-core';
+import { testOrganisationNumber, testPersonalNumber } from '../support/swedish-ids';
+import { describeInBrowser, expectAccessible, heading, PortalBrowser } from './support/portal-browser';
+
+const PASSWORD = 'Ett långt & bra lösenord 7';
+
+/** Signs in through the development e-ID page, as a person does. */
+export async function devSignIn(page: Page, personalNumber: string, name: string, method: 'BankID' | 'Freja eID' = 'BankID'): Promise<void> {
+  await page.getByRole('link', { name: 'Logga in med e-legitimation' }).click();
+  await heading(page, 'Inloggning för utveckling');
+  await expectAccessible(page);
+  await page.getByLabel('Personnummer').fill(personalNumber);
+  await page.getByLabel('Namn').fill(name);
+  await page.getByLabel(method).check();
+  await page.getByRole('button', { name: 'Logga in' }).click();
+}
+
+describeInBrowser('Becoming a customer in the portal', () => {
+  let portal: PortalBrowser;
+  let staff: string;
+
+  beforeAll(async () => {
+    portal = await PortalBrowser.start();
+    staff = await portal.api.signIn(testPersonalNumber(), { staff: true, name: 'Stina Staff' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await portal?.stop();
+  });
+
+  it('applies in the public form; after staff approve, the signatory signs from the mail link', () =>
+    portal.journey('apply-and-sign', async (page) => {
+      const organisationNumber = testOrganisationNumber();
+      const signatory = { name: 'Sara Signatory', email: `sara.${organisationNumber.replace('-', '')}@region.se`, personalNumber: testPersonalNumber() };
+
+      await page.goto('/');
+      await heading(page, 'Välkommen till Kundportalen');
+      await expectAccessible(page);
+      await page.getByRole('main').getByRole('link', { name: 'Ansök om att bli kund' }).click();
+      await heading(page, 'Ansök om att bli kund');
+      await expectAccessible(page);
+
+      await page.getByLabel('Organisationens namn').fill('Region Testby');
+      await page.getByLabel('Organisationsnummer').fill(organisationNumber);
+      const group = (legend: string) => page.getByRole('group', { name: legend });
+      await group('Administratör').getByLabel('Namn').fill('Adam Admin');
+      await group('Administratör').getByLabel('E-postadress i tjänsten').fill(`adam.${organisationNumber.replace('-', '')}@region.se`);
+      await group('Administratör').getByLabel('Personnummer').fill(testPersonalNumber());
+      await group('Firmatecknare').getByLabel('Namn').fill(signatory.name);
+      await group('Firmatecknare').getByLabel('E-postadress i tjänsten').fill(signatory.email);
+      await group('Firmatecknare').getByLabel('Personnummer').fill(signatory.personalNumber);
+      await group('Kontaktperson för avtalet').getByLabel('Namn').fill('Karin Kontakt');
+      await group('Kontaktperson för avtalet').getByLabel('E-postadress i tjänsten').fill(`karin.${organisationNumber.replace('-', '')}@region.se`);
+      await page.getByRole('button', { name: 'Skicka ansökan' }).click();
+      await heading(page, 'Ansökan är skickad');
+      await expectAccessible(page);
+
+      // Staff approve it through the API.
+      const submitted = await portal.api.get('/customer-applications?status=submitted', staff);
+      const application = submitted.body.items.find((a: { organisationNumber: string }) => a.organisationNumber === organisationNumber);
+      expect(application).toBeDefined();
+      expect((await portal.api.post(`/customer-applications/${application.id}/approve`, {}, staff)).status).toBe(200);
+
+      // The signatory opens the link in their mail.
+      let link: string | undefined;
+      for (let i = 0; i < 50 && !link; i++) {
+        const mails = (await portal.api.request('GET', `/dev/outbox?to=${encodeURIComponent(signatory.email)}`, { token: staff })).body.items;
+        link = mails.find((m: { template: string }) => m.template === 'agreement-to-sign')?.data.link;
+        if (!link) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(link).toBeDefined();
+      await page.goto(new URL(link as string).pathname);
+      await heading(page, 'Logga in');
+      await devSignIn(page, signatory.personalNumber, signatory.name, 'Freja eID');
+      await heading(page, 'Kundavtal');
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Underteckna med e-legitimation' }).click();
+      await page.getByText('Avtalet är undertecknat').or(page.getByText('Avtalet undertecknades')).first().waitFor();
+      await expectAccessible(page);
+    }),
+  );
+
+  it('registers with a password; once staff approve, signs in with it', () =>
+    portal.journey('register-with-password', async (page) => {
+      const organisation = await registeredOrganisation(portal, staff);
+      const email = `petra.${organisation.replace('-', '')}@region.se`;
+      await page.goto('/sign-in');
+      await heading(page, 'Logga in');
+      await expectAccessible(page);
+      await page.getByRole('link', { name: 'Registrera dig med lösenord' }).click();
+      await heading(page, 'Registrera dig');
+      await expectAccessible(page);
+      await page.getByLabel('Namn').fill('Petra Password');
+      await page.getByLabel('E-postadress i tjänsten').fill('petra@gmail.com');
+      await page.getByLabel('Organisationsnummer').fill(organisation);
+      await page.getByLabel('Nytt lösenord').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Skicka registreringen' }).click();
+      // A private address is refused, and said so at the top of the form.
+      await page.getByRole('alert').waitFor();
+      await expectAccessible(page);
+      await page.getByLabel('E-postadress i tjänsten').fill(email);
+      await page.getByRole('button', { name: 'Skicka registreringen' }).click();
+      await heading(page, 'Registreringen är skickad');
+
+      const pending = await portal.api.get('/registrations?status=pending', staff);
+      const registration = pending.body.items.find((r: { email: string }) => r.email === email);
+      expect((await portal.api.post(`/registrations/${registration.id}/approve`, {}, staff)).status).toBe(200);
+
+      await page.getByRole('link', { name: 'Logga in' }).first().click();
+      await heading(page, 'Logga in');
+      await page.getByLabel('E-postadress', { exact: true }).fill(email);
+      await page.getByLabel('Lösenord', { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: 'Logga in' }).click();
+      await heading(page, 'Välkommen, Petra Password');
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Logga ut' }).click();
+      await heading(page, 'Välkommen till Kundportalen');
+    }),
+  );
+});
+
+/** An approved customer organisation, made through the API; answers its organisation number. */
+async function registeredOrganisation(portal: PortalBrowser, staff: string): Promise<string> {
+  const organisationNumber = testOrganisationNumber();
+  const tag = organisationNumber.replace('-', '');
+  const submitted = await portal.api.post('/customer-applications', {
+    organisationNumber,
+    organisationName: `Kommun ${tag}`,
+    administrator: { name: 'A', email: `a.${tag}@kommun.se`, personalNumber: testPersonalNumber() },
+    signatory: { name: 'S', email: `s.${tag}@kommun.se`, personalNumber: testPersonalNumber() },
+    agreementContact: { name: 'K', email: `k.${tag}@kommun.se` },
+  });
+  expect((await portal.api.post(`/customer-applications/${submitted.body.id}/approve`, {}, staff)).status).toBe(200);
+  return organisationNumber;
+}
