@@ -1,19 +1,7 @@
-import type { Page } from 'playwright-core';
 import { testOrganisationNumber, testPersonalNumber } from '../support/swedish-ids';
-import { describeInBrowser, expectAccessible, heading, PortalBrowser } from './support/portal-browser';
+import { describeInBrowser, devSignIn, expectAccessible, heading, PortalBrowser } from './support/portal-browser';
 
 const PASSWORD = 'Ett långt & bra lösenord 7';
-
-/** Signs in through the development e-ID page, as a person does. */
-export async function devSignIn(page: Page, personalNumber: string, name: string, method: 'BankID' | 'Freja eID' = 'BankID'): Promise<void> {
-  await page.getByRole('link', { name: 'Logga in med e-legitimation' }).click();
-  await heading(page, 'Inloggning för utveckling');
-  await expectAccessible(page);
-  await page.getByLabel('Personnummer').fill(personalNumber);
-  await page.getByLabel('Namn').fill(name);
-  await page.getByLabel(method).check();
-  await page.getByRole('button', { name: 'Logga in' }).click();
-}
 
 describeInBrowser('Becoming a customer in the portal', () => {
   let portal: PortalBrowser;

@@ -121,3 +121,14 @@ export async function expectAccessible(page: Page): Promise<void> {
 export async function heading(page: Page, name: string | RegExp): Promise<void> {
   await page.getByRole('heading', { level: 1, name }).waitFor();
 }
+
+/** Signs in through the development e-ID page, as a person does. */
+export async function devSignIn(page: Page, personalNumber: string, name: string, method: 'BankID' | 'Freja eID' = 'BankID'): Promise<void> {
+  await page.getByRole('link', { name: 'Logga in med e-legitimation' }).click();
+  await heading(page, 'Inloggning för utveckling');
+  await expectAccessible(page);
+  await page.getByLabel('Personnummer').fill(personalNumber);
+  await page.getByLabel('Namn').fill(name);
+  await page.getByLabel(method).check();
+  await page.getByRole('button', { name: 'Logga in' }).click();
+}

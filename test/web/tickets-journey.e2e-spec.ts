@@ -1,0 +1,99 @@
+import { OrganisationFixtures } from '../support/organisation-fixtures';
+import { testPersonalNumber } from '../support/swedish-ids';
+import { describeInBrowser, devSignIn, expectAccessible, heading, PortalBrowser } from './support/portal-browser';
+
+describeInBrowser('Tickets in the portal', () => {
+  let portal: PortalBrowser;
+  let staff: string;
+  let fixtures: OrganisationFixtures;
+
+  beforeAll(async () => {
+    portal = await PortalBrowser.start();
+    staff = await portal.api.signIn(testPersonalNumber(), { staff: true, name: 'Stina Support' });
+    fixtures = new OrganisationFixtures(portal.api, staff);
+  }, 60_000);
+
+  afterAll(async () => {
+    await portal?.stop();
+  });
+
+  it('opens a ticket, finds it in the list, gets a reply shown unread, answers, attaches a file and closes it', () =>
+    portal.journey('ticket', async (page) => {
+      const organisation = await fixtures.organisation();
+      const person = await fixtures.member(organisation, ['orderer'], 'Tove Ticket');
+
+      await page.goto('/tickets');
+      await heading(page, 'Logga in');
+      await devSignIn(page, person.personalNumber, person.name);
+      await heading(page, 'Mina ärenden');
+      await expectAccessible(page);
+      await page.getByRole('link', { name: 'Nytt ärende' }).click();
+      await heading(page, 'Nytt ärende');
+      await page.getByLabel('Felanmälan').check();
+      await page.getByLabel('Rubrik').fill('Intyget går inte att skriva ut');
+      await page.getByLabel('Beskrivning').fill('Utskriften blir tom sedan i morse.');
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Skicka ärendet' }).click();
+      await page.getByRole('heading', { level: 1, name: /Intyget går inte att skriva ut/ }).waitFor();
+      const ticketId = new URL(page.url()).pathname.split('/').pop() as string;
+      await expectAccessible(page);
+
+      await page.getByRole('link', { name: 'Tillbaka till ärendena' }).click();
+      await heading(page, 'Mina ärenden');
+      const row = page.getByRole('row', { name: /Intyget går inte att skriva ut/ });
+      await row.waitFor();
+      expect(await row.getByText('Oläst').count()).toBe(0);
+
+      // Support answers: the ticket turns unread and the notice badge appears.
+      expect((await portal.api.post(`/tickets/${ticketId}/messages`, { body: 'Vi tittar på det. Vilken webbläsare?' }, staff)).status).toBe(201);
+      await page.goto('/tickets', { waitUntil: 'load' });
+      await heading(page, 'Mina ärenden');
+      await row.getByText('Oläst').waitFor();
+      await page.getByTestId('notice-badge').waitFor();
+      await expectAccessible(page);
+      await row.getByRole('link', { name: /Intyget går inte att skriva ut/ }).click();
+      await page.getByText('Vi tittar på det. Vilken webbläsare?').waitFor();
+
+      await page.getByRole('textbox', { name: 'Meddelande' }).fill('Chrome, senaste versionen.');
+      await page.getByRole('button', { name: 'Skicka svaret' }).click();
+      await page.getByText('Chrome, senaste versionen.').first().waitFor();
+      expect(await page.getByRole('textbox', { name: 'Meddelande' }).inputValue()).toBe('');
+
+      await page.getByLabel('Bifoga en fil').setInputFiles({ name: 'skarmbild.txt', mimeType: 'text/plain', buffer: Buffer.from('tom utskrift') });
+      await page.getByRole('button', { name: 'skarmbild.txt' }).waitFor();
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'skarmbild.txt' }).click()]);
+      expect(download.suggestedFilename()).toBe('skarmbild.txt');
+      await expectAccessible(page);
+
+      await page.getByRole('button', { name: 'Stäng ärendet' }).click();
+      await page.getByText('Stängt', { exact: true }).waitFor();
+      expect(await page.getByRole('button', { name: 'Skicka svaret' }).count()).toBe(0);
+
+      // Read: the badge is gone again.
+      await page.getByRole('link', { name: 'Start', exact: true }).click();
+      await page.getByText('Inget väntar på dig just nu.').waitFor();
+      expect(await page.getByTestId('notice-badge').count()).toBe(0);
+      await expectAccessible(page);
+    }),
+  );
+
+  it('a visitor sends the open support form and gets the ticket number', () =>
+    portal.journey('public-ticket', async (page) => {
+      await page.goto('/');
+      await page.getByRole('main').getByRole('link', { name: 'Kontakta kundtjänst' }).click();
+      await heading(page, 'Kontakta kundtjänst');
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Skicka ärendet' }).click();
+      await page.getByRole('alert').waitFor();
+      await expectAccessible(page);
+      await page.getByLabel('Namn').fill('Vera Visitor');
+      await page.getByLabel('E-postadress').fill('vera@example.se');
+      await page.getByLabel('Fråga').check();
+      await page.getByLabel('Rubrik').fill('Hur blir vi kund?');
+      await page.getByLabel('Beskrivning').fill('Vi är en liten kommun.');
+      await page.getByRole('button', { name: 'Skicka ärendet' }).click();
+      await heading(page, 'Ärendet är mottaget');
+      await page.getByText(/Ditt ärende har nummer \S+/).waitFor();
+    }),
+  );
+});
