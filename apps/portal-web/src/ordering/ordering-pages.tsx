@@ -99,7 +99,7 @@ export function OrderFormPage() {
             <Field
               key={field.name}
               name={`details.${field.name}`}
-              label={field.label}
+              label={t(`orderFields.${field.name}`, { defaultValue: field.label })}
               type={field.type === 'integer' || field.type === 'number' ? 'number' : 'text'}
               min={field.min}
               required={field.required}
@@ -229,11 +229,12 @@ function useApprovals() {
 }
 
 /** Approve (agent), attest with BankID or an SMS code, or reject with a reason. */
-function ApprovalActions({ approval }: { approval: Approval }) {
+function ApprovalActions({ approval, onDone }: { approval: Approval; onDone?: (outcome: string) => void }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const [rejecting, setRejecting] = useState(false);
-  const [done, setDone] = useState<string | null>(null);
+  const [doneHere, setDone] = useState<string | null>(null);
+  const done = onDone ? null : doneHere;
   const path = { params: { path: { id: approval.orderId } } };
   const act = useForm(
     (values) => {
@@ -242,14 +243,14 @@ function ApprovalActions({ approval }: { approval: Approval }) {
       return call<CommandAnswer>(api.POST('/orders/{id}/attest', { ...path, body: { method: text(values, 'method') as 'bankid' | 'sms-otp' } })).then(() => 'attested');
     },
     async (outcome) => {
-      setDone(outcome);
+      (onDone ?? setDone)(outcome);
       await refreshAfterCommand(client);
     },
   );
   const reject = useForm(
     (values) => call<CommandAnswer>(api.POST('/orders/{id}/reject', { ...path, body: { reason: text(values, 'reason') } })).then(() => 'rejected'),
     async (outcome) => {
-      setDone(outcome);
+      (onDone ?? setDone)(outcome);
       await refreshAfterCommand(client);
     },
   );
@@ -298,8 +299,17 @@ export function ApprovalsPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const approvals = useApprovals();
+  // The list drops an order once it is handled, so what was done is said above the list.
+  const [done, setDone] = useState<{ outcome: string; what: string } | null>(null);
   return (
     <Page title={t('approvals.title')} lead={t('approvals.lead')}>
+      {done && (
+        <Success>
+          <p>
+            {t(`approvals.done.${done.outcome}`)} ({done.what})
+          </p>
+        </Success>
+      )}
       <QueryState query={approvals} />
       {approvals.data && approvals.data.items.length === 0 && <p>{t('approvals.none')}</p>}
       {approvals.data?.items.map((approval) => (
@@ -310,7 +320,7 @@ export function ApprovalsPage() {
           <p>
             {t(`steps.${approval.step}`)} · {t('orders.byAt', { name: approval.submittedBy.name, at: format.dateTime(approval.submittedAt) })}
           </p>
-          <ApprovalActions approval={approval} />
+          <ApprovalActions approval={approval} onDone={(outcome) => setDone({ outcome, what: `${approval.customerOrganisationName}: ${approval.offeringName}` })} />
         </article>
       ))}
     </Page>
