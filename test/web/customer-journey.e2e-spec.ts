@@ -50,14 +50,8 @@ describeInBrowser('Becoming a customer in the portal', () => {
       expect((await portal.api.post(`/customer-applications/${application.id}/approve`, {}, staff)).status).toBe(200);
 
       // The signatory opens the link in their mail.
-      let link: string | undefined;
-      for (let i = 0; i < 50 && !link; i++) {
-        const mails = (await portal.api.request('GET', `/dev/outbox?to=${encodeURIComponent(signatory.email)}`, { token: staff })).body.items;
-        link = mails.find((m: { template: string }) => m.template === 'agreement-to-sign')?.data.link;
-        if (!link) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(link).toBeDefined();
-      await page.goto(new URL(link as string).pathname);
+      const link = await mailLink(portal, staff, signatory.email, 'agreement-to-sign');
+      await page.goto(link.pathname);
       await heading(page, 'Logga in');
       await devSignIn(page, signatory.personalNumber, signatory.name, 'Freja eID');
       await heading(page, 'Kundavtal');
@@ -105,6 +99,38 @@ describeInBrowser('Becoming a customer in the portal', () => {
       await heading(page, 'Välkommen till Kundportalen');
     }),
   );
+
+  it('verifies an account from the old portal from the mail link, signing in with e-ID', () =>
+    portal.journey('verify-legacy-account', async (page) => {
+      const organisationNumber = await registeredOrganisation(portal, staff);
+      const email = `lars.${organisationNumber.replace('-', '')}@kommun.se`;
+      const imported = await portal.api.post(
+        '/legacy-accounts',
+        { username: `lars${organisationNumber.replace('-', '')}`, name: 'Lars Legacy', email, organisationNumber, roles: ['orderer'] },
+        staff,
+      );
+      expect(imported.status).toBe(201);
+      const link = await mailLink(portal, staff, email, 'account-verification');
+      await page.goto(link.pathname + link.search);
+      await heading(page, 'Logga in');
+      await devSignIn(page, testPersonalNumber(), 'Lars Legacy');
+      await heading(page, 'Bekräfta ditt konto');
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Bekräfta kontot' }).click();
+      await page.getByText('Kontot är bekräftat och dina roller finns kvar.').waitFor();
+      await page.getByRole('link', { name: 'Organisationer' }).click();
+      await heading(page, 'Mina organisationer');
+      await page.getByRole('cell', { name: 'Lars Legacy' }).waitFor();
+      await page.getByText('Beställare').first().waitFor();
+      await expectAccessible(page);
+      await page.getByRole('link', { name: 'Min profil' }).click();
+      await heading(page, 'Min profil');
+      await expectAccessible(page);
+      await page.getByLabel('English').check();
+      await heading(page, 'My profile');
+      expect(await page.getAttribute('html', 'lang')).toBe('en');
+    }),
+  );
 });
 
 /** An approved customer organisation, made through the API; answers its organisation number. */
@@ -120,4 +146,15 @@ async function registeredOrganisation(portal: PortalBrowser, staff: string): Pro
   });
   expect((await portal.api.post(`/customer-applications/${submitted.body.id}/approve`, {}, staff)).status).toBe(200);
   return organisationNumber;
+}
+
+/** The link in the latest e-mail of `template` to `to` (the mail reactor runs behind the log: wait for it). */
+async function mailLink(portal: PortalBrowser, staff: string, to: string, template: string): Promise<URL> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const mails = (await portal.api.request('GET', `/dev/outbox?to=${encodeURIComponent(to)}`, { token: staff, minPosition: null })).body.items as Array<{ template: string; data: { link?: string } }>;
+    const link = mails.reverse().find((m) => m.template === template)?.data.link;
+    if (link) return new URL(link);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no ${template} mail to ${to}`);
 }
