@@ -114,7 +114,7 @@ export async function expectAccessible(page: Page): Promise<void> {
     `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })))`,
   )) as AxeViolation[];
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect({ url: page.url(), serious }).toEqual({ url: page.url(), serious: [] });
+  if (serious.length > 0) throw new Error(`axe: serious or critical violations on ${page.url()}:\n${JSON.stringify(serious, null, 2)}`);
 }
 
 /** Waits until the page shows its heading (the app has rendered this route). */

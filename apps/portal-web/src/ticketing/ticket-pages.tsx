@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -253,6 +253,11 @@ export function TicketPage() {
   const [uploadError, setUploadError] = useState<string | null>(null);
   const ticket = useQuery({ queryKey: ['ticket', id], queryFn: () => call<Ticket>(api.GET('/tickets/{id}', { params: { path: { id } } })) });
   const refresh = () => client.invalidateQueries({ predicate: (q) => ['ticket', 'tickets', 'notifications'].includes(String(q.queryKey[0])) });
+  // Reading the ticket marks it read: the list's marker and the notice badge are read again.
+  const readAt = ticket.dataUpdatedAt;
+  useEffect(() => {
+    if (readAt) void client.invalidateQueries({ predicate: (q) => ['tickets', 'notifications'].includes(String(q.queryKey[0])) });
+  }, [readAt, client]);
   const reply = useForm(
     (values) => call<CommandAnswer>(api.POST('/tickets/{id}/messages', { params: { path: { id } }, body: { body: text(values, 'body') } })),
     async () => {
