@@ -318,7 +318,7 @@ export function ApprovalsPage() {
             <Link to={`/orders/${approval.orderId}`}>{`${approval.customerOrganisationName}: ${approval.offeringName}`}</Link>
           </h2>
           <p>
-            {t(`steps.${approval.step}`)} · {t('orders.byAt', { name: approval.submittedBy.name, at: format.dateTime(approval.submittedAt) })}
+            {t(`steps.${approval.step}`)} · {t('approvals.submittedBy', { name: approval.submittedBy.name, at: format.dateTime(approval.submittedAt) })}
           </p>
           <ApprovalActions approval={approval} onDone={(outcome) => setDone({ outcome, what: `${approval.customerOrganisationName}: ${approval.offeringName}` })} />
         </article>

@@ -232,6 +232,7 @@ export const en: typeof sv = {
   steps: { 'agent-approval': "Agent's approval", 'agent-attestation': "Agent's attestation", attestation: 'Attestation', fulfilment: 'Delivery' },
   outcomes: { approved: 'approved', attested: 'attested', rejected: 'rejected', fulfilled: 'delivered' },
   approvals: {
+    submittedBy: 'Ordered by {{name}}, {{at}}',
     title: 'To approve',
     lead: 'Orders waiting for you to approve or attest them.',
     none: 'Nothing is waiting for you.',

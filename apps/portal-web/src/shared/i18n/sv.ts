@@ -230,6 +230,7 @@ export const sv = {
   steps: { 'agent-approval': 'Ombudets godkännande', 'agent-attestation': 'Ombudets attest', attestation: 'Attest', fulfilment: 'Leverans' },
   outcomes: { approved: 'godkänd', attested: 'attesterad', rejected: 'avslagen', fulfilled: 'levererad' },
   approvals: {
+    submittedBy: 'Beställd av {{name}}, {{at}}',
     title: 'Att godkänna',
     lead: 'Beställningar som väntar på att du godkänner eller attesterar dem.',
     none: 'Inget väntar på dig.',
