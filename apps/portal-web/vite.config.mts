@@ -1,7 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+const openApiFile = fileURLToPath(new URL('../../dist/openapi.json', import.meta.url));
+const openApi = existsSync(openApiFile) ? (JSON.parse(readFileSync(openApiFile, 'utf8')) as { paths?: Record<string, unknown> }) : {};
 
 // The API process serves the build at `/` (index.html to browser navigations, /assets/* as files).
 export default defineConfig({
@@ -21,5 +24,6 @@ export default defineConfig({
     },
   },
   oxc: { jsx: { runtime: 'automatic' } },
-  server: { proxy: {} },
+  // The live badge (server-sent events) is used as soon as the service's document offers it.
+  define: { __NOTIFICATION_STREAM__: JSON.stringify(Boolean(openApi.paths?.['/me/notifications/stream'])) },
 });

@@ -1,7 +1,7 @@
 import { NavLink, Link, Outlet, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMe, useSignedIn, useSignOut } from '../identity/use-me';
-import { useNotifications } from '../notifications/use-notifications';
+import { useNotifications, useNotificationStream } from '../notifications/use-notifications';
 import { chooseLanguage } from './i18n/i18n';
 
 /** The frame of every page: skip link, header with the service's name, navigation, main, footer. */
@@ -10,6 +10,7 @@ export function Layout() {
   const signedIn = useSignedIn();
   const me = useMe();
   const notifications = useNotifications();
+  useNotificationStream();
   const signOut = useSignOut();
   const navigate = useNavigate();
   const total = notifications.data?.badge.total ?? 0;
