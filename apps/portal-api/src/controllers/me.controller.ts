@@ -1,10 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@kundportal/identity';
 import { NotificationQueries, Notifications } from '@kundportal/notifications';
 import { OrganisationQueries } from '@kundportal/organisations';
 import { CurrentPrincipal } from '../http/auth';
 import { CallerService } from '../http/caller.service';
+import { MeDto, NotificationsDto } from '../dto/answers.dto';
 
 @ApiTags('me')
 @ApiBearerAuth()
@@ -18,6 +19,7 @@ export class MeController {
 
   @Get()
   @ApiOperation({ summary: 'The caller, their organisations and roles there' })
+  @ApiOkResponse({ type: MeDto })
   async me(@CurrentPrincipal() principal: Principal) {
     const { account } = await this.callers.resolve(principal);
     const memberships = account ? await this.organisations.membershipsOf(account._id) : [];
@@ -51,6 +53,7 @@ export class MeController {
 
   @Get('notifications')
   @ApiOperation({ summary: 'What the caller has to handle now, with the badge counts' })
+  @ApiOkResponse({ type: NotificationsDto })
   async notificationsOf(@CurrentPrincipal() principal: Principal): Promise<Notifications> {
     const { account } = await this.callers.resolve(principal);
     return this.notifications.forCaller({ personalNumber: principal.personalNumber, accountId: account?._id ?? null });

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { NotFound, PERSONAL_NUMBER_DIGEST, PersonalNumberDigest } from '@kundportal/kernel';
 import { Principal } from '@kundportal/identity';
@@ -10,6 +10,7 @@ import { UserLimitDto } from '../dto/registrations.dto';
 import { CurrentPrincipal, StaffOnly } from '../http/auth';
 import { Caller, CallerService } from '../http/caller.service';
 import { IdPipe } from '../http/id.pipe';
+import { OrganisationDto, MembersDto } from '../dto/answers.dto';
 
 @ApiTags('organisations')
 @ApiBearerAuth()
@@ -39,6 +40,7 @@ export class OrganisationsController {
 
   @Get(':orgId')
   @ApiOperation({ summary: 'An organisation and the state of its customer agreement' })
+  @ApiOkResponse({ type: OrganisationDto })
   async get(@Param('orgId', IdPipe) orgId: string, @CurrentPrincipal() principal: Principal) {
     const org = await this.visible(orgId, await this.callers.resolve(principal), true);
     return {
@@ -66,6 +68,7 @@ export class OrganisationsController {
 
   @Get(':orgId/members')
   @ApiOperation({ summary: 'Members of an organisation with their roles' })
+  @ApiOkResponse({ type: MembersDto })
   async members(@Param('orgId', IdPipe) orgId: string, @CurrentPrincipal() principal: Principal) {
     await this.visible(orgId, await this.callers.resolve(principal), false);
     const members = await this.organisations.members(orgId);

@@ -58,15 +58,18 @@ export class ApiError extends Error {
 }
 
 /**
- * Unwraps an openapi-fetch answer: its data, or an ApiError. Most operations do not yet declare
- * their answer's schema, so the caller names the answer's type (see responses.ts).
+ * Unwraps an openapi-fetch answer: its data, or an ApiError. Where the operation declares its
+ * answer in the OpenAPI document the type is inferred from it; commands, not declared yet, name it
+ * (`call<CommandAnswer>(…)`).
  */
-export async function call<T>(pending: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
+export async function call<T = never, D = unknown>(
+  pending: Promise<{ data?: D; error?: unknown; response: Response }>,
+): Promise<[T] extends [never] ? NonNullable<D> : T> {
   const { data, error, response } = await pending;
   if (!response.ok) {
     const body = (error && typeof error === 'object' ? error : { statusCode: response.status, code: 'HTTP_' + response.status, message: response.statusText }) as ApiErrorBody;
     if (response.status === 401) session.expired();
     throw new ApiError(response.status, body);
   }
-  return data as T;
+  return data as [T] extends [never] ? NonNullable<D> : T;
 }

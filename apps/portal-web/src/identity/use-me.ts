@@ -1,7 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../api/client';
-import type { Me } from '../api/responses';
 import { session } from './session';
 
 export function useSignedIn(): boolean {
@@ -13,7 +12,7 @@ export function useMe() {
   const signedIn = useSignedIn();
   return useQuery({
     queryKey: ['me'],
-    queryFn: () => call<Me>(api.GET('/me')),
+    queryFn: () => call(api.GET('/me')),
     enabled: signedIn,
   });
 }

@@ -16,7 +16,7 @@ export function useNotifications() {
   const signedIn = useSignedIn();
   return useQuery({
     queryKey: KEY,
-    queryFn: () => call<Notifications>(api.GET('/me/notifications')),
+    queryFn: () => call(api.GET('/me/notifications')),
     enabled: signedIn,
   });
 }

@@ -3,7 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api/client';
-import type { Approval, Catalogue, CommandAnswer, Order, OrderSummary, Page as ListPage } from '../api/responses';
+import type { Approval, CommandAnswer } from '../api/responses';
 import { useMe } from '../identity/use-me';
 import { useFormat } from '../shared/format';
 import { ErrorSummary, Field, Fieldset, SubmitButton, text, useForm } from '../shared/forms';
@@ -13,7 +13,7 @@ const refreshAfterCommand = (client: ReturnType<typeof useQueryClient>) =>
   client.invalidateQueries({ predicate: (q) => ['orders', 'order', 'approvals', 'notifications'].includes(String(q.queryKey[0])) });
 
 function useCatalogue() {
-  return useQuery({ queryKey: ['catalogue'], queryFn: () => call<Catalogue>(api.GET('/catalogue')) });
+  return useQuery({ queryKey: ['catalogue'], queryFn: () => call(api.GET('/catalogue')) });
 }
 
 /** The services on offer; each offering opens its order form. */
@@ -127,7 +127,7 @@ export function OrderFormPage() {
 export function OrdersPage() {
   const { t } = useTranslation();
   const format = useFormat();
-  const orders = useQuery({ queryKey: ['orders'], queryFn: () => call<ListPage<OrderSummary>>(api.GET('/orders')) });
+  const orders = useQuery({ queryKey: ['orders'], queryFn: () => call(api.GET('/orders')) });
   return (
     <Page title={t('orders.title')}>
       <p>
@@ -170,7 +170,7 @@ export function OrderPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const format = useFormat();
-  const order = useQuery({ queryKey: ['order', id], queryFn: () => call<Order>(api.GET('/orders/{id}', { params: { path: { id } } })) });
+  const order = useQuery({ queryKey: ['order', id], queryFn: () => call(api.GET('/orders/{id}', { params: { path: { id } } })) });
   const approvals = useApprovals();
   const waiting = approvals.data?.items.find((a) => a.orderId === id);
   const data = order.data;
@@ -225,7 +225,7 @@ export function OrderPage() {
 }
 
 function useApprovals() {
-  return useQuery({ queryKey: ['approvals'], queryFn: () => call<ListPage<Approval>>(api.GET('/approvals')) });
+  return useQuery({ queryKey: ['approvals'], queryFn: () => call(api.GET('/approvals')) });
 }
 
 /** Approve (agent), attest with BankID or an SMS code, or reject with a reason. */

@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api/client';
-import type { CommandAnswer, Member, Organisation, Page as ListPage } from '../api/responses';
+import type { CommandAnswer } from '../api/responses';
 import { useMe } from '../identity/use-me';
 import { useFormat } from '../shared/format';
 import { ErrorSummary, Field, Fieldset, SubmitButton, text, useForm } from '../shared/forms';
@@ -78,7 +78,7 @@ export function AgreementPage() {
   const client = useQueryClient();
   const organisation = useQuery({
     queryKey: ['organisation', orgId],
-    queryFn: () => call<Organisation>(api.GET('/organisations/{orgId}', { params: { path: { orgId } } })),
+    queryFn: () => call(api.GET('/organisations/{orgId}', { params: { path: { orgId } } })),
     retry: false,
   });
   const sign = useMutation({
@@ -158,7 +158,7 @@ function Members({ orgId }: { orgId: string }) {
   const { t } = useTranslation();
   const members = useQuery({
     queryKey: ['members', orgId],
-    queryFn: () => call<ListPage<Member>>(api.GET('/organisations/{orgId}/members', { params: { path: { orgId } } })),
+    queryFn: () => call(api.GET('/organisations/{orgId}/members', { params: { path: { orgId } } })),
   });
   return (
     <>

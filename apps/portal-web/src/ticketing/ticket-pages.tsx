@@ -3,7 +3,7 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, call, rememberPosition, requestHeaders } from '../api/client';
-import type { Attachment, CommandAnswer, Page as ListPage, Ticket, TicketSummary } from '../api/responses';
+import type { Attachment, CommandAnswer } from '../api/responses';
 import { useFormat } from '../shared/format';
 import { ErrorSummary, Field, Fieldset, SubmitButton, text, useErrorText, useForm } from '../shared/forms';
 import { Page, QueryState, Success } from '../shared/page';
@@ -82,7 +82,7 @@ export function TicketsPage() {
   const status = (STATUSES as readonly string[]).includes(params.get('status') ?? '') ? (params.get('status') as TicketStatus) : undefined;
   const tickets = useQuery({
     queryKey: ['tickets', { page, status }],
-    queryFn: () => call<ListPage<TicketSummary>>(api.GET('/tickets', { params: { query: { page, pageSize: PAGE_SIZE, status } } })),
+    queryFn: () => call(api.GET('/tickets', { params: { query: { page, pageSize: PAGE_SIZE, status } } })),
     placeholderData: keepPreviousData,
   });
   const total = tickets.data?.total ?? 0;
@@ -251,7 +251,7 @@ export function TicketPage() {
   const replyForm = useRef<HTMLFormElement>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [uploadError, setUploadError] = useState<string | null>(null);
-  const ticket = useQuery({ queryKey: ['ticket', id], queryFn: () => call<Ticket>(api.GET('/tickets/{id}', { params: { path: { id } } })) });
+  const ticket = useQuery({ queryKey: ['ticket', id], queryFn: () => call(api.GET('/tickets/{id}', { params: { path: { id } } })) });
   const refresh = () => client.invalidateQueries({ predicate: (q) => ['ticket', 'tickets', 'notifications'].includes(String(q.queryKey[0])) });
   // Reading the ticket marks it read: the list's marker and the notice badge are read again.
   const readAt = ticket.dataUpdatedAt;
