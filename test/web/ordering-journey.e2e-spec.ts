@@ -79,5 +79,21 @@ describeInBrowser('Ordering in the portal', () => {
       await page.getByRole('link', { name: 'Start', exact: true }).click();
       await page.getByText('Inget väntar på dig just nu.').waitFor();
     });
+
+    await portal.journey('administrator-sets-roles', async (page) => {
+      await page.goto('/organisations');
+      await devSignIn(page, customer.admin.personalNumber, customer.admin.name);
+      await heading(page, 'Mina organisationer');
+      const row = page.getByRole('row', { name: new RegExp(customer.orderer.name) });
+      await row.waitFor();
+      await expectAccessible(page);
+      await row.getByRole('button', { name: `Ändra roller ${customer.orderer.name}` }).click();
+      const roles = page.getByRole('group', { name: `Roller för ${customer.orderer.name}` });
+      expect(await roles.getByLabel('Beställare').isChecked()).toBe(true);
+      await roles.getByLabel('Attestant').check();
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Spara rollerna' }).click();
+      await row.getByText('Beställare, Attestant').waitFor();
+    });
   });
 });

@@ -55,7 +55,12 @@ describeInBrowser('Tickets in the portal', () => {
       await page.getByText('Vi tittar på det. Vilken webbläsare?').waitFor();
 
       await page.getByRole('textbox', { name: 'Meddelande' }).fill('Chrome, senaste versionen.');
+      // Read-your-writes: the reads after the reply carry its position as X-Min-Position.
+      const replied = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/tickets/${ticketId}/messages`));
+      const reread = page.waitForRequest((r) => r.method() === 'GET' && r.url().endsWith(`/tickets/${ticketId}`));
       await page.getByRole('button', { name: 'Skicka svaret' }).click();
+      const { position } = (await (await replied).json()) as { position: string };
+      expect((await reread).headers()['x-min-position']).toBe(position);
       await page.getByText('Chrome, senaste versionen.').first().waitFor();
       expect(await page.getByRole('textbox', { name: 'Meddelande' }).inputValue()).toBe('');
 

@@ -137,7 +137,7 @@ export function MyOrganisationsPage() {
               {organisation.agreementSigned ? t('organisations.agreementSigned') : <Link to={`/organisations/${organisation.id}/agreement`}>{t('organisations.agreementAwaiting')}</Link>}
             </dd>
           </dl>
-          <Members orgId={organisation.id} />
+          <Members orgId={organisation.id} administrator={organisation.roles.includes('administrator')} />
         </section>
       ))}
       {(me.data?.pendingOrganisations?.length ?? 0) > 0 && (
@@ -154,8 +154,13 @@ export function MyOrganisationsPage() {
   );
 }
 
-function Members({ orgId }: { orgId: string }) {
+const ROLES = ['administrator', 'orderer', 'attestant', 'signatory'] as const;
+type Role = (typeof ROLES)[number];
+
+/** An organisation's members; its administrators can change each member's roles. */
+function Members({ orgId, administrator }: { orgId: string; administrator: boolean }) {
   const { t } = useTranslation();
+  const [editing, setEditing] = useState<string | null>(null);
   const members = useQuery({
     queryKey: ['members', orgId],
     queryFn: () => call(api.GET('/organisations/{orgId}/members', { params: { path: { orgId } } })),
@@ -171,6 +176,11 @@ function Members({ orgId }: { orgId: string }) {
               <th scope="col">{t('fields.name')}</th>
               <th scope="col">{t('fields.email')}</th>
               <th scope="col">{t('organisations.roles')}</th>
+              {administrator && (
+                <th scope="col">
+                  <span className="visually-hidden">{t('organisations.actions')}</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -178,12 +188,65 @@ function Members({ orgId }: { orgId: string }) {
               <tr key={member.accountId}>
                 <td>{member.name}</td>
                 <td>{member.email}</td>
-                <td>{member.roles.map((role) => t(`roles.${role}`)).join(', ') || '–'}</td>
+                <td>
+                  {editing === member.accountId ? (
+                    <RolesForm orgId={orgId} accountId={member.accountId} name={member.name} roles={member.roles} onDone={() => setEditing(null)} />
+                  ) : (
+                    member.roles.map((role) => t(`roles.${role}`)).join(', ') || '–'
+                  )}
+                </td>
+                {administrator && (
+                  <td>
+                    {editing !== member.accountId && (
+                      <button type="button" className="link-button" onClick={() => setEditing(member.accountId)}>
+                        {t('organisations.changeRoles')}
+                        <span className="visually-hidden"> {member.name}</span>
+                      </button>
+                    )}
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
         </table>
       )}
     </>
+  );
+}
+
+function RolesForm({ orgId, accountId, name, roles, onDone }: { orgId: string; accountId: string; name: string; roles: readonly Role[]; onDone: () => void }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const form = useForm(
+    (values) =>
+      call<CommandAnswer>(
+        api.PUT('/organisations/{orgId}/members/{accountId}/roles', {
+          params: { path: { orgId, accountId } },
+          body: { roles: ROLES.filter((role) => values.get(role) === 'on') },
+        }),
+      ),
+    async () => {
+      await client.invalidateQueries({ predicate: (q) => ['members', 'me', 'notifications'].includes(String(q.queryKey[0])) });
+      onDone();
+    },
+  );
+  return (
+    <form onSubmit={form.onSubmit} noValidate>
+      <ErrorSummary error={form.error} />
+      <Fieldset legend={t('organisations.rolesFor', { name })}>
+        {ROLES.map((role) => (
+          <div className="checkbox" key={role}>
+            <input type="checkbox" id={`role-${accountId}-${role}`} name={role} defaultChecked={roles.includes(role)} />
+            <label htmlFor={`role-${accountId}-${role}`}>{t(`roles.${role}`)}</label>
+          </div>
+        ))}
+      </Fieldset>
+      <div className="actions">
+        <SubmitButton pending={form.pending}>{t('organisations.saveRoles')}</SubmitButton>
+        <button type="button" className="button button-secondary" onClick={onDone}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
   );
 }

@@ -23,6 +23,7 @@ export const en: typeof sv = {
     apply: 'Apply to become a customer',
   },
   common: {
+    cancel: 'Cancel',
     optional: '(optional)',
     loading: 'Loading…',
     errorTitle: 'Something needs correcting',
@@ -180,6 +181,10 @@ export const en: typeof sv = {
     signedAt: 'The agreement was signed {{at}} by {{name}}.',
   },
   organisations: {
+    actions: 'Actions',
+    changeRoles: 'Change roles',
+    rolesFor: 'Roles of {{name}}',
+    saveRoles: 'Save the roles',
     title: 'My organisations',
     none: 'You are not a member of any organisation yet.',
     yourRoles: 'Your roles',

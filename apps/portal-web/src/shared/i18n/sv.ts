@@ -21,6 +21,7 @@ export const sv = {
     apply: 'Ansök om att bli kund',
   },
   common: {
+    cancel: 'Avbryt',
     optional: '(frivilligt)',
     loading: 'Hämtar…',
     errorTitle: 'Något behöver rättas',
@@ -178,6 +179,10 @@ export const sv = {
     signedAt: 'Avtalet undertecknades {{at}} av {{name}}.',
   },
   organisations: {
+    actions: 'Åtgärder',
+    changeRoles: 'Ändra roller',
+    rolesFor: 'Roller för {{name}}',
+    saveRoles: 'Spara rollerna',
     title: 'Mina organisationer',
     none: 'Du är inte medlem i någon organisation än.',
     yourRoles: 'Dina roller',
