@@ -97,6 +97,26 @@ describeInBrowser('Becoming a customer in the portal', () => {
       await expectAccessible(page);
       await page.getByRole('button', { name: 'Logga ut' }).click();
       await heading(page, 'Välkommen till Kundportalen');
+
+      // Forgotten: a reset link by e-mail, a new password on its page, and sign-in with it.
+      await page.getByRole('link', { name: 'Logga in' }).first().click();
+      await page.getByRole('link', { name: 'Glömt lösenordet?' }).click();
+      await heading(page, 'Glömt lösenordet');
+      await page.getByLabel('E-postadress').fill(email);
+      await page.getByRole('button', { name: 'Skicka länken' }).click();
+      await page.getByText(/Om adressen hör till ett konto/).waitFor();
+      const link = await mailLink(portal, staff, email, 'password-reset');
+      await page.goto(link.pathname + link.search);
+      await heading(page, 'Välj nytt lösenord');
+      await expectAccessible(page);
+      await page.getByLabel('Nytt lösenord').fill('Ett nytt & bättre lösenord 8');
+      await page.getByRole('button', { name: 'Spara lösenordet' }).click();
+      await page.getByText('Lösenordet är bytt.').waitFor();
+      await page.getByRole('main').getByRole('link', { name: 'Logga in' }).click();
+      await page.getByLabel('E-postadress', { exact: true }).fill(email);
+      await page.getByLabel('Lösenord', { exact: true }).fill('Ett nytt & bättre lösenord 8');
+      await page.getByRole('button', { name: 'Logga in' }).click();
+      await heading(page, 'Välkommen, Petra Password');
     }),
   );
 
@@ -129,6 +149,27 @@ describeInBrowser('Becoming a customer in the portal', () => {
       await page.getByLabel('English').check();
       await heading(page, 'My profile');
       expect(await page.getAttribute('html', 'lang')).toBe('en');
+    }),
+  );
+
+  it('a person signed in by e-ID for the first time creates an account in their organisation', () =>
+    portal.journey('create-account', async (page) => {
+      const organisationNumber = await registeredOrganisation(portal, staff);
+      await page.goto('/sign-in');
+      await devSignIn(page, testPersonalNumber(), 'Nora Ny');
+      await heading(page, 'Välkommen, Nora Ny');
+      await page.getByText('Du har inget konto i Kundportalen än.').waitFor();
+      await expectAccessible(page);
+      await page.getByRole('main').getByRole('link', { name: 'Skapa konto' }).click();
+      await heading(page, 'Skapa konto');
+      expect(await page.getByLabel('Namn').inputValue()).toBe('Nora Ny');
+      await page.getByLabel('E-postadress i tjänsten').fill(`nora.${organisationNumber.replace('-', '')}@kommun.se`);
+      await page.getByLabel('Organisationsnummer').fill(organisationNumber);
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Skapa kontot' }).click();
+      await heading(page, 'Välkommen, Nora Ny');
+      await page.getByRole('heading', { name: /Avisering/ }).waitFor();
+      expect(await page.getByText('Du har inget konto i Kundportalen än.').count()).toBe(0);
     }),
   );
 });

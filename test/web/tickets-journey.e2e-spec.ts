@@ -37,6 +37,9 @@ describeInBrowser('Tickets in the portal', () => {
       await page.getByRole('heading', { level: 1, name: /Intyget går inte att skriva ut/ }).waitFor();
       const ticketId = new URL(page.url()).pathname.split('/').pop() as string;
       await expectAccessible(page);
+      const { createdAt } = (await portal.api.get(`/tickets/${ticketId}`, staff)).body as { createdAt: string };
+      const stockholm = new Intl.DateTimeFormat('sv-SE', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Stockholm' }).format(new Date(createdAt));
+      expect(await page.getByTestId('ticket-created').textContent()).toBe(stockholm);
 
       await page.getByRole('link', { name: 'Tillbaka till ärendena' }).click();
       await heading(page, 'Mina ärenden');
@@ -78,6 +81,29 @@ describeInBrowser('Tickets in the portal', () => {
       await page.getByRole('link', { name: 'Start', exact: true }).click();
       await page.getByText('Inget väntar på dig just nu.').waitFor();
       expect(await page.getByTestId('notice-badge').count()).toBe(0);
+      await expectAccessible(page);
+    }),
+  );
+
+  it('pages through a long ticket list, twenty at a time', () =>
+    portal.journey('ticket-paging', async (page) => {
+      const organisation = await fixtures.organisation();
+      const person = await fixtures.member(organisation, [], 'Pia Paging');
+      for (let n = 1; n <= 21; n++) {
+        const created = await portal.api.post('/tickets', { type: 'question', subject: `Fråga ${n}`, description: 'D' }, person.token);
+        expect(created.status).toBe(201);
+      }
+      await page.goto('/tickets');
+      await devSignIn(page, person.personalNumber, person.name);
+      await heading(page, 'Mina ärenden');
+      await page.getByText('Sida 1 av 2').waitFor();
+      expect(await page.getByRole('row').count()).toBe(21);
+      await page.getByRole('link', { name: 'Fråga 21', exact: true }).waitFor();
+      await page.getByRole('button', { name: 'Nästa' }).click();
+      await page.getByText('Sida 2 av 2').waitFor();
+      await page.getByRole('link', { name: 'Fråga 1', exact: true }).waitFor();
+      expect(await page.getByRole('row').count()).toBe(2);
+      expect(await page.getByRole('button', { name: 'Nästa' }).isDisabled()).toBe(true);
       await expectAccessible(page);
     }),
   );

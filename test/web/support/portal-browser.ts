@@ -88,7 +88,8 @@ export class PortalBrowser {
    * under test/web/failures/ and rethrows.
    */
   async journey(name: string, steps: (page: Page, context: BrowserContext) => Promise<void>): Promise<void> {
-    const context = await this.browser.newContext({ baseURL: this.baseUrl, locale: 'sv-SE', timezoneId: 'Europe/Stockholm', viewport: { width: 1200, height: 900 } });
+    // The browser runs in UTC: the portal must show times for Europe/Stockholm all the same.
+    const context = await this.browser.newContext({ baseURL: this.baseUrl, locale: 'sv-SE', timezoneId: 'UTC', viewport: { width: 1200, height: 900 } });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     const errors: string[] = [];

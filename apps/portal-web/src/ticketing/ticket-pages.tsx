@@ -303,8 +303,14 @@ export function TicketPage() {
             <dd>{t(`ticketTypes.${data.type}`, { defaultValue: data.type })}</dd>
             <dt>{t('tickets.requester')}</dt>
             <dd>{data.requester.name}</dd>
+            {data.collaborators.length > 0 && (
+              <>
+                <dt>{t('tickets.collaborators')}</dt>
+                <dd>{data.collaborators.map((c) => c.name).join(', ')}</dd>
+              </>
+            )}
             <dt>{t('tickets.created')}</dt>
-            <dd>{format.dateTime(data.createdAt)}</dd>
+            <dd data-testid="ticket-created">{format.dateTime(data.createdAt)}</dd>
           </dl>
           <section aria-labelledby="messages-heading">
             <h2 id="messages-heading">{t('tickets.messages')}</h2>

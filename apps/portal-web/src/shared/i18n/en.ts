@@ -250,6 +250,7 @@ export const en: typeof sv = {
     done: { approved: 'The order is approved.', attested: 'The order is attested.', rejected: 'The order is rejected.' },
   },
   tickets: {
+    collaborators: 'Collaborators',
     title: 'My tickets',
     ticket: 'Ticket',
     new: 'New ticket',

@@ -248,6 +248,7 @@ export const sv = {
     done: { approved: 'Beställningen är godkänd.', attested: 'Beställningen är attesterad.', rejected: 'Beställningen är avslagen.' },
   },
   tickets: {
+    collaborators: 'Medverkande',
     title: 'Mina ärenden',
     ticket: 'Ärende',
     new: 'Nytt ärende',
