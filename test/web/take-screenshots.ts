@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     const fixtures = new OrganisationFixtures(portal.api, staff);
     const customer = await fixtures.customer({ name: 'Region Norrbacka' });
     const attestant = customer.attestant;
+    const orderIds: string[] = [];
     for (const careUnits of [3, 12]) {
       const order = await portal.api.post(
         '/orders',
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
         customer.orderer.token,
       );
       if (order.status !== 201) throw new Error(JSON.stringify(order.body));
+      orderIds.push(order.body.id);
     }
     const ticket = await portal.api.post('/tickets', { type: 'fault-report', subject: 'Utskrift av intyg blir tom', description: 'Sedan i morse.', organisationId: customer.id }, attestant.token);
     await portal.api.post(`/tickets/${ticket.body.id}/messages`, { body: 'Vi undersöker saken och återkommer i dag.' }, staff);
@@ -46,6 +48,8 @@ async function main(): Promise<void> {
     await shoot('approvals', '/approvals', 'Att godkänna');
     await shoot('tickets', '/tickets', 'Mina ärenden');
     await shoot('ticket', `/tickets/${ticket.body.id}`, /Utskrift av intyg blir tom/);
+    await shoot('order', `/orders/${orderIds[0]}`, 'Webcert Fristående');
+    await shoot('organisations', '/organisations', 'Mina organisationer');
     await portal.journey('screenshot-visitor', async (page) => {
       await page.goto('/');
       await heading(page, 'Välkommen till Kundportalen');

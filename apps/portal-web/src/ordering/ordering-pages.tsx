@@ -202,20 +202,19 @@ export function OrderPage() {
           </dl>
           <section aria-labelledby="steps-heading">
             <h2 id="steps-heading">{t('orders.steps')}</h2>
-            {data.steps.length === 0 ? (
-              <p>{t('orders.noSteps')}</p>
-            ) : (
-              <ol className="steps">
-                {data.steps.map((step, index) => (
-                  <li key={index}>
-                    <strong>{t(`steps.${step.step}`, { defaultValue: step.step })}</strong>: {t(`outcomes.${step.outcome}`, { defaultValue: step.outcome })}{' '}
-                    {t('orders.byAt', { name: step.by.name, at: format.dateTime(step.at) })}
-                    {step.method && ` (${t(`methods.${step.method}`, { defaultValue: step.method })})`}
-                    {step.reason && <span className="reason"> – {step.reason}</span>}
-                  </li>
-                ))}
-              </ol>
-            )}
+            <ol className="steps">
+              <li>
+                <strong>{t('orders.submittedStep')}</strong> {t('orders.byAt', { name: data.submittedBy.name, at: format.dateTime(data.submittedAt) })}
+              </li>
+              {data.steps.map((step, index) => (
+                <li key={index}>
+                  <strong>{t(`steps.${step.step}`, { defaultValue: step.step })}</strong>: {t(`outcomes.${step.outcome}`, { defaultValue: step.outcome })}{' '}
+                  {t('orders.byAt', { name: step.by.name, at: format.dateTime(step.at) })}
+                  {step.method && ` (${t(`methods.${step.method}`, { defaultValue: step.method })})`}
+                  {step.reason && <span className="reason"> – {step.reason}</span>}
+                </li>
+              ))}
+            </ol>
           </section>
           {waiting && <ApprovalActions approval={waiting} />}
         </>

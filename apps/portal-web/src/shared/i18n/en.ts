@@ -219,7 +219,7 @@ export const en: typeof sv = {
     submitted: 'Sent',
     submittedBy: 'Ordered by',
     steps: 'Steps',
-    noSteps: 'No steps taken yet.',
+    submittedStep: 'Ordered',
     byAt: 'by {{name}}, {{at}}',
     backToList: 'Back to the orders',
   },

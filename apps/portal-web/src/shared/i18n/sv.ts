@@ -217,7 +217,7 @@ export const sv = {
     submitted: 'Skickad',
     submittedBy: 'Beställd av',
     steps: 'Steg',
-    noSteps: 'Inga steg tagna än.',
+    submittedStep: 'Beställd',
     byAt: 'av {{name}}, {{at}}',
     backToList: 'Tillbaka till beställningarna',
   },
