@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, call } from '../api/client';
 import { ErrorSummary, Field, Fieldset, SubmitButton, text, useForm } from '../shared/forms';
 import { Page } from '../shared/page';
+import { eidSignInPath } from './eid-sign-in';
 import { useStartSession } from './use-me';
 
 /** Where to go after signing in: the page that sent the person here (a path of this site only). */
@@ -24,15 +25,13 @@ export function SignInPage() {
       void navigate(next);
     },
   );
-  const query = next === '/' ? '' : `?next=${encodeURIComponent(next)}`;
   return (
     <Page title={t('signIn.title')}>
       <div className="columns">
         <section aria-labelledby="eid-heading" className="panel">
           <h2 id="eid-heading">{t('signIn.eidHeading')}</h2>
           <p>{t('signIn.eidText')}</p>
-          {/* OpenID Connect (authorization code with PKCE) against the e-ID broker starts here in production. */}
-          <Link className="button" to={`/sign-in/dev${query}`}>
+          <Link className="button" to={eidSignInPath(next)}>
             {t('signIn.eidDev')}
           </Link>
         </section>
