@@ -35,8 +35,9 @@ async function main(): Promise<void> {
     const ticket = await portal.api.post('/tickets', { type: 'fault-report', subject: 'Utskrift av intyg blir tom', description: 'Sedan i morse.', organisationId: customer.id }, attestant.token);
     await portal.api.post(`/tickets/${ticket.body.id}/messages`, { body: 'Vi undersöker saken och återkommer i dag.' }, staff);
 
-    const shoot = async (name: string, path: string, title: string | RegExp) =>
+    const shoot = async (name: string, path: string, title: string | RegExp, width = 1200) =>
       portal.journey(`screenshot-${name}`, async (page) => {
+        await page.setViewportSize({ width, height: 900 });
         await page.goto(`/sign-in?next=${encodeURIComponent(path)}`);
         await heading(page, 'Logga in');
         await devSignIn(page, attestant.personalNumber, attestant.name);
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
     await shoot('ticket', `/tickets/${ticket.body.id}`, /Utskrift av intyg blir tom/);
     await shoot('order', `/orders/${orderIds[0]}`, 'Webcert Fristående');
     await shoot('organisations', '/organisations', 'Mina organisationer');
+    if (process.env.SCREENSHOTS_NARROW) await shoot('narrow-tickets', '/tickets', 'Mina ärenden', 390);
+    if (process.env.SCREENSHOTS_NARROW) await shoot('narrow-organisations', '/organisations', 'Mina organisationer', 390);
     await portal.journey('screenshot-visitor', async (page) => {
       await page.goto('/');
       await heading(page, 'Välkommen till Kundportalen');

@@ -187,7 +187,7 @@ function Members({ orgId, administrator }: { orgId: string; administrator: boole
             {members.data.items.map((member) => (
               <tr key={member.accountId}>
                 <td>{member.name}</td>
-                <td>{member.email}</td>
+                <td className="email">{member.email}</td>
                 <td>
                   {editing === member.accountId ? (
                     <RolesForm orgId={orgId} accountId={member.accountId} name={member.name} roles={member.roles} onDone={() => setEditing(null)} />
