@@ -172,6 +172,25 @@ describeInBrowser('Becoming a customer in the portal', () => {
       expect(await page.getByText('Du har inget konto i Kundportalen än.').count()).toBe(0);
     }),
   );
+
+  it('works from the keyboard: the skip link comes first and moves focus to the content; each page names itself in the title', () =>
+    portal.journey('keyboard', async (page) => {
+      await page.goto('/');
+      await heading(page, 'Välkommen till Kundportalen');
+      expect(await page.title()).toBe('Välkommen till Kundportalen – Kundportalen');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate('document.activeElement.textContent')).toBe('Gå direkt till innehållet');
+      await page.keyboard.press('Enter');
+      expect(await page.evaluate('document.activeElement.id')).toBe('main');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate('document.activeElement.textContent')).toBe('Logga in');
+      await page.keyboard.press('Enter');
+      await heading(page, 'Logga in');
+      expect(await page.title()).toBe('Logga in – Kundportalen');
+      // The new page's heading has focus, so a screen reader announces it.
+      expect(await page.evaluate('document.activeElement.tagName')).toBe('H1');
+    }),
+  );
 });
 
 /** An approved customer organisation, made through the API; answers its organisation number. */

@@ -3,9 +3,12 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 import { useErrorText } from './forms';
 
+/** The first page of a visit keeps the browser's own focus start (the skip link comes first). */
+let navigated = false;
+
 /**
- * One page: its title in the tab, and its heading focused on arrival, so that a screen reader
- * announces the new page after a client-side navigation.
+ * One page: its title in the tab, and, after a client-side navigation, its heading focused, so
+ * that a screen reader announces the new page.
  */
 export function Page({ title, children, lead }: { title: string; children: ReactNode; lead?: ReactNode }) {
   const { t } = useTranslation();
@@ -14,7 +17,8 @@ export function Page({ title, children, lead }: { title: string; children: React
     document.title = `${title} – ${t('app.name')}`;
   }, [title, t]);
   useEffect(() => {
-    heading.current?.focus({ preventScroll: true });
+    if (navigated) heading.current?.focus({ preventScroll: true });
+    navigated = true;
   }, []);
   return (
     <>
