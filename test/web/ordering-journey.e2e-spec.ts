@@ -96,4 +96,48 @@ describeInBrowser('Ordering in the portal', () => {
       await row.getByText('Beställare, Attestant').waitFor();
     });
   });
+
+  it('an order via an agent: the agent approves and attests, then the customer attests', async () => {
+    const customer = await fixtures.customer({ name: 'Kommun Kundby' });
+    const agent = await fixtures.customer({ name: 'Ombud AB' });
+    await fixtures.linkAgent(customer, agent);
+
+    await portal.journey('order-via-agent', async (page) => {
+      await page.goto('/catalogue/webcert-fristaende/order');
+      await devSignIn(page, customer.orderer.personalNumber, customer.orderer.name);
+      await heading(page, 'Beställ Webcert Fristående');
+      await page.getByLabel('Antal vårdenheter').fill('2');
+      await page.getByLabel('Ombudets organisations-id').fill(agent.id);
+      await page.getByLabel('Jag godkänner villkoren').check();
+      await page.getByRole('button', { name: 'Skicka beställningen' }).click();
+      await page.getByText('Väntar på ombudets godkännande').waitFor();
+    });
+
+    const act = (who: { personalNumber: string; name: string }, button: string, done: string) =>
+      portal.journey(`agent-step-${button}-${who.name}`, async (page) => {
+        await page.goto('/approvals');
+        await devSignIn(page, who.personalNumber, who.name);
+        await heading(page, 'Att godkänna');
+        const approval = page.getByRole('article').filter({ hasText: 'Kommun Kundby: Webcert Fristående' });
+        await approval.waitFor();
+        await expectAccessible(page);
+        await approval.getByRole('button', { name: button, exact: true }).click();
+        await page.getByText(done).waitFor();
+      });
+    await act(agent.orderer, 'Godkänn', 'Beställningen är godkänd.');
+    await act(agent.attestant, 'Attestera', 'Beställningen är attesterad.');
+    await act(customer.attestant, 'Attestera', 'Beställningen är attesterad.');
+
+    await portal.journey('agent-order-trail', async (page) => {
+      await page.goto('/orders');
+      await devSignIn(page, customer.orderer.personalNumber, customer.orderer.name);
+      await page.getByRole('link', { name: 'Webcert Fristående' }).click();
+      await page.getByText('Attesterad', { exact: true }).waitFor();
+      const steps = page.getByRole('list').filter({ hasText: 'Beställd' });
+      await steps.getByText(/Ombudets godkännande: godkänd av/).waitFor();
+      await steps.getByText(/Ombudets attest: attesterad av/).waitFor();
+      await steps.getByText(/^Attest: attesterad av/).waitFor();
+      await expectAccessible(page);
+    });
+  });
 });
