@@ -21,6 +21,7 @@ describeInBrowser('Tickets in the portal', () => {
     portal.journey('ticket', async (page) => {
       const organisation = await fixtures.organisation();
       const person = await fixtures.member(organisation, ['orderer'], 'Tove Ticket');
+      const colleague = await fixtures.member(organisation, [], 'Kalle Kollega');
 
       await page.goto('/tickets');
       await heading(page, 'Logga in');
@@ -40,6 +41,12 @@ describeInBrowser('Tickets in the portal', () => {
       const { createdAt } = (await portal.api.get(`/tickets/${ticketId}`, staff)).body as { createdAt: string };
       const stockholm = new Intl.DateTimeFormat('sv-SE', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Stockholm' }).format(new Date(createdAt));
       expect(await page.getByTestId('ticket-created').textContent()).toBe(stockholm);
+
+      // A colleague joins the ticket, picked among the organisation's members.
+      await page.getByLabel('Lägg till medverkande').selectOption({ label: colleague.name });
+      await page.getByRole('button', { name: 'Lägg till', exact: true }).click();
+      await page.getByRole('definition').filter({ hasText: colleague.name }).waitFor();
+      await expectAccessible(page);
 
       await page.getByRole('link', { name: 'Tillbaka till ärendena' }).click();
       await heading(page, 'Mina ärenden');

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, call, rememberPosition, requestHeaders } from '../api/client';
 import type { Attachment, CommandAnswer } from '../api/responses';
@@ -207,6 +207,46 @@ export function NewTicketPage() {
   );
 }
 
+/** The requester adds a collaborator, chosen among the members of their organisations. */
+function AddCollaborator({ ticket, onAdded }: { ticket: { id: string; requester: { accountId: string | null }; collaborators: Array<{ accountId: string | null }> }; onAdded: () => Promise<unknown> }) {
+  const { t } = useTranslation();
+  const me = useMe();
+  const organisations = me.data?.organisations ?? [];
+  const members = useQueries({
+    queries: organisations.map((o) => ({
+      queryKey: ['members', o.id],
+      queryFn: () => call(api.GET('/organisations/{orgId}/members', { params: { path: { orgId: o.id } } })),
+    })),
+  });
+  const taken = new Set([ticket.requester.accountId, ...ticket.collaborators.map((c) => c.accountId)]);
+  const people = new Map<string, string>();
+  for (const query of members) for (const m of query.data?.items ?? []) if (!taken.has(m.accountId)) people.set(m.accountId, m.name);
+  const form = useForm(
+    (values) => call<CommandAnswer>(api.POST('/tickets/{id}/collaborators', { params: { path: { id: ticket.id } }, body: { accountId: text(values, 'accountId') } })),
+    onAdded,
+  );
+  if (me.data?.accountId !== ticket.requester.accountId || people.size === 0) return null;
+  return (
+    <form onSubmit={form.onSubmit} noValidate className="inline-form">
+      <ErrorSummary error={form.error} />
+      <div className="field">
+        <label htmlFor="field-accountId">{t('tickets.addCollaborator')}</label>
+        <p className="hint" id="collaborator-hint">
+          {t('tickets.addCollaboratorHint')}
+        </p>
+        <select id="field-accountId" name="accountId" aria-describedby="collaborator-hint">
+          {[...people].map(([accountId, name]) => (
+            <option key={accountId} value={accountId}>
+              {name}
+            </option>
+          ))}
+        </select>{' '}
+        <SubmitButton pending={form.pending}>{t('tickets.add')}</SubmitButton>
+      </div>
+    </form>
+  );
+}
+
 /** Sends a file as multipart with upload progress (fetch cannot report it), through the client's headers. */
 function upload(ticketId: string, file: File, onProgress: (fraction: number) => void): Promise<Attachment & { position: string }> {
   return new Promise((resolve, reject) => {
@@ -312,6 +352,7 @@ export function TicketPage() {
             <dt>{t('tickets.created')}</dt>
             <dd data-testid="ticket-created">{format.dateTime(data.createdAt)}</dd>
           </dl>
+          {!closed && <AddCollaborator ticket={data} onAdded={refresh} />}
           <section aria-labelledby="messages-heading">
             <h2 id="messages-heading">{t('tickets.messages')}</h2>
             <ol className="messages">

@@ -250,6 +250,9 @@ export const en: typeof sv = {
     done: { approved: 'The order is approved.', attested: 'The order is attested.', rejected: 'The order is rejected.' },
   },
   tickets: {
+    addCollaborator: 'Add a collaborator',
+    addCollaboratorHint: 'A colleague who may read and answer in the ticket.',
+    add: 'Add',
     collaborators: 'Collaborators',
     title: 'My tickets',
     ticket: 'Ticket',

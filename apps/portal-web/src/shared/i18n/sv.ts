@@ -248,6 +248,9 @@ export const sv = {
     done: { approved: 'Beställningen är godkänd.', attested: 'Beställningen är attesterad.', rejected: 'Beställningen är avslagen.' },
   },
   tickets: {
+    addCollaborator: 'Lägg till medverkande',
+    addCollaboratorHint: 'En kollega som ska kunna läsa och svara i ärendet.',
+    add: 'Lägg till',
     collaborators: 'Medverkande',
     title: 'Mina ärenden',
     ticket: 'Ärende',
