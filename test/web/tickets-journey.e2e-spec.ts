@@ -112,6 +112,11 @@ describeInBrowser('Tickets in the portal', () => {
       expect(await page.getByRole('row').count()).toBe(2);
       expect(await page.getByRole('button', { name: 'Nästa' }).isDisabled()).toBe(true);
       await expectAccessible(page);
+      await page.getByLabel('Visa status').selectOption({ label: 'Stängt' });
+      await page.getByText('Du har inga ärenden.').waitFor();
+      expect(new URL(page.url()).search).toBe('?status=closed');
+      await page.getByLabel('Visa status').selectOption({ label: 'Öppet' });
+      await page.getByText('Sida 1 av 2').waitFor();
     }),
   );
 
