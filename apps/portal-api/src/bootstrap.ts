@@ -7,13 +7,14 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import { randomUUID } from 'node:crypto';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'pino';
 import { AppConfig, createRootLogger, loadConfig, METRICS, Metrics, PinoNestLogger } from '@kundportal/kernel';
 import { AppModule } from './app.module';
 import { toErrorBody } from './http/error-body';
 import { IdempotencyKeys, storeAnswers } from './http/idempotency';
 import { tokenFromQuery } from './http/query-token';
+import { servePortalWeb } from './http/portal-web';
 import { ValidationFailed } from '@kundportal/kernel';
 
 /** Builds the HTTP application (also used by the end-to-end tests). */
@@ -79,9 +80,16 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
   countRequests(fastify, app.get<Metrics>(METRICS));
   storeAnswers(fastify, app.get(IdempotencyKeys));
   refuseHostileBodies(fastify);
+  await servePortalWeb(app, config.webDir, logger);
   app.enableShutdownHooks();
   drainOnClose(fastify);
-  const document = SwaggerModule.createDocument(
+  SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  return app;
+}
+
+/** The OpenAPI document served at `/docs-json`; the portal web UI's client types are generated from it. */
+export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Kundportal API')
@@ -90,8 +98,6 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  return app;
 }
 
 /**

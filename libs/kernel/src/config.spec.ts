@@ -40,6 +40,7 @@ describe('loadConfig', () => {
         privateEmailDomains: DEFAULT_PRIVATE_EMAIL_DOMAINS,
         trustProxy: false,
         publicRateLimitPerMinute: 60,
+        webDir: resolve('./dist/portal-web'),
       };
       expect(config).toEqual(expected);
     });

@@ -42,6 +42,8 @@ export interface AppConfig {
   trustProxy: boolean;
   /** Requests per minute per client address to sign-in and the public forms. */
   publicRateLimitPerMinute: number;
+  /** The built portal web UI (index.html and assets/), served at `/` to browsers; absent: the API alone. */
+  webDir: string;
 }
 
 export const APP_CONFIG = Symbol('AppConfig');
@@ -72,6 +74,7 @@ export const CONFIG_VARIABLES = [
   'PRIVATE_EMAIL_DOMAINS',
   'TRUST_PROXY',
   'PUBLIC_RATE_LIMIT_PER_MINUTE',
+  'WEB_DIR',
 ] as const;
 
 export class ConfigError extends Error {}
@@ -163,6 +166,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     personalNumberKey: env.PERSONAL_NUMBER_KEY || undefined,
     trustProxy: bool(env, 'TRUST_PROXY', false),
     publicRateLimitPerMinute: int(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', 60, 1),
+    webDir: resolve(env.WEB_DIR || './dist/portal-web'),
     privateEmailDomains: env.PRIVATE_EMAIL_DOMAINS
       ? env.PRIVATE_EMAIL_DOMAINS.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean)
       : DEFAULT_PRIVATE_EMAIL_DOMAINS,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ChangeEmail, JoinAnotherOrganisation, Principal, VerifyEmail } from '@kundportal/identity';
 import { NotificationQueries, Notifications } from '@kundportal/notifications';
@@ -9,6 +9,7 @@ import { ChangeEmailDto, JoinOrganisationDto, VerifyEmailDto } from '../dto/orga
 import { CurrentPrincipal } from '../http/auth';
 import { CallerService } from '../http/caller.service';
 import { IdPipe } from '../http/id.pipe';
+import { MeDto, NotificationsDto } from '../dto/answers.dto';
 
 @ApiTags('me')
 @ApiBearerAuth()
@@ -23,6 +24,7 @@ export class MeController {
 
   @Get()
   @ApiOperation({ summary: 'The caller, their organisations and roles there' })
+  @ApiOkResponse({ type: MeDto })
   async me(@CurrentPrincipal() principal: Principal) {
     const { account } = await this.callers.resolve(principal);
     const [memberships, pending] = account
@@ -96,6 +98,7 @@ export class MeController {
 
   @Get('notifications')
   @ApiOperation({ summary: 'What the caller has to handle now, with the badge counts' })
+  @ApiOkResponse({ type: NotificationsDto })
   async notificationsOf(@CurrentPrincipal() principal: Principal): Promise<Notifications> {
     const { account } = await this.callers.resolve(principal);
     return this.notifications.forCaller({ personalNumber: principal.personalNumber, accountId: account?._id ?? null, staff: principal.staff });

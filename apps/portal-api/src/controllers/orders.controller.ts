@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Forbidden, NotFound } from '@kundportal/kernel';
 import { Principal } from '@kundportal/identity';
@@ -10,6 +10,7 @@ import { AttestOrderDto, CancelOrderDto, FulfilOrderDto, RejectOrderDto, SubmitO
 import { CurrentPrincipal, StaffOnly } from '../http/auth';
 import { Caller, CallerService } from '../http/caller.service';
 import { IdPipe } from '../http/id.pipe';
+import { OrdersDto, OrderDto, ApprovalsDto } from '../dto/answers.dto';
 
 const summary = (o: OrderDoc) => ({
   id: o._id,
@@ -86,6 +87,7 @@ export class OrdersController {
   @Get('orders')
   @ApiQuery({ name: 'organisationId', required: false })
   @ApiOperation({ summary: 'Orders of the caller’s organisations (as customer or agent), newest change first; staff and auditors see all' })
+  @ApiOkResponse({ type: OrdersDto })
   async list(@CurrentPrincipal() principal: Principal, @Query('organisationId') organisationId?: string) {
     const caller = await this.callers.resolve(principal);
     const reach = await this.reach(caller);
@@ -105,6 +107,7 @@ export class OrdersController {
 
   @Get('orders/:id')
   @ApiOperation({ summary: 'An order with each step: who acted, when and how' })
+  @ApiOkResponse({ type: OrderDto })
   async get(@Param('id', IdPipe) id: string, @CurrentPrincipal() principal: Principal) {
     const order = await this.visibleOrder(id, await this.callers.resolve(principal));
     return {
@@ -184,6 +187,7 @@ export class OrdersController {
 
   @Get('approvals')
   @ApiOperation({ summary: 'Orders waiting for an action the caller may take, always naming the customer organisation' })
+  @ApiOkResponse({ type: ApprovalsDto })
   async approvals(@CurrentPrincipal() principal: Principal) {
     const caller = await this.callers.resolve(principal);
     const memberships = caller.account ? await this.organisations.membershipsOf(caller.account._id) : [];

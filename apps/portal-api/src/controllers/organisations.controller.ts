@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Forbidden, NotFound, PERSONAL_NUMBER_DIGEST, PersonalNumberDigest } from '@kundportal/kernel';
 import { Principal } from '@kundportal/identity';
@@ -23,6 +23,7 @@ import { UserLimitDto } from '../dto/registrations.dto';
 import { CurrentPrincipal, StaffOnly } from '../http/auth';
 import { Caller, CallerService } from '../http/caller.service';
 import { IdPipe } from '../http/id.pipe';
+import { OrganisationDto, MembersDto } from '../dto/answers.dto';
 
 @ApiTags('organisations')
 @ApiBearerAuth()
@@ -64,6 +65,7 @@ export class OrganisationsController {
 
   @Get(':orgId')
   @ApiOperation({ summary: 'An organisation and the state of its customer agreement' })
+  @ApiOkResponse({ type: OrganisationDto })
   async get(@Param('orgId', IdPipe) orgId: string, @CurrentPrincipal() principal: Principal) {
     const { org } = await this.visible(orgId, await this.callers.resolve(principal), true);
     return {
@@ -91,6 +93,7 @@ export class OrganisationsController {
 
   @Get(':orgId/members')
   @ApiOperation({ summary: 'Members of an organisation with their roles (its members who hold a role, staff)' })
+  @ApiOkResponse({ type: MembersDto })
   async members(@Param('orgId', IdPipe) orgId: string, @CurrentPrincipal() principal: Principal) {
     await this.requireRole(orgId, await this.callers.resolve(principal));
     const members = await this.organisations.members(orgId);

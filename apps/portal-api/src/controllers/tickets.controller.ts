@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Forbidden, NotFound } from '@kundportal/kernel';
 import { Principal } from '@kundportal/identity';
@@ -33,6 +33,7 @@ import {
 import { CurrentPrincipal, Public, StaffOnly } from '../http/auth';
 import { Caller, CallerService } from '../http/caller.service';
 import { IdPipe } from '../http/id.pipe';
+import { TicketsDto, TicketDto } from '../dto/answers.dto';
 
 /** Who may read tickets, and how: shared by the ticket and attachment routes. */
 export async function ticketCaller(callers: CallerService, organisations: OrganisationQueries, principal: Principal): Promise<{ caller: Caller; ticketCaller: TicketCaller }> {
@@ -124,6 +125,7 @@ export class TicketsController {
     summary:
       'The caller’s tickets (own, collaborating, and as administrator their organisations’), newest activity first; staff see all, with `needsReply`, and may filter and sort (see the query parameters)',
   })
+  @ApiOkResponse({ type: TicketsDto })
   async list(@Query() query: TicketListQuery, @CurrentPrincipal() principal: Principal) {
     const { ticketCaller: reader } = await this.who(principal);
     const page = query.page ?? 1;
@@ -167,6 +169,7 @@ export class TicketsController {
   @Get('tickets/:id')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'A ticket with its messages; marks it read for the caller. Customers never see priority or internal notes' })
+  @ApiOkResponse({ type: TicketDto })
   async get(@Param('id', IdPipe) id: string, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { caller, ticketCaller: reader } = await this.who(principal);
     const ticket = await visibleTicket(this.tickets, id, reader);

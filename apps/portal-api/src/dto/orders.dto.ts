@@ -12,7 +12,7 @@ export class SubmitOrderDto {
   @Matches(/^[a-z0-9][a-z0-9-]{0,99}$/, { message: 'must be an offering id from the catalogue' })
   offeringId!: string;
 
-  @ApiProperty({ example: { careUnits: 3 }, description: 'Values for the offering’s order-form fields' })
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { careUnits: 3 }, description: 'Values for the offering’s order-form fields' })
   @IsObject()
   details!: Record<string, unknown>;
 
