@@ -32,6 +32,8 @@ describe('Production wiring on the EventStoreDB wire emulator and the jongodb Mo
       MONGODB_URI: mongo.uri,
       MONGODB_DATABASE: `kp_${Date.now()}`,
       PERSONAL_NUMBER_KEY: 'test-key-shared-by-every-process',
+      AUTH_MODE: 'dev',
+      ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES: 'true',
       LOG_LEVEL: 'silent',
     };
     const projectorDir = mkdtempSync(join(tmpdir(), 'kp-projector-'));

@@ -72,6 +72,8 @@ describe('Scale-out: two projectors and two API processes on the EventStoreDB wi
       MONGODB_URI: mongo.uri,
       MONGODB_DATABASE: database,
       PERSONAL_NUMBER_KEY: 'test-key-shared-by-every-process',
+      AUTH_MODE: 'dev',
+      ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES: 'true',
     };
     projectors = [await start('projector'), await start('projector')];
     // Both API processes share one DATA_DIR, as replicas share the signing key's volume.

@@ -16,6 +16,8 @@ function configError(env: Env): ConfigError {
 }
 
 const ESDB = 'esdb://localhost:2113?tls=false';
+/** A production deployment names its sign-in. */
+const OIDC: Env = { AUTH_MODE: 'oidc', OIDC_ISSUER: 'https://idp.example.se' };
 
 describe('loadConfig', () => {
   describe('defaults (empty environment)', () => {
@@ -23,6 +25,7 @@ describe('loadConfig', () => {
 
     it('embedded stores, dev sign-in, projections in process', () => {
       const expected: AppConfig = {
+        production: false,
         port: 3000,
         host: '0.0.0.0',
         dataDir: resolve('./data'),
@@ -82,7 +85,7 @@ describe('loadConfig', () => {
     });
 
     it('EVENTSTORE_CONNECTION_STRING selects EventStoreDB (with PERSONAL_NUMBER_KEY)', () => {
-      const config = loadConfig({ EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: 'k'.repeat(64) });
+      const config = loadConfig({ ...OIDC, EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: 'k'.repeat(64) });
       expect(config.eventStore).toEqual({ kind: 'esdb', connectionString: ESDB });
       expect(config.personalNumberKey).toBe('k'.repeat(64));
     });
@@ -92,12 +95,12 @@ describe('loadConfig', () => {
     });
 
     it('MONGODB_URI selects MongoDB, MONGODB_DATABASE names the database', () => {
-      expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017' }).readStore).toEqual({
+      expect(loadConfig({ ...OIDC, MONGODB_URI: 'mongodb://db:27017' }).readStore).toEqual({
         kind: 'mongo',
         uri: 'mongodb://db:27017',
         database: 'kundportal',
       });
-      expect(loadConfig({ MONGODB_URI: 'mongodb+srv://cluster.example.net', MONGODB_DATABASE: 'portal' }).readStore).toEqual({
+      expect(loadConfig({ ...OIDC, MONGODB_URI: 'mongodb+srv://cluster.example.net', MONGODB_DATABASE: 'portal' }).readStore).toEqual({
         kind: 'mongo',
         uri: 'mongodb+srv://cluster.example.net',
         database: 'portal',
@@ -233,10 +236,39 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('production (NODE_ENV=production or a shared store)', () => {
+    const MONGO = 'mongodb://db:27017';
+
+    it.each([
+      ['NODE_ENV=production', { NODE_ENV: 'production' }],
+      ['EventStoreDB', { EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: 'k' }],
+      ['MongoDB', { MONGODB_URI: MONGO }],
+      ['NODE_ENV=production with an issuer', { NODE_ENV: 'production', OIDC_ISSUER: 'https://idp.example.se' }],
+    ])('%s without AUTH_MODE is refused, naming AUTH_MODE', (_name, env: Env) => {
+      expect(configError(env).message).toContain('AUTH_MODE must be set');
+    });
+
+    it('NODE_ENV=production with AUTH_MODE set starts, and says it is production', () => {
+      expect(loadConfig({ NODE_ENV: 'production', ...OIDC })).toMatchObject({ production: true, auth: { mode: 'oidc' } });
+      expect(loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'dev' })).toMatchObject({ production: true, auth: { mode: 'dev' } });
+      expect(loadConfig({ NODE_ENV: 'test' }).production).toBe(false);
+    });
+
+    it.each([
+      ['EventStoreDB', { EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: 'k' }],
+      ['MongoDB', { MONGODB_URI: MONGO }],
+    ])('dev sign-in with %s is refused unless ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES=true', (_name, env: Env) => {
+      expect(configError({ ...env, AUTH_MODE: 'dev' }).message).toContain('ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES');
+      expect(configError({ ...env, AUTH_MODE: 'dev', ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES: 'false' }).message).toContain('ALLOW_DEV_AUTH');
+      const allowed = loadConfig({ ...env, AUTH_MODE: 'dev', ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES: 'true' });
+      expect(allowed).toMatchObject({ production: true, auth: { mode: 'dev' } });
+    });
+  });
+
   describe('PERSONAL_NUMBER_KEY with EVENTSTORE_CONNECTION_STRING', () => {
     it('is required, so every process derives the same digests', () => {
-      expect(configError({ EVENTSTORE_CONNECTION_STRING: ESDB }).message).toContain('PERSONAL_NUMBER_KEY');
-      expect(configError({ EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: '' }).message).toContain('PERSONAL_NUMBER_KEY');
+      expect(configError({ ...OIDC, EVENTSTORE_CONNECTION_STRING: ESDB }).message).toContain('PERSONAL_NUMBER_KEY');
+      expect(configError({ ...OIDC, EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: '' }).message).toContain('PERSONAL_NUMBER_KEY');
     });
 
     it('is optional with the embedded event store (kept in DATA_DIR instead)', () => {

@@ -8,6 +8,11 @@ export const DEFAULT_CACHED_DOCUMENTS = 30_000;
  * stops the process at start with a message naming the variable.
  */
 export interface AppConfig {
+  /**
+   * A production deployment: `NODE_ENV=production`, or a shared store (EventStoreDB or MongoDB).
+   * It must name its AUTH_MODE, and dev sign-in there needs ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES.
+   */
+  production: boolean;
   port: number;
   host: string;
   dataDir: string;
@@ -48,6 +53,8 @@ export const APP_CONFIG = Symbol('AppConfig');
 
 /** Every variable `loadConfig` reads (the README lists them with their meaning). */
 export const CONFIG_VARIABLES = [
+  'NODE_ENV',
+  'ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES',
   'PORT',
   'HOST',
   'DATA_DIR',
@@ -131,14 +138,28 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const esdb = env.EVENTSTORE_CONNECTION_STRING;
   const mongo = url(env, 'MONGODB_URI', ['mongodb', 'mongodb+srv']);
   const oidcIssuer = url(env, 'OIDC_ISSUER', HTTP);
+  const productionStores = Boolean(esdb || mongo);
+  const production = env.NODE_ENV === 'production' || productionStores;
+  // Dev sign-in lets anyone mint a staff token: a production deployment never falls into it by default.
+  if (production && !env.AUTH_MODE) {
+    throw new ConfigError(
+      'AUTH_MODE must be set (oidc, or dev for a trial) when NODE_ENV=production or EventStoreDB/MongoDB is configured',
+    );
+  }
   const mode = oneOf(env, 'AUTH_MODE', ['dev', 'oidc'] as const, oidcIssuer ? 'oidc' : 'dev');
   if (mode === 'oidc' && !oidcIssuer) throw new ConfigError('AUTH_MODE=oidc needs OIDC_ISSUER');
+  if (mode === 'dev' && productionStores && !bool(env, 'ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES', false)) {
+    throw new ConfigError(
+      'AUTH_MODE=dev lets anyone sign in as staff: with EventStoreDB/MongoDB it needs ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES=true',
+    );
+  }
   const port = int(env, 'PORT', 3000, 0, 65535);
   if (esdb && !env.PERSONAL_NUMBER_KEY) {
     // Every process must derive the same digests; a key made per process would split identities.
     throw new ConfigError('PERSONAL_NUMBER_KEY must be set when EVENTSTORE_CONNECTION_STRING is set');
   }
   return {
+    production,
     port,
     host: env.HOST || '0.0.0.0',
     dataDir: resolve(env.DATA_DIR || './data'),
