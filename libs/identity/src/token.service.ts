@@ -19,6 +19,8 @@ const VERIFIED_TOKENS = 10_000;
 const BROKER_TOKEN_RECHECK_MS = 60_000;
 const ALGORITHMS = ['ES256', 'RS256', 'PS256', 'EdDSA'];
 const METHODS: readonly SignInMethod[] = ['bankid', 'freja', 'siths', 'password'];
+/** What the broker may vouch for: an e-ID sign-in, which always carries a personnummer. */
+const EID_METHODS: readonly SignInMethod[] = ['bankid', 'freja', 'siths'];
 
 export interface MintRequest {
   subject: string;
@@ -109,7 +111,7 @@ export class TokenService implements OnModuleInit {
     }
     const checkedAt = Date.now();
     const { payload, own } = await this.verifyPayload(token);
-    const principal = Object.freeze(this.principalOf(payload));
+    const principal = Object.freeze(own ? this.principalOf(payload) : this.brokerPrincipalOf(payload));
     const expires = typeof payload.exp === 'number' ? payload.exp * 1000 : Infinity;
     const until = Math.min(expires, own ? Infinity : checkedAt + BROKER_TOKEN_RECHECK_MS);
     if (until !== Infinity) {
@@ -141,12 +143,44 @@ export class TokenService implements OnModuleInit {
     };
   }
 
+  /**
+   * A broker token names an e-ID sign-in of a person with a personnummer. Rights come from the
+   * configured groups in the broker's own claim; our claim names (`kp_*`) are ignored in its
+   * tokens, so a broker that passes claims through cannot grant staff rights.
+   */
+  private brokerPrincipalOf(payload: Record<string, unknown>): Principal {
+    if (!EID_METHODS.includes(payload[CLAIMS.method] as SignInMethod)) {
+      throw new Unauthenticated('The token is not from an e-ID sign-in.');
+    }
+    if (payload[CLAIMS.personalNumber] === undefined) throw new Unauthenticated('The token names no person.');
+    const { staff: _staff, auditor: _auditor, accountId: _account, ...person } = this.principalOf({
+      ...payload,
+      [CLAIMS.accountId]: undefined,
+    });
+    const raw = payload[this.config.auth.rolesClaim];
+    const groups = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.filter((g): g is string => typeof g === 'string') : [];
+    const { staffGroups, auditorGroups } = this.config.auth;
+    return {
+      ...person,
+      accountId: null,
+      staff: groups.some((g) => staffGroups.includes(g)),
+      auditor: groups.some((g) => auditorGroups.includes(g)),
+    };
+  }
+
   private async verifyPayload(token: string): Promise<{ payload: Record<string, unknown>; own: boolean }> {
     const audience = this.config.auth.oidcAudience;
+    const maxTokenAge = this.config.auth.maxTokenAgeSeconds;
+    // Every token says who (`sub`), when it was issued and when it ends; none may live longer than the maximum age.
+    const limits = { requiredClaims: ['sub', 'exp', 'iat'], maxTokenAge };
+    const checked = (payload: Record<string, unknown>) => {
+      if ((payload.exp as number) - (payload.iat as number) > maxTokenAge) throw new Unauthenticated('The access token lives too long.');
+      return payload;
+    };
     try {
       // Our own tokens first (dev or password sign-in), then the broker's.
-      const { payload } = await jwtVerify(token, this.localKeys, { issuer: this.ownIssuer, audience, algorithms: ['ES256'] });
-      return { payload, own: true };
+      const { payload } = await jwtVerify(token, this.localKeys, { issuer: this.ownIssuer, audience, algorithms: ['ES256'], ...limits });
+      return { payload: checked(payload), own: true };
     } catch (ownError) {
       if (!this.remoteKeys) throw new Unauthenticated('The access token is not valid.');
     }
@@ -155,8 +189,9 @@ export class TokenService implements OnModuleInit {
         issuer: this.config.auth.oidcIssuer,
         audience,
         algorithms: ALGORITHMS,
+        ...limits,
       });
-      return { payload, own: false };
+      return { payload: checked(payload), own: false };
     } catch {
       throw new Unauthenticated('The access token is not valid.');
     }

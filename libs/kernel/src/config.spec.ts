@@ -31,7 +31,9 @@ describe('loadConfig', () => {
         dataDir: resolve('./data'),
         eventStore: { kind: 'embedded' },
         readStore: { kind: 'embedded', cachedDocuments: 30_000 },
-        auth: { mode: 'dev', oidcIssuer: undefined, oidcAudience: 'kundportal', oidcJwksUri: undefined, tokenTtlSeconds: 3600 },
+        auth: { mode: 'dev', oidcIssuer: undefined, oidcAudience: 'kundportal', oidcJwksUri: undefined, tokenTtlSeconds: 3600,
+          maxTokenAgeSeconds: 43_200, rolesClaim: 'groups', staffGroups: [], auditorGroups: [],
+        },
         runProjections: true,
         projectionLeaseSeconds: 5,
         mail: { smtpUrl: undefined, from: 'Kundportal <no-reply@kundportal.local>' },
@@ -125,6 +127,10 @@ describe('loadConfig', () => {
         oidcAudience: 'portal-api',
         oidcJwksUri: 'https://idp.example.se/realms/kund/certs',
         tokenTtlSeconds: 3600,
+        maxTokenAgeSeconds: 43_200,
+        rolesClaim: 'groups',
+        staffGroups: [],
+        auditorGroups: [],
       });
     });
 
@@ -233,6 +239,22 @@ describe('loadConfig', () => {
       const { message } = configError({ AUTH_MODE: 'oidc' });
       expect(message).toContain('AUTH_MODE');
       expect(message).toContain('OIDC_ISSUER');
+    });
+  });
+
+  describe('token checks', () => {
+    it('TOKEN_MAX_AGE_SECONDS is at least TOKEN_TTL_SECONDS', () => {
+      expect(loadConfig({ TOKEN_MAX_AGE_SECONDS: '7200' }).auth.maxTokenAgeSeconds).toBe(7200);
+      expect(configError({ TOKEN_TTL_SECONDS: '7200', TOKEN_MAX_AGE_SECONDS: '3600' }).message).toContain('TOKEN_MAX_AGE_SECONDS');
+    });
+
+    it('the broker groups that make staff and auditors, as lists', () => {
+      const { auth } = loadConfig({ ...OIDC, OIDC_ROLES_CLAIM: 'roles', OIDC_STAFF_GROUPS: ' kundtjanst , drift ', OIDC_AUDITOR_GROUPS: 'revision' });
+      expect(auth).toMatchObject({ rolesClaim: 'roles', staffGroups: ['kundtjanst', 'drift'], auditorGroups: ['revision'] });
+    });
+
+    it('OIDC_ROLES_CLAIM may not name one of our own claims', () => {
+      expect(configError({ ...OIDC, OIDC_ROLES_CLAIM: 'kp_staff' }).message).toContain('OIDC_ROLES_CLAIM');
     });
   });
 

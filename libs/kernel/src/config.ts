@@ -25,6 +25,13 @@ export interface AppConfig {
     oidcAudience: string;
     oidcJwksUri?: string;
     tokenTtlSeconds: number;
+    /** The oldest token accepted (seconds since `iat`), and the longest life (`exp - iat`) a token may claim. */
+    maxTokenAgeSeconds: number;
+    /** The broker's claim that lists a person's groups (a string or an array of strings). */
+    rolesClaim: string;
+    /** Values of `rolesClaim` that make a broker-signed person staff, or auditor. */
+    staffGroups: string[];
+    auditorGroups: string[];
   };
   /** Run projections and reactors in this process (the API's default; false when a projector runs them). */
   runProjections: boolean;
@@ -66,6 +73,10 @@ export const CONFIG_VARIABLES = [
   'OIDC_AUDIENCE',
   'OIDC_JWKS_URI',
   'TOKEN_TTL_SECONDS',
+  'TOKEN_MAX_AGE_SECONDS',
+  'OIDC_ROLES_CLAIM',
+  'OIDC_STAFF_GROUPS',
+  'OIDC_AUDITOR_GROUPS',
   'RUN_PROJECTIONS',
   'PROJECTION_LEASE_SECONDS',
   'READ_MODEL_CACHE_DOCUMENTS',
@@ -134,6 +145,10 @@ function url(env: Env, name: string, schemes: readonly string[]): string | undef
 
 const HTTP = ['http', 'https'] as const;
 
+function names(env: Env, name: string): string[] {
+  return (env[name] ?? '').split(',').map((value) => value.trim()).filter(Boolean);
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const esdb = env.EVENTSTORE_CONNECTION_STRING;
   const mongo = url(env, 'MONGODB_URI', ['mongodb', 'mongodb+srv']);
@@ -154,6 +169,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     );
   }
   const port = int(env, 'PORT', 3000, 0, 65535);
+  const tokenTtlSeconds = int(env, 'TOKEN_TTL_SECONDS', 3600, 60);
+  const maxTokenAgeSeconds = int(env, 'TOKEN_MAX_AGE_SECONDS', 43_200, 60);
+  if (maxTokenAgeSeconds < tokenTtlSeconds) {
+    throw new ConfigError(`TOKEN_MAX_AGE_SECONDS (${maxTokenAgeSeconds}) must be at least TOKEN_TTL_SECONDS (${tokenTtlSeconds})`);
+  }
+  const rolesClaim = env.OIDC_ROLES_CLAIM || 'groups';
+  // Our own claims (kp_staff, kp_auditor, …) mean something only in tokens we sign: a broker that passes one through grants nothing.
+  if (rolesClaim.startsWith('kp_')) throw new ConfigError(`OIDC_ROLES_CLAIM must name a claim of the broker, not one of ours (kp_*), got "${rolesClaim}"`);
   if (esdb && !env.PERSONAL_NUMBER_KEY) {
     // Every process must derive the same digests; a key made per process would split identities.
     throw new ConfigError('PERSONAL_NUMBER_KEY must be set when EVENTSTORE_CONNECTION_STRING is set');
@@ -172,7 +195,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       oidcIssuer,
       oidcAudience: env.OIDC_AUDIENCE || 'kundportal',
       oidcJwksUri: url(env, 'OIDC_JWKS_URI', HTTP),
-      tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600, 60),
+      tokenTtlSeconds,
+      maxTokenAgeSeconds,
+      rolesClaim,
+      staffGroups: names(env, 'OIDC_STAFF_GROUPS'),
+      auditorGroups: names(env, 'OIDC_AUDITOR_GROUPS'),
     },
     runProjections: bool(env, 'RUN_PROJECTIONS', true),
     projectionLeaseSeconds: int(env, 'PROJECTION_LEASE_SECONDS', 5, 2, 300),
