@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { ApiHarness } from './support/api-harness';
 import { testOrganisationNumber, testPersonalNumber } from './support/swedish-ids';
 
@@ -69,6 +70,70 @@ describe('Operations: metrics, security headers, rate limits', () => {
       expect((await fresh.post('/admin/projections/nope/resume', {}, token)).status).toBe(404);
     } finally {
       await fresh.stop();
+    }
+  });
+});
+
+describe('Security headers everywhere, and 415 for bodies that are not JSON', () => {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await ApiHarness.start();
+  });
+  afterAll(() => api.stop());
+
+  const expectSecurityHeaders = (headers: Headers | Record<string, string | string[] | undefined>, what: string) => {
+    const get = (name: string) => (headers instanceof Headers ? headers.get(name) : (headers[name] as string | undefined)) ?? null;
+    expect({ what, nosniff: get('x-content-type-options'), csp: get('content-security-policy')?.includes("default-src 'self'") ?? false }).toEqual({
+      what,
+      nosniff: 'nosniff',
+      csp: true,
+    });
+  };
+
+  /** One raw exchange over a socket: what Node answers before Fastify sees the request. */
+  const raw = (request: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(api.baseUrl).port), '127.0.0.1', () => socket.end(request));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+      socket.on('end', () => resolve(answer));
+      socket.on('error', reject);
+    });
+
+  it('sends security headers on every answer: raw 400 and 431, framework errors and 404 included', async () => {
+    expectSecurityHeaders((await fetch(`${api.baseUrl}/nowhere`)).headers, '404');
+    expectSecurityHeaders((await fetch(`${api.baseUrl}/tickets/%E0%A4%A`)).headers, 'bad URL');
+    for (const [what, request, status] of [
+      ['malformed HTTP', 'GARBAGE\r\n\r\n', 400],
+      ['headers too large', `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+    ] as const) {
+      const answer = await raw(request);
+      expect(answer.split('\r\n')[0]).toContain(String(status));
+      const headers = Object.fromEntries(
+        answer
+          .split('\r\n\r\n')[0]
+          .split('\r\n')
+          .slice(1)
+          .map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+      );
+      expectSecurityHeaders(headers, what);
+    }
+  });
+
+  it('answers 415 to a form, plain text or multipart where JSON is expected', async () => {
+    const send = (contentType: string, body: string) =>
+      fetch(`${api.baseUrl}/customer-applications`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    for (const [contentType, body] of [
+      ['application/x-www-form-urlencoded', 'organisationNumber=2120000142&organisationName=Region'],
+      ['text/plain', '{"organisationNumber":"2120000142"}'],
+      ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="organisationName"\r\n\r\nRegion\r\n--x--\r\n'],
+    ]) {
+      const response = await send(contentType, body);
+      expect({ contentType, status: response.status, body: await response.json() }).toEqual({
+        contentType,
+        status: 415,
+        body: expect.objectContaining({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }),
+      });
     }
   });
 });
