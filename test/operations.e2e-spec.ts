@@ -137,3 +137,32 @@ describe('Security headers everywhere, and 415 for bodies that are not JSON', ()
     }
   });
 });
+
+describe('TRUST_PROXY: whose X-Forwarded-For is believed', () => {
+  /** Sign-in attempts, each claiming another client address; answers the statuses. */
+  async function attempts(env: Record<string, string>): Promise<number[]> {
+    const api = await ApiHarness.start({ PUBLIC_RATE_LIMIT_PER_MINUTE: '3', ...env });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const response = await api.post('/auth/dev/sign-in', { personalNumber: testPersonalNumber(), method: 'bankid' }, undefined, {
+          'x-forwarded-for': `203.0.113.${i + 1}`,
+        });
+        statuses.push(response.status);
+      }
+      return statuses;
+    } finally {
+      await api.stop();
+    }
+  }
+
+  it('a client that is not a trusted proxy cannot choose its address: the limit holds', async () => {
+    expect(await attempts({ TRUST_PROXY: '10.0.0.0/8' })).toEqual([200, 200, 200, 429, 429]);
+    expect(await attempts({})).toEqual([200, 200, 200, 429, 429]);
+  });
+
+  it('behind a trusted proxy (by range or hop count) the forwarded address is the client', async () => {
+    expect(await attempts({ TRUST_PROXY: '127.0.0.0/8' })).toEqual([200, 200, 200, 200, 200]);
+    expect(await attempts({ TRUST_PROXY: '1' })).toEqual([200, 200, 200, 200, 200]);
+  });
+});

@@ -44,7 +44,7 @@ describe('Registration with password over HTTP', () => {
   beforeAll(async () => {
     // The client address comes from X-Forwarded-For so each scenario has an address of its own:
     // the per-address limit (30 failures) would otherwise couple the scenarios through 127.0.0.1.
-    api = await ApiHarness.start({ TRUST_PROXY: 'true' });
+    api = await ApiHarness.start({ TRUST_PROXY: '127.0.0.1' });
     staff = await api.signIn(testPersonalNumber(), { staff: true, name: 'Stina Staff' });
     fx = new OrganisationFixtures(api, staff);
     org = await fx.organisation();

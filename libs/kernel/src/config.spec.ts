@@ -242,6 +242,25 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('TRUST_PROXY', () => {
+    it('is off by default, or with false or 0', () => {
+      for (const TRUST_PROXY of [undefined, '', 'false', '0']) expect(loadConfig({ TRUST_PROXY }).trustProxy).toBe(false);
+    });
+
+    it('takes a hop count, or the proxies\' addresses and CIDR ranges', () => {
+      expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+      expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.4,fd00::/8' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.4', 'fd00::/8']);
+    });
+
+    it.each(['true', 'yes', '10.0.0.0/33', 'ingress.local', '10.0.0.0/8/1', '10.0.0.0/x'])('refuses %p, naming the variable', (value) => {
+      expect(configError({ TRUST_PROXY: value }).message).toContain('TRUST_PROXY');
+    });
+
+    it('says why true is refused', () => {
+      expect(configError({ TRUST_PROXY: 'true' }).message).toContain('any client choose its address');
+    });
+  });
+
   describe('token checks', () => {
     it('TOKEN_MAX_AGE_SECONDS is at least TOKEN_TTL_SECONDS', () => {
       expect(loadConfig({ TOKEN_MAX_AGE_SECONDS: '7200' }).auth.maxTokenAgeSeconds).toBe(7200);

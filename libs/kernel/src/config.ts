@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /** Embedded read store: documents of each collection kept in memory unless READ_MODEL_CACHE_DOCUMENTS says otherwise. */
@@ -50,8 +51,12 @@ export interface AppConfig {
   personalNumberKey?: string;
   /** E-mail domains refused for password registration (private mail services). */
   privateEmailDomains: string[];
-  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
-  trustProxy: boolean;
+  /**
+   * Which proxies' X-Forwarded-For is believed for the client address: none (false), the nearest
+   * `n` hops, or proxies whose address is in one of the ranges. Never every sender: that lets any
+   * client choose its address and so escape the per-address limits.
+   */
+  trustProxy: false | number | string[];
   /** Requests per minute per client address to sign-in and the public forms. */
   publicRateLimitPerMinute: number;
 }
@@ -209,10 +214,30 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024),
     attachmentMaxBytes: int(env, 'ATTACHMENT_MAX_BYTES', 20_971_520, 1),
     personalNumberKey: env.PERSONAL_NUMBER_KEY || undefined,
-    trustProxy: bool(env, 'TRUST_PROXY', false),
+    trustProxy: trustedProxies(env),
     publicRateLimitPerMinute: int(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', 60, 1),
     privateEmailDomains: env.PRIVATE_EMAIL_DOMAINS
       ? env.PRIVATE_EMAIL_DOMAINS.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean)
       : DEFAULT_PRIVATE_EMAIL_DOMAINS,
   };
+}
+
+/** TRUST_PROXY: false, a hop count, or addresses and CIDR ranges of the proxies. */
+function trustedProxies(env: Env): false | number | string[] {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === 'false' || raw === '0') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const ranges = raw.split(',').map((range) => range.trim()).filter(Boolean);
+  for (const range of ranges) {
+    const [address, prefix, ...rest] = range.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    if (family === 0 || rest.length > 0 || (prefix !== undefined && (!/^\d+$/.test(prefix) || Number(prefix) > bits))) {
+      throw new ConfigError(
+        `TRUST_PROXY must be false, a hop count (e.g. 1) or the proxies' addresses and CIDR ranges (e.g. 10.0.0.0/8), got "${raw}"` +
+          (raw === 'true' ? ': true would let any client choose its address with X-Forwarded-For' : ''),
+      );
+    }
+  }
+  return ranges;
 }
