@@ -13,6 +13,7 @@ import { TicketsController } from './controllers/tickets.controller';
 import { CustomerApplicationsController } from './controllers/customer-applications.controller';
 import { DevController } from './controllers/dev.controller';
 import { HealthController } from './controllers/health.controller';
+import { JwksController } from './controllers/jwks.controller';
 import { MeController } from './controllers/me.controller';
 import { MetricsController } from './controllers/metrics.controller';
 import { OrganisationsController } from './controllers/organisations.controller';
@@ -27,6 +28,7 @@ import { validationPipe } from './http/validation';
 
 const CONTROLLERS = [
   AuthController,
+  JwksController,
   MeController,
   CustomerApplicationsController,
   AccountsController,

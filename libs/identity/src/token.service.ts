@@ -57,13 +57,22 @@ export class TokenService implements OnModuleInit {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
+  /** The public halves of our signing keys, as served at `/.well-known/jwks.json`. */
+  private publicKeys!: { keys: JWK[] };
+
   async onModuleInit(): Promise<void> {
-    const jwk = loadOrCreateSecret(this.config.dataDir, 'token-signing-key', createSigningJwk);
-    const { d: _private, ...publicJwk } = jwk;
-    this.signingKey = (await importJWK(jwk, 'ES256')) as CryptoKey;
-    this.signingKid = jwk.kid as string;
-    this.localKeys = createLocalJWKSet({ keys: [{ ...publicJwk, alg: 'ES256', use: 'sig' }] });
+    // Keys from the configuration are shared by every replica; without them, one key kept in DATA_DIR.
+    const keys: JWK[] = this.config.signingKeys ?? [loadOrCreateSecret(this.config.dataDir, 'token-signing-key', createSigningJwk)];
+    this.signingKey = (await importJWK(keys[0], 'ES256')) as CryptoKey;
+    this.signingKid = keys[0].kid as string;
+    this.publicKeys = { keys: keys.map(({ kty, crv, x, y, kid }) => ({ kty, crv, x, y, kid, alg: 'ES256', use: 'sig' })) };
+    this.localKeys = createLocalJWKSet(this.publicKeys);
     if (this.config.auth.mode === 'oidc') this.remoteKeys = createRemoteJWKSet(await this.jwksUri());
+  }
+
+  /** Every key our tokens may be signed with (the current one first), public parts only. */
+  jwks(): { keys: JWK[] } {
+    return this.publicKeys;
   }
 
   private async jwksUri(): Promise<URL> {

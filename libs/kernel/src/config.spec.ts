@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AppConfig, CONFIG_VARIABLES, ConfigError, DEFAULT_PRIVATE_EMAIL_DOMAINS, loadConfig } from './config';
 
@@ -16,6 +18,8 @@ function configError(env: Env): ConfigError {
 }
 
 const ESDB = 'esdb://localhost:2113?tls=false';
+const KEY = { ...(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }) as object), kid: 'key-1' };
+const KEYS = JSON.stringify({ keys: [KEY] });
 /** A production deployment names its sign-in. */
 const OIDC: Env = { AUTH_MODE: 'oidc', OIDC_ISSUER: 'https://idp.example.se' };
 
@@ -87,7 +91,7 @@ describe('loadConfig', () => {
     });
 
     it('EVENTSTORE_CONNECTION_STRING selects EventStoreDB (with PERSONAL_NUMBER_KEY)', () => {
-      const config = loadConfig({ ...OIDC, EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: 'k'.repeat(64) });
+      const config = loadConfig({ ...OIDC, EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: 'k'.repeat(64), TOKEN_SIGNING_KEYS: KEYS });
       expect(config.eventStore).toEqual({ kind: 'esdb', connectionString: ESDB });
       expect(config.personalNumberKey).toBe('k'.repeat(64));
     });
@@ -296,13 +300,43 @@ describe('loadConfig', () => {
     });
 
     it.each([
-      ['EventStoreDB', { EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: 'k' }],
+      ['EventStoreDB', { EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: 'k', TOKEN_SIGNING_KEYS: KEYS }],
       ['MongoDB', { MONGODB_URI: MONGO }],
     ])('dev sign-in with %s is refused unless ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES=true', (_name, env: Env) => {
       expect(configError({ ...env, AUTH_MODE: 'dev' }).message).toContain('ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES');
       expect(configError({ ...env, AUTH_MODE: 'dev', ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES: 'false' }).message).toContain('ALLOW_DEV_AUTH');
       const allowed = loadConfig({ ...env, AUTH_MODE: 'dev', ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES: 'true' });
       expect(allowed).toMatchObject({ production: true, auth: { mode: 'dev' } });
+    });
+  });
+
+  describe('TOKEN_SIGNING_KEYS', () => {
+    it('is read from the variable or from a mounted file, the first key signing', () => {
+      const second = { ...KEY, kid: 'key-0' };
+      expect(loadConfig({ TOKEN_SIGNING_KEYS: JSON.stringify({ keys: [KEY, second] }) }).signingKeys?.map((k) => k.kid)).toEqual(['key-1', 'key-0']);
+      const dir = mkdtempSync(join(tmpdir(), 'kp-keys-'));
+      try {
+        writeFileSync(join(dir, 'keys.json'), KEYS);
+        expect(loadConfig({ TOKEN_SIGNING_KEYS_FILE: join(dir, 'keys.json') }).signingKeys).toEqual([KEY]);
+        expect(configError({ TOKEN_SIGNING_KEYS_FILE: join(dir, 'missing.json') }).message).toContain('TOKEN_SIGNING_KEYS_FILE cannot be read (ENOENT)');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it.each([
+      ['not JSON', 'k1'],
+      ['no keys', '{"keys":[]}'],
+      ['a public key only', JSON.stringify({ keys: [{ ...KEY, d: undefined }] })],
+      ['no kid', JSON.stringify({ keys: [{ ...KEY, kid: undefined }] })],
+      ['an RSA key', JSON.stringify({ keys: [{ ...KEY, kty: 'RSA' }] })],
+      ['two keys with one kid', JSON.stringify({ keys: [KEY, KEY] })],
+    ])('refuses %s, naming the variable', (_what, value) => {
+      expect(configError({ TOKEN_SIGNING_KEYS: value }).message).toContain('TOKEN_SIGNING_KEYS');
+    });
+
+    it('is required with EventStoreDB, so every replica accepts the others\' tokens', () => {
+      expect(configError({ ...OIDC, EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: 'k' }).message).toContain('TOKEN_SIGNING_KEYS');
     });
   });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
@@ -47,6 +48,11 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** Largest ticket attachment in bytes; one byte more is refused (413). */
   attachmentMaxBytes: number;
+  /**
+   * The keys this service signs its tokens with (EC P-256 private JWKs with a `kid`), shared by
+   * every replica: the first signs, all are accepted (rotation). Unset: one key made in DATA_DIR.
+   */
+  signingKeys?: SigningJwk[];
   /** Secret for the keyed digest that stands in for personnummer in events and stream names. */
   personalNumberKey?: string;
   /** E-mail domains refused for password registration (private mail services). */
@@ -59,6 +65,16 @@ export interface AppConfig {
   trustProxy: false | number | string[];
   /** Requests per minute per client address to sign-in and the public forms. */
   publicRateLimitPerMinute: number;
+}
+
+/** A private EC P-256 key as a JWK, named by its `kid`. */
+export interface SigningJwk {
+  kty: 'EC';
+  crv: 'P-256';
+  x: string;
+  y: string;
+  d: string;
+  kid: string;
 }
 
 export const APP_CONFIG = Symbol('AppConfig');
@@ -92,6 +108,8 @@ export const CONFIG_VARIABLES = [
   'BODY_LIMIT_BYTES',
   'ATTACHMENT_MAX_BYTES',
   'PERSONAL_NUMBER_KEY',
+  'TOKEN_SIGNING_KEYS',
+  'TOKEN_SIGNING_KEYS_FILE',
   'PRIVATE_EMAIL_DOMAINS',
   'TRUST_PROXY',
   'PUBLIC_RATE_LIMIT_PER_MINUTE',
@@ -186,6 +204,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // Every process must derive the same digests; a key made per process would split identities.
     throw new ConfigError('PERSONAL_NUMBER_KEY must be set when EVENTSTORE_CONNECTION_STRING is set');
   }
+  const signingKeys = tokenSigningKeys(env);
+  if (esdb && !signingKeys) {
+    // A key per process would make each replica refuse the others' tokens.
+    throw new ConfigError('TOKEN_SIGNING_KEYS or TOKEN_SIGNING_KEYS_FILE must be set when EVENTSTORE_CONNECTION_STRING is set');
+  }
   return {
     production,
     port,
@@ -214,6 +237,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024),
     attachmentMaxBytes: int(env, 'ATTACHMENT_MAX_BYTES', 20_971_520, 1),
     personalNumberKey: env.PERSONAL_NUMBER_KEY || undefined,
+    signingKeys,
     trustProxy: trustedProxies(env),
     publicRateLimitPerMinute: int(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', 60, 1),
     privateEmailDomains: env.PRIVATE_EMAIL_DOMAINS
@@ -240,4 +264,34 @@ function trustedProxies(env: Env): false | number | string[] {
     }
   }
   return ranges;
+}
+
+/** TOKEN_SIGNING_KEYS (a JWKS as JSON), or the file TOKEN_SIGNING_KEYS_FILE holds it in (a mounted secret). */
+function tokenSigningKeys(env: Env): SigningJwk[] | undefined {
+  let name = 'TOKEN_SIGNING_KEYS';
+  let text = env.TOKEN_SIGNING_KEYS;
+  if (!text && env.TOKEN_SIGNING_KEYS_FILE) {
+    name = 'TOKEN_SIGNING_KEYS_FILE';
+    try {
+      text = readFileSync(env.TOKEN_SIGNING_KEYS_FILE, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`TOKEN_SIGNING_KEYS_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): ${env.TOKEN_SIGNING_KEYS_FILE}`);
+    }
+  }
+  if (!text) return undefined;
+  const shape = `${name} must hold {"keys":[…]} with EC P-256 private keys (kty, crv, x, y, d) each with its own kid`;
+  let keys: unknown;
+  try {
+    keys = (JSON.parse(text) as { keys?: unknown }).keys;
+  } catch {
+    throw new ConfigError(`${shape}; it is not JSON`);
+  }
+  if (!Array.isArray(keys) || keys.length === 0) throw new ConfigError(shape);
+  const kids = new Set<string>();
+  for (const key of keys as Array<Record<string, unknown>>) {
+    const fields = ['x', 'y', 'd', 'kid'].every((field) => typeof key?.[field] === 'string' && (key[field] as string).length > 0);
+    if (!fields || key.kty !== 'EC' || key.crv !== 'P-256' || kids.has(key.kid as string)) throw new ConfigError(shape);
+    kids.add(key.kid as string);
+  }
+  return (keys as SigningJwk[]).map(({ kty, crv, x, y, d, kid }) => ({ kty, crv, x, y, d, kid }));
 }
