@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { ApiHarness } from './support/api-harness';
+import { freePort } from './support/free-port';
 import { testOrganisationNumber, testPersonalNumber } from './support/swedish-ids';
 
 describe('Operations: metrics, security headers, rate limits', () => {
@@ -164,5 +165,59 @@ describe('TRUST_PROXY: whose X-Forwarded-For is believed', () => {
   it('behind a trusted proxy (by range or hop count) the forwarded address is the client', async () => {
     expect(await attempts({ TRUST_PROXY: '127.0.0.0/8' })).toEqual([200, 200, 200, 200, 200]);
     expect(await attempts({ TRUST_PROXY: '1' })).toEqual([200, 200, 200, 200, 200]);
+  });
+});
+
+describe('Probes, health details and metrics exposure', () => {
+  let api: ApiHarness;
+  let metricsPort: number;
+  beforeAll(async () => {
+    metricsPort = await freePort();
+    api = await ApiHarness.start({ METRICS_PORT: String(metricsPort) });
+  });
+  afterAll(() => api.stop());
+
+  it('splits liveness (the process) from readiness (the stores)', async () => {
+    expect(await api.get('/health/live')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await api.get('/health/ready')).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('shows the public no paths or store messages, and staff the details', async () => {
+    const open = await api.get('/health');
+    expect(open.status).toBe(200);
+    expect(JSON.stringify(open.body)).not.toContain(api.dataDir);
+    expect(open.body).toMatchObject({ status: 'ok', eventStore: { status: 'up', adapter: 'embedded' }, readStore: { status: 'up', adapter: 'embedded' } });
+    expect(open.body.eventStore).toEqual({ status: 'up', adapter: 'embedded' });
+    const staff = await api.get('/health', await api.signIn(testPersonalNumber(), { staff: true }));
+    expect(staff.body.eventStore).toEqual({ status: 'up', adapter: 'embedded', detail: expect.stringContaining(api.dataDir) });
+    const customer = await api.get('/health', await api.signIn(testPersonalNumber()));
+    expect(customer.body.eventStore).toEqual({ status: 'up', adapter: 'embedded' });
+  });
+
+  it('serves /metrics on METRICS_PORT only', async () => {
+    expect((await fetch(`${api.baseUrl}/metrics`)).status).toBe(404);
+    const apart = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(apart.status).toBe(200);
+    expect(await apart.text()).toContain('kundportal_http_requests_total');
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/health`)).status).toBe(404);
+  });
+
+  it('does not serve /metrics on the public port in production', async () => {
+    const production = await ApiHarness.start({ NODE_ENV: 'production', AUTH_MODE: 'dev' });
+    try {
+      expect((await fetch(`${production.baseUrl}/metrics`)).status).toBe(404);
+    } finally {
+      await production.stop();
+    }
+  });
+
+  it('gives Swagger UI a CSP it can load under on plain HTTP: no upgrade-insecure-requests, no inline script', async () => {
+    const docs = await fetch(`${api.baseUrl}/docs`);
+    expect(docs.status).toBe(200);
+    const csp = docs.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('upgrade-insecure-requests');
+    const html = await docs.text();
+    expect([...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)].filter((m) => m[2].trim() !== '').map((m) => m[0].slice(0, 80))).toEqual([]);
   });
 });

@@ -658,15 +658,16 @@ describe('deploy/k8s manifests', () => {
     expect(labels).toMatchObject(match);
   });
 
-  it.each(['kundportal-api', 'kundportal-projector'])('%s: readiness and liveness probes on /health at a declared port', (name) => {
+  it.each(['kundportal-api', 'kundportal-projector'])('%s: liveness on /health/live (the process), readiness on /health/ready (the stores), at a declared port', (name) => {
     for (const c of containersOf(obj(named('Deployment', name), name))) {
       expect(typeof c.image).toBe('string');
       const ports = list(c.ports ?? [], 'ports').map((p) => obj(p, 'port'));
       const portNames = ports.map((p) => p.name);
       const portNumbers = ports.map((p) => p.containerPort);
-      for (const probe of ['readinessProbe', 'livenessProbe']) {
+      // A store outage must take pods out of the Service, not restart every one of them.
+      for (const [probe, path] of [['readinessProbe', '/health/ready'], ['livenessProbe', '/health/live'], ['startupProbe', '/health/live']]) {
         const httpGet = obj(obj(c[probe], `${name} ${probe}`).httpGet, `${name} ${probe}.httpGet`);
-        expect(httpGet.path).toBe('/health');
+        expect({ probe, path: httpGet.path }).toEqual({ probe, path });
         const port = httpGet.port;
         expect(typeof port === 'string' ? portNames.includes(port) : portNumbers.includes(port)).toBe(true);
       }

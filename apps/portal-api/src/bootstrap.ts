@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
-import { IncomingMessage } from 'node:http';
+import { createServer, IncomingMessage } from 'node:http';
+import { once } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
@@ -81,6 +82,7 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
     }),
   });
   countRequests(fastify, app.get<Metrics>(METRICS));
+  if (config.metricsPort !== undefined) await serveMetricsApart(fastify, app.get<Metrics>(METRICS), config.metricsPort, config.host);
   storeAnswers(fastify, app.get(IdempotencyKeys));
   refuseHostileBodies(fastify);
   app.enableShutdownHooks();
@@ -105,7 +107,10 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
 const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = (() => {
   const headers: Array<[string, string]> = [];
   const collect = { setHeader: (name: string, value: unknown) => void headers.push([name, String(value)]), removeHeader: () => undefined };
-  helmet()({} as IncomingMessage, collect as never, () => undefined);
+  // No upgrade-insecure-requests: on a plain-HTTP address other than localhost it makes the browser
+  // ask for Swagger UI's (and the web UI's) scripts over HTTPS, which is not served, and the page stays blank.
+  // HTTPS is enforced by HSTS and the ingress instead.
+  helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })({} as IncomingMessage, collect as never, () => undefined);
   return headers;
 })();
 
@@ -149,6 +154,23 @@ function drainOnClose(fastify: FastifyInstance): void {
 function isRateLimited(method: string, path: string): boolean {
   if (path.startsWith('/auth/') || path.startsWith('/public/')) return true;
   return method === 'POST' && (path === '/customer-applications' || path === '/registrations');
+}
+
+/** `/metrics` on a port of its own, for the scraper inside the cluster: the public port does not serve them. */
+async function serveMetricsApart(fastify: FastifyInstance, metrics: Metrics, port: number, host: string): Promise<void> {
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') return void response.writeHead(404).end();
+    metrics.registry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+      () => response.writeHead(500).end(),
+    );
+  });
+  server.listen(port, host);
+  await once(server, 'listening');
+  fastify.addHook('onClose', (_instance, done) => {
+    server.closeAllConnections();
+    server.close(() => done());
+  });
 }
 
 /** Requests by route template and status, and their duration, for `/metrics`. */

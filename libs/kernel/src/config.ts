@@ -63,6 +63,8 @@ export interface AppConfig {
    * client choose its address and so escape the per-address limits.
    */
   trustProxy: false | number | string[];
+  /** Serve `/metrics` on this port only (not on the public one). Unset: on the public port, except in production, where it is not served. */
+  metricsPort?: number;
   /** Requests per minute per client address to sign-in and the public forms. */
   publicRateLimitPerMinute: number;
 }
@@ -113,6 +115,7 @@ export const CONFIG_VARIABLES = [
   'PRIVATE_EMAIL_DOMAINS',
   'TRUST_PROXY',
   'PUBLIC_RATE_LIMIT_PER_MINUTE',
+  'METRICS_PORT',
 ] as const;
 
 export class ConfigError extends Error {}
@@ -239,6 +242,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     personalNumberKey: env.PERSONAL_NUMBER_KEY || undefined,
     signingKeys,
     trustProxy: trustedProxies(env),
+    metricsPort: env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, 1, 65535) : undefined,
     publicRateLimitPerMinute: int(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', 60, 1),
     privateEmailDomains: env.PRIVATE_EMAIL_DOMAINS
       ? env.PRIVATE_EMAIL_DOMAINS.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean)
