@@ -6,7 +6,10 @@
  * its offline `config` validation runs as well; otherwise that one test is skipped with a message.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { loadConfig } from '@kundportal/kernel';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 
@@ -277,7 +280,8 @@ const dockerignorePatterns = existsSync(join(ROOT, '.dockerignore'))
 
 describe('deploy/docker-compose.yml', () => {
   it('has only known top-level keys and the expected services', () => {
-    const allowed = new Set(['name', 'services', 'volumes', 'networks', 'configs', 'secrets', 'include']);
+    // No `name`: docker-compose 1.x (Debian's 1.29) refuses the top-level key.
+    const allowed = new Set(['services', 'volumes', 'networks', 'configs', 'secrets']);
     for (const key of Object.keys(rawCompose)) {
       expect({ key, allowed: allowed.has(key) || key.startsWith('x-') }).toEqual({ key, allowed: true });
     }
@@ -393,18 +397,41 @@ describe('deploy/docker-compose.yml', () => {
 
   it.each(['api', 'projector'])('sets every variable the app reads for %s', (name) => {
     const env = environmentOf(name);
-    for (const key of APP_ENV) expect({ key, set: env[key] !== undefined && env[key] !== '' }).toEqual({ key, set: true });
+    // Dev sign-in as shipped: the issuer is left for whoever turns OIDC on.
+    const needed = APP_ENV.filter((key) => !(key === 'OIDC_ISSUER' && env.AUTH_MODE === 'dev'));
+    for (const key of needed) expect({ key, set: env[key] !== undefined && env[key] !== '' }).toEqual({ key, set: true });
     expect(env.NODE_ENV).toBe('production');
     expect(env.HOST).toBe('0.0.0.0');
   });
 
-  it('runs the projections in the projector only, with OIDC in the API', () => {
+  it('works as shipped: each app process accepts its environment (dev sign-in, named as such), with keys from the keygen volume', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kp-compose-'));
+    try {
+      for (const name of ['api', 'projector']) {
+        const env = environmentOf(name);
+        expect(env).toMatchObject({ NODE_ENV: 'production', AUTH_MODE: 'dev', ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES: 'true' });
+        // The keys file is made by keygen in the volume mounted at its directory.
+        const keysDir = posix.dirname(env.TOKEN_SIGNING_KEYS_FILE);
+        expect(list(service(name).volumes, `${name}.volumes`)).toContain(`token-keys:${keysDir}:ro`);
+        const keys = join(dir, 'token-signing-keys.json');
+        const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+        writeFileSync(keys, JSON.stringify({ keys: [{ ...key, kid: 'k1' }] }));
+        expect(() => loadConfig({ ...env, TOKEN_SIGNING_KEYS_FILE: keys })).not.toThrow();
+        // Turning OIDC on without an issuer is refused at start with a message naming it, not a crash loop.
+        expect(() => loadConfig({ ...env, TOKEN_SIGNING_KEYS_FILE: keys, AUTH_MODE: 'oidc' })).toThrow(/OIDC_ISSUER/);
+      }
+      expect(list(service('keygen').volumes, 'keygen.volumes')).toContain('token-keys:/keys');
+      expect(commandText(service('keygen').command)).toContain("'/keys/token-signing-keys.json'");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs the projections in the projector only', () => {
     const api = environmentOf('api');
     const projector = environmentOf('projector');
     expect(api.RUN_PROJECTIONS).toBe('false');
     expect(projector.RUN_PROJECTIONS).toBe('true');
-    expect(api.AUTH_MODE).toBe('oidc');
-    expect(api.OIDC_ISSUER).toMatch(/^https?:\/\//);
     expect(commandText(service('api').command)).toContain('dist/apps/portal-api/src/main.js');
     expect(commandText(service('projector').command)).toContain('dist/apps/projector/src/main.js');
     expect(api.PORT).toBe('3000');
@@ -770,8 +797,8 @@ if (!composeCli) {
 describe('deploy/docker-compose.yml with the Compose CLI', () => {
   (composeCli ? it : it.skip)(`is accepted by \`${composeCli?.label ?? 'compose'} config\``, () => {
     const cli = composeCli as ComposeCli;
-    // docker-compose 1.x predates the top-level `name` key of the Compose Specification.
-    const text = cli.v1 ? composeText.replace(/^name:.*$/m, '') : composeText;
+    // The file as shipped, for docker-compose 1.x and Compose v2 alike.
+    const text = composeText;
     const result = spawnSync(
       cli.command,
       [...cli.args, '--project-name', 'kundportal', '--project-directory', DEPLOY, '-f', '-', 'config', '--quiet'],

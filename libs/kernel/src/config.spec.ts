@@ -100,6 +100,11 @@ describe('loadConfig', () => {
       expect(loadConfig({ PERSONAL_NUMBER_KEY: 'secret' }).personalNumberKey).toBe('secret');
     });
 
+    it('MONGODB_URI may list the members of a replica set (not a WHATWG URL)', () => {
+      const uri = 'mongodb://mongo1:27017,mongo2:27017,mongo3:27017/?replicaSet=rs0';
+      expect(loadConfig({ ...OIDC, MONGODB_URI: uri }).readStore).toMatchObject({ kind: 'mongo', uri });
+    });
+
     it('MONGODB_URI selects MongoDB, MONGODB_DATABASE names the database', () => {
       expect(loadConfig({ ...OIDC, MONGODB_URI: 'mongodb://db:27017' }).readStore).toEqual({
         kind: 'mongo',

@@ -158,14 +158,12 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 function url(env: Env, name: string, schemes: readonly string[]): string | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
-  let protocol: string;
-  try {
-    protocol = new URL(raw).protocol.replace(/:$/, '');
-  } catch {
-    throw new ConfigError(`${name} must be a URL`);
-  }
-  // `host:port` parses as a URL with scheme `host`: name the schemes we accept.
+  // The scheme is read by hand: a MongoDB URI lists several hosts (`mongodb://m1,m2,m3/…`), which
+  // WHATWG URL parsing refuses. `host:port` has no `://`, so it is not taken for a URL with scheme `host`.
+  const protocol = /^([a-z][a-z0-9+.-]*):\/\/\S+$/i.exec(raw)?.[1]?.toLowerCase();
+  if (protocol === undefined) throw new ConfigError(`${name} must be a URL`);
   if (!schemes.includes(protocol)) throw new ConfigError(`${name} must be a ${schemes.join(' or ')} URL`);
+  if (!protocol.startsWith('mongodb') && !URL.canParse(raw)) throw new ConfigError(`${name} must be a URL`);
   return raw;
 }
 
