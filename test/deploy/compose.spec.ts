@@ -554,11 +554,16 @@ describe('deploy/Dockerfile', () => {
   const runtimeStart = instructions.indexOf(stages[stages.length - 1]);
   const runtime = instructions.slice(runtimeStart);
 
-  it('builds on node:20-bookworm and runs on node:20-bookworm-slim', () => {
-    expect(stages).toHaveLength(2);
-    expect(stages[0]).toMatch(/^FROM node:(\$\{NODE_VERSION\}|20)-bookworm AS build$/i);
-    expect(stages[1]).toMatch(/^FROM node:(\$\{NODE_VERSION\}|20)-bookworm-slim AS runtime$/i);
-    expect(of('ARG').join(' ')).toMatch(/NODE_VERSION=20\b/);
+  it('builds on node:<LTS>-bookworm and runs on node:<LTS>-bookworm-slim, a supported LTS, both pinned by digest', () => {
+    expect(stages).toEqual(['FROM ${NODE_BUILD_IMAGE} AS build', 'FROM ${NODE_RUNTIME_IMAGE} AS runtime']);
+    const args = Object.fromEntries(of('ARG').map((a) => a.slice(4).split('=') as [string, string]));
+    const build = /^node:(\d+)-bookworm@sha256:[0-9a-f]{64}$/.exec(args.NODE_BUILD_IMAGE ?? '');
+    const runtime = /^node:(\d+)-bookworm-slim@sha256:[0-9a-f]{64}$/.exec(args.NODE_RUNTIME_IMAGE ?? '');
+    expect({ build: args.NODE_BUILD_IMAGE, pinned: build !== null }).toEqual({ build: args.NODE_BUILD_IMAGE, pinned: true });
+    expect({ runtime: args.NODE_RUNTIME_IMAGE, pinned: runtime !== null }).toEqual({ runtime: args.NODE_RUNTIME_IMAGE, pinned: true });
+    expect(build?.[1]).toBe(runtime?.[1]);
+    // Even majors are the LTS lines; 20 reached its end of life in April 2026.
+    expect(['22', '24']).toContain(build?.[1]);
   });
 
   it('installs, builds and prunes in the build stage, with the tools for better-sqlite3', () => {
