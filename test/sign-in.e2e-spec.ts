@@ -348,3 +348,37 @@ describe('Sign-in over HTTP', () => {
     });
   });
 });
+
+describe('OIDC issuer failures at start', () => {
+  it('name the issuer, the address asked and what failed', async () => {
+    const issuer = await OidcIssuer.start();
+    const gone = issuer.issuer;
+    await issuer.stop();
+    const failure = await ApiHarness.start({ AUTH_MODE: 'oidc', OIDC_ISSUER: gone }).then(
+      async (api) => {
+        await api.stop();
+        return null;
+      },
+      (error: Error) => error.message,
+    );
+    expect(failure).toBe(`OIDC_ISSUER ${gone}: discovery at ${gone}/.well-known/openid-configuration could not be reached (ECONNREFUSED)`);
+  });
+
+  it('an issuer whose discovery names another issuer is refused at start', async () => {
+    const issuer = await OidcIssuer.start();
+    try {
+      // The same server under another name: its discovery document names 127.0.0.1.
+      const other = issuer.issuer.replace('127.0.0.1', 'localhost');
+      const failure = await ApiHarness.start({ AUTH_MODE: 'oidc', OIDC_ISSUER: other }).then(
+        async (api) => {
+          await api.stop();
+          return null;
+        },
+        (error: Error) => error.message,
+      );
+      expect(failure).toContain(`OIDC_ISSUER ${other}: discovery at ${other}/.well-known/openid-configuration names another issuer (${issuer.issuer})`);
+    } finally {
+      await issuer.stop();
+    }
+  });
+});

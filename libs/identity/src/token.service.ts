@@ -17,6 +17,7 @@ const DEV_ISSUER = 'urn:kundportal:dev-issuer';
 /** How many verified tokens are remembered, and how long one of the broker's is trusted without a new check. */
 const VERIFIED_TOKENS = 10_000;
 const BROKER_TOKEN_RECHECK_MS = 60_000;
+const DISCOVERY_TIMEOUT_MS = 10_000;
 const ALGORITHMS = ['ES256', 'RS256', 'PS256', 'EdDSA'];
 const METHODS: readonly SignInMethod[] = ['bankid', 'freja', 'siths', 'password'];
 /** What the broker may vouch for: an e-ID sign-in, which always carries a personnummer. */
@@ -75,13 +76,26 @@ export class TokenService implements OnModuleInit {
     return this.publicKeys;
   }
 
+  /** The broker's key set, from OIDC_JWKS_URI or discovery; a failure names the issuer, the address asked and what went wrong. */
   private async jwksUri(): Promise<URL> {
     if (this.config.auth.oidcJwksUri) return new URL(this.config.auth.oidcJwksUri);
     const issuer = (this.config.auth.oidcIssuer as string).replace(/\/$/, '');
-    const response = await fetch(`${issuer}/.well-known/openid-configuration`);
-    if (!response.ok) throw new Error(`OIDC discovery at ${issuer} answered ${response.status}`);
-    const discovery = (await response.json()) as { jwks_uri?: string };
-    if (!discovery.jwks_uri) throw new Error(`OIDC discovery at ${issuer} has no jwks_uri`);
+    const address = `${issuer}/.well-known/openid-configuration`;
+    const failed = (what: string) => new Error(`OIDC_ISSUER ${issuer}: discovery at ${address} ${what}`);
+    let response: Response;
+    try {
+      response = await fetch(address, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS) });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw failed(`could not be reached (${cause?.code ?? cause?.message ?? (error as Error).message})`);
+    }
+    if (!response.ok) throw failed(`answered ${response.status}`);
+    const discovery = (await response.json().catch(() => null)) as { issuer?: string; jwks_uri?: string } | null;
+    if (!discovery) throw failed('answered something that is not JSON');
+    if (!discovery.jwks_uri) throw failed('names no jwks_uri');
+    if (discovery.issuer !== undefined && discovery.issuer.replace(/\/$/, '') !== issuer) {
+      throw failed(`names another issuer (${discovery.issuer}): tokens would be refused`);
+    }
     return new URL(discovery.jwks_uri);
   }
 

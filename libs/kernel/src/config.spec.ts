@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AppConfig, CONFIG_VARIABLES, ConfigError, DEFAULT_PRIVATE_EMAIL_DOMAINS, loadConfig } from './config';
+import { AppConfig, CONFIG_VARIABLES, ConfigError, DEFAULT_PRIVATE_EMAIL_DOMAINS, loadConfig, OTHER_VARIABLES, unknownVariableWarnings } from './config';
 
 type Env = Record<string, string | undefined>;
 
@@ -98,6 +98,18 @@ describe('loadConfig', () => {
 
     it('PERSONAL_NUMBER_KEY is kept on its own too', () => {
       expect(loadConfig({ PERSONAL_NUMBER_KEY: 'secret' }).personalNumberKey).toBe('secret');
+    });
+
+    it.each([
+      ['esdb://es1:2113,es2:2113,es3:2113?tls=true', true],
+      ['esdb+discover://cluster.example.se:2113', true],
+      ['es1:2113', false],
+      ['http://es1:2113', false],
+      ['esdb:es1', false],
+    ])('EVENTSTORE_CONNECTION_STRING=%p is checked at start (accepted: %p)', (value, accepted) => {
+      const env = { ...OIDC, EVENTSTORE_CONNECTION_STRING: value, PERSONAL_NUMBER_KEY: 'k', TOKEN_SIGNING_KEYS: KEYS };
+      if (accepted) expect(loadConfig(env).eventStore).toEqual({ kind: 'esdb', connectionString: value });
+      else expect(configError(env).message).toContain('EVENTSTORE_CONNECTION_STRING must be');
     });
 
     it('MONGODB_URI may list the members of a replica set (not a WHATWG URL)', () => {
@@ -357,6 +369,21 @@ describe('loadConfig', () => {
   });
 });
 
+describe('unknownVariableWarnings', () => {
+  it('names a misspelt variable with one of our prefixes, and the one it most likely meant', () => {
+    expect(unknownVariableWarnings({ MONGO_URI: 'mongodb://db', OIDC_ISSUR: 'x', EVENTSTORE_URL: 'esdb://x', PATH: '/bin', MONGODB_URI: 'mongodb://db' })).toEqual([
+      'EVENTSTORE_URL is not a setting of this service and is ignored',
+      'MONGO_URI is not a setting of this service and is ignored; did you mean MONGODB_URI?',
+      'OIDC_ISSUR is not a setting of this service and is ignored',
+    ]);
+  });
+
+  it('says nothing about the variables we read, nor about others', () => {
+    const env = Object.fromEntries([...CONFIG_VARIABLES, ...OTHER_VARIABLES, 'PATH', 'HOME', 'NODE_OPTIONS'].map((name) => [name, 'x']));
+    expect(unknownVariableWarnings(env)).toEqual([]);
+  });
+});
+
 describe('CONFIG_VARIABLES', () => {
   const source = readFileSync(join(__dirname, 'config.ts'), 'utf8');
   const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
@@ -365,7 +392,7 @@ describe('CONFIG_VARIABLES', () => {
     const body = source.slice(source.indexOf('export function loadConfig'));
     const read = new Set([...body.matchAll(/env\.([A-Z_]+)|env, '([A-Z_]+)'/g)].map((m) => m[1] ?? m[2]));
     expect([...read].sort()).toEqual([...CONFIG_VARIABLES].sort());
-    for (const name of CONFIG_VARIABLES) expect({ name, documented: readme.includes(`\`${name}\``) }).toEqual({ name, documented: true });
+    for (const name of [...CONFIG_VARIABLES, ...OTHER_VARIABLES]) expect({ name, documented: readme.includes(`\`${name}\``) }).toEqual({ name, documented: true });
   });
 });
 

@@ -120,6 +120,28 @@ export const CONFIG_VARIABLES = [
 
 export class ConfigError extends Error {}
 
+/** Variables read elsewhere: by `deploy/healthcheck.js`, the import CLI and the Compose file. */
+export const OTHER_VARIABLES = ['HEALTHCHECK_URL', 'HEALTHCHECK_TIMEOUT_MS', 'KUNDPORTAL_API', 'KUNDPORTAL_TOKEN', 'KUNDPORTAL_TAG'] as const;
+/** Prefixes of ours: a variable starting with one that we do not read is most likely misspelt. */
+const OUR_PREFIXES = ['MONGO', 'EVENTSTORE', 'ESDB', 'OIDC_', 'TOKEN_', 'AUTH_', 'SMTP_', 'MAIL_', 'TRUST_', 'METRICS_', 'PERSONAL_NUMBER', 'PROJECTION', 'READ_MODEL', 'ATTACHMENT', 'KUNDPORTAL_', 'HEALTHCHECK_'];
+
+/**
+ * Warnings about the environment, for the log at start: a variable with one of our prefixes that
+ * nothing reads (`MONGO_URI` for `MONGODB_URI` would otherwise fall back to the embedded store
+ * without a word), with the variable it most likely meant.
+ */
+export function unknownVariableWarnings(env: Env = process.env): string[] {
+  const known: readonly string[] = [...CONFIG_VARIABLES, ...OTHER_VARIABLES];
+  return Object.keys(env)
+    .filter((name) => OUR_PREFIXES.some((prefix) => name.startsWith(prefix)) && !known.includes(name))
+    .sort()
+    .map((name) => {
+      const tail = name.slice(name.indexOf('_'));
+      const meant = known.find((k) => k !== name && k.endsWith(tail) && k.slice(0, 3) === name.slice(0, 3));
+      return `${name} is not a setting of this service and is ignored${meant ? `; did you mean ${meant}?` : ''}`;
+    });
+}
+
 /** Private mail services: registration with a password needs an employer's address. */
 export const DEFAULT_PRIVATE_EMAIL_DOMAINS = [
   'gmail.com', 'googlemail.com', 'hotmail.com', 'hotmail.se', 'outlook.com', 'outlook.se', 'live.com', 'live.se', 'msn.com',
@@ -163,7 +185,7 @@ function url(env: Env, name: string, schemes: readonly string[]): string | undef
   const protocol = /^([a-z][a-z0-9+.-]*):\/\/\S+$/i.exec(raw)?.[1]?.toLowerCase();
   if (protocol === undefined) throw new ConfigError(`${name} must be a URL`);
   if (!schemes.includes(protocol)) throw new ConfigError(`${name} must be a ${schemes.join(' or ')} URL`);
-  if (!protocol.startsWith('mongodb') && !URL.canParse(raw)) throw new ConfigError(`${name} must be a URL`);
+  if (!protocol.startsWith('mongodb') && !protocol.startsWith('esdb') && !URL.canParse(raw)) throw new ConfigError(`${name} must be a URL`);
   return raw;
 }
 
@@ -174,7 +196,7 @@ function names(env: Env, name: string): string[] {
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
-  const esdb = env.EVENTSTORE_CONNECTION_STRING;
+  const esdb = url(env, 'EVENTSTORE_CONNECTION_STRING', ['esdb', 'esdb+discover']);
   const mongo = url(env, 'MONGODB_URI', ['mongodb', 'mongodb+srv']);
   const oidcIssuer = url(env, 'OIDC_ISSUER', HTTP);
   const productionStores = Boolean(esdb || mongo);

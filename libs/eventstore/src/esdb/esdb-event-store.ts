@@ -109,7 +109,14 @@ export class EsdbEventStore implements EventStore {
 
   /** Creates the adapter; the channel opens lazily on the first call (use `health()` to check). */
   static connect(connectionString: string, options: EsdbEventStoreOptions = {}): EsdbEventStore {
-    return new EsdbEventStore(EventStoreDBClient.connectionString(withKeepAlive(connectionString)), options);
+    let client: EventStoreDBClient;
+    try {
+      client = EventStoreDBClient.connectionString(withKeepAlive(connectionString));
+    } catch (error) {
+      // The client's parser says what is wrong (an unknown setting, a bad host); say which variable it was.
+      throw new Error(`EVENTSTORE_CONNECTION_STRING is not valid: ${(error as Error).message}`);
+    }
+    return new EsdbEventStore(client, options);
   }
 
   async appendToStream(
