@@ -5,6 +5,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ReadSideModule } from '../../projector/src/read-side.module';
 import { AccountsController } from './controllers/accounts.controller';
 import { AuthController } from './controllers/auth.controller';
+import { BackupsController } from './controllers/backups.controller';
 import { AuditController } from './controllers/audit.controller';
 import { CatalogueController } from './controllers/catalogue.controller';
 import { OrdersController } from './controllers/orders.controller';
@@ -42,6 +43,7 @@ const CONTROLLERS = [
   HealthController,
   MetricsController,
   ProjectionsController,
+  BackupsController,
   DevController,
 ];
 

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
         port: 3000,
         host: '0.0.0.0',
         dataDir: resolve('./data'),
+        backupDir: resolve('./data/backups'),
         eventStore: { kind: 'embedded' },
         readStore: { kind: 'embedded', cachedDocuments: 30_000 },
         auth: { mode: 'dev', oidcIssuer: undefined, oidcAudience: 'kundportal', oidcJwksUri: undefined, tokenTtlSeconds: 3600,

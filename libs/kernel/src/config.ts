@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** Embedded read store: documents of each collection kept in memory unless READ_MODEL_CACHE_DOCUMENTS says otherwise. */
 export const DEFAULT_CACHED_DOCUMENTS = 30_000;
@@ -18,6 +18,8 @@ export interface AppConfig {
   port: number;
   host: string;
   dataDir: string;
+  /** Where `POST /admin/backups` writes (embedded deployment). */
+  backupDir: string;
   eventStore: { kind: 'embedded' } | { kind: 'esdb'; connectionString: string };
   /** Embedded: `cachedDocuments` of each collection are kept in memory (those used last), the others read from its file. */
   readStore: { kind: 'embedded'; cachedDocuments: number } | { kind: 'mongo'; uri: string; database: string };
@@ -88,6 +90,7 @@ export const CONFIG_VARIABLES = [
   'PORT',
   'HOST',
   'DATA_DIR',
+  'BACKUP_DIR',
   'EVENTSTORE_CONNECTION_STRING',
   'MONGODB_URI',
   'MONGODB_DATABASE',
@@ -237,6 +240,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port,
     host: env.HOST || '0.0.0.0',
     dataDir: resolve(env.DATA_DIR || './data'),
+    backupDir: resolve(env.BACKUP_DIR || join(env.DATA_DIR || './data', 'backups')),
     eventStore: esdb ? { kind: 'esdb', connectionString: esdb } : { kind: 'embedded' },
     readStore: mongo
       ? { kind: 'mongo', uri: mongo, database: env.MONGODB_DATABASE || 'kundportal' }

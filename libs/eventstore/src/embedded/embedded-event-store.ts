@@ -104,6 +104,11 @@ export class EmbeddedEventStore implements EventStore {
     return new EmbeddedEventStore(new Database(file), file);
   }
 
+  /** A consistent copy of the log into `path`, taken with SQLite's online backup while appends go on. */
+  async backup(path: string): Promise<void> {
+    await this.db.backup(path);
+  }
+
   appendToStream(
     streamId: string,
     events: EventToAppend[],
