@@ -1,3 +1,4 @@
+import { upcast } from '../upcasting';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -302,7 +303,7 @@ function isDuplicateEventId(error: unknown): boolean {
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
-  return {
+  return upcast({
     id: row.event_id,
     streamId: row.stream_id,
     revision: BigInt(row.revision),
@@ -310,5 +311,5 @@ function toRecorded(row: EventRow): RecordedEvent {
     type: row.type,
     data: JSON.parse(row.data),
     metadata: JSON.parse(row.metadata),
-  };
+  });
 }

@@ -1,3 +1,4 @@
+import { upcast } from '../upcasting';
 import {
   ANY,
   AllStreamResolvedEvent,
@@ -371,7 +372,7 @@ function fromClientEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): Reco
       `EventStoreDB sent ${event.streamId}@${event.revision} without a position (server older than 22.6?)`,
     );
   }
-  return {
+  return upcast({
     id: event.id,
     streamId: event.streamId,
     revision: BigInt(event.revision),
@@ -379,7 +380,7 @@ function fromClientEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): Reco
     type: event.type,
     data: event.data,
     metadata: event.metadata as unknown as EventMetadata,
-  };
+  });
 }
 
 /** An event straight from the wire (our filtered $all reads). */
@@ -389,7 +390,7 @@ function fromWireEvent(read: ReadResp.ReadEvent): RecordedEvent | null {
   const metadata = recorded.getMetadataMap();
   const isJson = metadata.get('content-type') === 'application/json';
   const customMetadata = recorded.getCustomMetadata_asU8();
-  return {
+  return upcast({
     id: recorded.getId()?.getString() ?? '',
     streamId: Buffer.from(recorded.getStreamIdentifier()?.getStreamName_asU8() ?? new Uint8Array()).toString('utf8'),
     revision: BigInt(recorded.getStreamRevision()),
@@ -397,7 +398,7 @@ function fromWireEvent(read: ReadResp.ReadEvent): RecordedEvent | null {
     type: metadata.get('type') ?? '',
     data: isJson ? JSON.parse(Buffer.from(recorded.getData_asU8()).toString('utf8')) : recorded.getData_asU8(),
     metadata: (customMetadata.length > 0 ? parseJson(customMetadata) : undefined) as EventMetadata,
-  };
+  });
 }
 
 function parseJson(bytes: Uint8Array): unknown {
