@@ -125,12 +125,22 @@ describe('Registration with password over HTTP', () => {
       expectError(await register({ organisationNumber: testOrganisationNumber() }), 422, 'ORGANISATION_NOT_REGISTERED');
     });
 
-    it('409 ACCOUNT_EXISTS for an e-mail already registered (any case) or held by an e-ID account', async () => {
+    it('an e-mail already registered (any case) or held by an e-ID account gets the answer a new one gets, and nothing is recorded (as password reset tells nothing either)', async () => {
       const email = workEmail();
-      await registered(email);
-      expectError(await register({ email }), 409, 'ACCOUNT_EXISTS');
-      expectError(await register({ email: email.toUpperCase() }), 409, 'ACCOUNT_EXISTS');
-      expectError(await register({ email: org.admin.email }), 409, 'ACCOUNT_EXISTS');
+      const first = await registered(email);
+      const pendingWith = async (address: string) =>
+        (await api.get('/registrations?status=pending', staff)).body.items.filter((r: { email: string }) => r.email === address.toLowerCase());
+      for (const again of [email, email.toUpperCase(), org.admin.email]) {
+        const response = await register({ email: again });
+        expect({ again, status: response.status, body: response.body }).toEqual({
+          again,
+          status: 201,
+          body: { id: expect.any(String), position: expect.stringMatching(/^\d+$/), status: 'pending' },
+        });
+        expect(response.body.id).not.toBe(first);
+      }
+      expect((await pendingWith(email)).map((r: { id: string }) => r.id)).toEqual([first]);
+      expect(await pendingWith(org.admin.email)).toEqual([]);
     });
 
     it('the same Idempotency-Key answers the first answer again and registers once', async () => {
@@ -277,11 +287,13 @@ describe('Registration with password over HTTP', () => {
       expect((await fx.mails(email)).filter((m) => m.template === 'account-activated')).toHaveLength(1);
     });
 
-    it('two registrations of one e-mail at once: one 201, one 409 ACCOUNT_EXISTS', async () => {
+    it('two registrations of one e-mail at once: both answered alike, one registration recorded', async () => {
       const email = workEmail();
       const answers = await Promise.all([0, 1].map(() => register({ email })));
-      expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
-      expect(answers.find((a) => a.status === 409)?.body.code).toBe('ACCOUNT_EXISTS');
+      expect(answers.map((a) => a.status)).toEqual([201, 201]);
+      const pending = (await api.get('/registrations?status=pending', staff)).body.items.filter((r: { email: string }) => r.email === email);
+      expect(pending).toHaveLength(1);
+      expect(answers.map((a) => a.body.id)).toContain(pending[0].id);
     });
 
     it('reject: registration-rejected with the reason, sign-in 401, the e-mail may register again; a rejected one cannot be approved or rejected again', async () => {

@@ -1,11 +1,12 @@
 import { Controller, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { APP_CONFIG, AppConfig, Clock, CLOCK, DomainError } from '@kundportal/kernel';
 import { EmbeddedEventStore, EVENT_STORE, EventStore } from '@kundportal/eventstore';
 import { EmbeddedReadStore, READ_STORE, ReadStore } from '@kundportal/readstore';
 import { StaffOnly } from '../http/auth';
-import { backUpEmbedded } from '../operations/backup';
+import { BackupManifest, backUpEmbedded } from '../operations/backup';
 
 /** Staff back up an embedded deployment while it runs; `npm run restore` puts a backup back. */
 @ApiTags('operations')
@@ -29,9 +30,17 @@ export class BackupsController {
     if (!(this.events instanceof EmbeddedEventStore) || !(this.reads instanceof EmbeddedReadStore)) {
       throw DomainError.conflict('BACKUP_NOT_EMBEDDED', 'Only the embedded deployment is backed up here; back up EventStoreDB and MongoDB with their own tools.');
     }
+    // One at a time: a second request while one runs is told so rather than copying the same files again.
+    if (this.running) throw DomainError.conflict('BACKUP_IN_PROGRESS', 'A backup is being made; try again when it is done.');
     const now = this.clock.now();
-    const directory = join(this.config.backupDir, now.toISOString().replace(/[:.]/g, '-'));
-    const manifest = await backUpEmbedded(this.events, this.reads, this.config.dataDir, directory, now);
-    return { directory, ...manifest };
+    const directory = join(this.config.backupDir, `${now.toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`);
+    this.running = backUpEmbedded(this.events, this.reads, this.config.dataDir, directory, now);
+    try {
+      return { directory, ...(await this.running) };
+    } finally {
+      this.running = null;
+    }
   }
+
+  private running: Promise<BackupManifest> | null = null;
 }
