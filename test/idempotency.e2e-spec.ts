@@ -70,7 +70,8 @@ describe('What the Idempotency-Key store keeps', () => {
   let fx: OrganisationFixtures;
 
   beforeAll(async () => {
-    api = await ApiHarness.start();
+    // Client addresses from X-Forwarded-For, so the test can speak as strangers at other addresses.
+    api = await ApiHarness.start({ TRUST_PROXY: '127.0.0.1' });
     staff = await api.signIn(testPersonalNumber(), { staff: true });
     fx = new OrganisationFixtures(api, staff);
   });
@@ -117,16 +118,23 @@ describe('What the Idempotency-Key store keeps', () => {
     ];
     for (const doc of docs) expect(plain).not.toContain(doc.fingerprint);
     expect(text).not.toContain(sha256(`anonymous\u0000${headers['idempotency-key']}`));
+    expect(text).not.toContain(sha256(`anonymous\u0000127.0.0.1\u0000${headers['idempotency-key']}`));
   });
 
-  it('anonymous callers do not share one key: the same key with other bodies is another request', async () => {
+  it('anonymous callers do not share one key: strangers elsewhere choosing the same key are apart, a reuse from the same place is refused', async () => {
     const org = await fx.organisation();
-    const headers = { 'idempotency-key': 'my-first-key' };
-    const register = (who: string) =>
-      api.post('/registrations', { name: who, email: `${who}.${Date.now()}@region.se`, password: 'Sommar-2026', organisationNumber: org.organisationNumber }, undefined, headers);
-    const anna = await register('anna');
-    const bo = await register('bo');
+    const register = (who: string, address: string) =>
+      api.post(
+        '/registrations',
+        { name: who, email: `${who}.${Date.now()}@region.se`, password: 'Sommar-2026', organisationNumber: org.organisationNumber },
+        undefined,
+        { 'idempotency-key': 'my-first-key', 'x-forwarded-for': address },
+      );
+    const anna = await register('anna', '198.51.100.7');
+    const bo = await register('bo', '203.0.113.9');
     expect([anna.status, bo.status]).toEqual([201, 201]);
     expect(anna.body.id).not.toBe(bo.body.id);
+    const reused = await register('cissi', '198.51.100.7');
+    expect([reused.status, reused.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
   });
 });

@@ -46,9 +46,11 @@ export class PasswordSignIn {
     const credential = await this.registrations.credential(email);
     const usable = credential && credential.status !== 'rejected' ? credential : null;
     if (!(await this.passwords.verifyOrWaste(usable?.passwordHash ?? null, password)) || !usable) {
-      this.perSourceAndAccount.fail(pair, now);
-      this.perAccount.fail(email, now);
-      this.perAddress.fail(address, now);
+      // The pause runs from the end of the failed attempt (the hashing took its time).
+      const failedAt = this.clock.now().getTime();
+      this.perSourceAndAccount.fail(pair, failedAt);
+      this.perAccount.fail(email, failedAt);
+      this.perAddress.fail(address, failedAt);
       throw new AppError(401, 'INVALID_CREDENTIALS', 'The e-mail or password is wrong.');
     }
     if (usable.status === 'pending' || !usable.accountId) {

@@ -77,12 +77,13 @@ export class IdempotencyKeys implements OnModuleInit {
 
   /**
    * The stored id and the fingerprint of a request. A signed-in caller's keys are theirs alone; an
-   * anonymous caller's key is scoped by the request itself, so two strangers choosing the same
-   * key neither see each other's answers nor block each other.
+   * anonymous caller's are scoped by the client address (as TRUST_PROXY defines it), so strangers
+   * choosing the same key neither see each other's answers nor block each other, while a retry
+   * from the same place still gets the first answer (or IDEMPOTENCY_KEY_REUSED for another body).
    */
-  identify(subject: string | undefined, key: string, method: string, url: string, body: unknown): { id: string; fingerprint: string } {
+  identify(caller: { subject: string } | { address: string }, key: string, method: string, url: string, body: unknown): { id: string; fingerprint: string } {
     const fingerprint = this.digest(`${method} ${url}\u0000${JSON.stringify(withoutSecrets(body ?? null))}`);
-    const id = this.digest(subject === undefined ? `anonymous\u0000${fingerprint}\u0000${key}` : `caller\u0000${subject}\u0000${key}`);
+    const id = this.digest('subject' in caller ? `caller\u0000${caller.subject}\u0000${key}` : `anonymous\u0000${caller.address}\u0000${key}`);
     return { id, fingerprint };
   }
 
@@ -166,7 +167,8 @@ export class IdempotencyGuard implements CanActivate {
     if (typeof key !== 'string' || (request.method !== 'POST' && request.method !== 'PUT')) return true;
     if (this.reflector.getAllAndOverride<boolean>(NO_IDEMPOTENCY_KEY, [context.getHandler(), context.getClass()])) return true;
     if (key.length === 0 || key.length > 200) throw ValidationFailed.field('Idempotency-Key', 'must be 1 to 200 characters');
-    const { id, fingerprint } = this.keys.identify(request.principal?.subject, key, request.method, request.url, request.body);
+    const caller = request.principal ? { subject: request.principal.subject } : { address: request.ip };
+    const { id, fingerprint } = this.keys.identify(caller, key, request.method, request.url, request.body);
     return this.keys.claim(id, fingerprint).then((earlier) => {
       if (earlier) throw new EarlierAnswer(earlier.statusCode ?? 200, earlier.body);
       request[CLAIMED] = id;
