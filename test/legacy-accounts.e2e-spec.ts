@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { importLegacyAccounts } from '../apps/portal-api/src/cli/import-legacy-accounts';
+import { freePort } from './support/free-port';
+import { importLegacyAccounts, main as importCommand } from '../apps/portal-api/src/cli/import-legacy-accounts';
 import { ApiHarness } from './support/api-harness';
 import { Organisation, OrganisationFixtures } from './support/organisation-fixtures';
 import { testPersonalNumber } from './support/swedish-ids';
@@ -141,4 +142,59 @@ describe('Accounts from the old portal', () => {
       }),
     ).rejects.toMatchObject({ code: 1 });
   }, 30_000);
+
+  describe('the command, in one line each when it cannot run', () => {
+    const HEADER = 'username,name,email,organisationNumber,roles';
+    async function command(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await importCommand(args, (l) => out.push(l), (l) => err.push(l));
+      return { code, out, err };
+    }
+
+    it('reports each row as it goes, a refused one with its reason and fields', async () => {
+      const file = join(api.dataDir, 'progress.csv');
+      writeFileSync(
+        file,
+        [HEADER, `fifi07,Fia,fia@region.se,${org.organisationNumber},orderer`, `gugu08,Gus,not-an-email,${org.organisationNumber},king`].join('\n'),
+      );
+      const { code, out, err } = await command(['--api', api.baseUrl, '--token', staff, file]);
+      expect({ code, err }).toEqual({ code: 1, err: [] });
+      expect(out[0]).toBe('line 2 (fifi07): imported');
+      expect(out[1]).toMatch(/^line 3 \(gugu08\): refused, 400 VALIDATION_FAILED .*\(.*email .*roles .*\)$/);
+      expect(out[2]).toBe('2 rows: 1 imported, 0 already there, 1 refused');
+    });
+
+    it.each([
+      ['a missing file', (f: string) => [f.replace('.csv', '-missing.csv')], /^import stopped: cannot read .*-missing\.csv \(ENOENT\)$/],
+      ['a wrong header', () => [], /^import stopped: .*: the header row lacks organisationNumber, roles \(expected /],
+    ])('%s: one line, exit code 3', async (_what, extra, message) => {
+      const file = join(api.dataDir, 'header.csv');
+      writeFileSync(file, `username,name,email,orgnr\nhoho09,Ho,ho@region.se,${org.organisationNumber}\n`);
+      const args = extra(file);
+      const { code, out, err } = await command(['--api', api.baseUrl, '--token', staff, ...(args.length ? args : [file])]);
+      expect({ code, out, lines: err.length }).toEqual({ code: 3, out: [], lines: 1 });
+      expect(err[0]).toMatch(message);
+    });
+
+    it('a bad token or an unreachable API: one line, no row tried twice', async () => {
+      const file = join(api.dataDir, 'many.csv');
+      writeFileSync(file, [HEADER, ...Array.from({ length: 5 }, (_, i) => `ii${i},I,i${i}@region.se,${org.organisationNumber},orderer`)].join('\n'));
+      const badToken = await command(['--api', api.baseUrl, '--token', 'not-a-token', file]);
+      expect({ code: badToken.code, out: badToken.out, lines: badToken.err.length }).toEqual({ code: 3, out: [], lines: 1 });
+      expect(badToken.err[0]).toMatch(/^import stopped: the API refused the token \(401 UNAUTHENTICATED\)/);
+      const gone = `http://127.0.0.1:${await freePort()}`;
+      const unreachable = await command(['--api', gone, '--token', staff, file]);
+      expect({ code: unreachable.code, out: unreachable.out, err: unreachable.err }).toEqual({
+        code: 3,
+        out: [],
+        err: [`import stopped: cannot reach the API at ${gone} (ECONNREFUSED); stopped at line 2`],
+      });
+    });
+
+    it('wrong usage: exit code 2 with the usage line', async () => {
+      expect(await command(['--bogus', 'x.csv'])).toMatchObject({ code: 2, err: [expect.stringContaining('usage: import-legacy-accounts')] });
+      expect(await command(['--token', 't'])).toMatchObject({ code: 2, err: [expect.stringContaining('give exactly one CSV file')] });
+    });
+  });
 });

@@ -6,6 +6,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ReadSideModule } from '../../projector/src/read-side.module';
 import { AccountsController } from './controllers/accounts.controller';
 import { AuthController } from './controllers/auth.controller';
+import { BackupsController } from './controllers/backups.controller';
 import { AuditController } from './controllers/audit.controller';
 import { CatalogueController } from './controllers/catalogue.controller';
 import { OrdersController } from './controllers/orders.controller';
@@ -15,6 +16,7 @@ import { CustomerApplicationsController } from './controllers/customer-applicati
 import { DevController } from './controllers/dev.controller';
 import { HealthController } from './controllers/health.controller';
 import { LiveNoticesController } from './controllers/live-notices.controller';
+import { JwksController } from './controllers/jwks.controller';
 import { MeController } from './controllers/me.controller';
 import { MetricsController } from './controllers/metrics.controller';
 import { OrganisationsController } from './controllers/organisations.controller';
@@ -30,6 +32,7 @@ import { validationPipe } from './http/validation';
 
 const CONTROLLERS = [
   AuthController,
+  JwksController,
   MeController,
   LiveNoticesController,
   CustomerApplicationsController,
@@ -45,6 +48,7 @@ const CONTROLLERS = [
   HealthController,
   MetricsController,
   ProjectionsController,
+  BackupsController,
   DevController,
 ];
 

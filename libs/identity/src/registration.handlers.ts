@@ -66,8 +66,12 @@ export class SubmitRegistrationHandler implements ICommandHandler<SubmitRegistra
     try {
       await this.reservations.claim('email', email, accountIdForRegistration(registrationId), context);
     } catch (error) {
-      if (error instanceof ReservationHeld) throw DomainError.conflict('ACCOUNT_EXISTS', 'An account or registration with that e-mail exists already.');
-      throw error;
+      if (!(error instanceof ReservationHeld)) throw error;
+      // The answer does not tell whether the e-mail has an account, as password reset does not:
+      // the same answer, after the same hashing work, and nothing is recorded. Its owner signs in
+      // or resets the password.
+      await this.passwords.hash(input.password);
+      return { id: registrationId, position: (await this.executor.headPosition()).toString(), status: 'pending' };
     }
     const outcome = await this.executor.execute(
       registrationDecider,
