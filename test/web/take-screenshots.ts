@@ -35,12 +35,12 @@ async function main(): Promise<void> {
     const ticket = await portal.api.post('/tickets', { type: 'fault-report', subject: 'Utskrift av intyg blir tom', description: 'Sedan i morse.', organisationId: customer.id }, attestant.token);
     await portal.api.post(`/tickets/${ticket.body.id}/messages`, { body: 'Vi undersöker saken och återkommer i dag.' }, staff);
 
-    const shoot = async (name: string, path: string, title: string | RegExp, width = 1200) =>
+    const shoot = async (name: string, path: string, title: string | RegExp, width = 1200, who: { personalNumber: string; name: string } = attestant) =>
       portal.journey(`screenshot-${name}`, async (page) => {
         await page.setViewportSize({ width, height: 900 });
         await page.goto(`/sign-in?next=${encodeURIComponent(path)}`);
         await heading(page, 'Logga in');
-        await devSignIn(page, attestant.personalNumber, attestant.name);
+        await devSignIn(page, who.personalNumber, who.name);
         await heading(page, title);
         await page.waitForLoadState('networkidle');
         await page.screenshot({ path: `${OUT}/${name}.png`, fullPage: true });
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     await shoot('tickets', '/tickets', 'Mina ärenden');
     await shoot('ticket', `/tickets/${ticket.body.id}`, /Utskrift av intyg blir tom/);
     await shoot('order', `/orders/${orderIds[0]}`, 'Webcert Fristående');
+    await shoot('order-form', '/catalogue/webcert-fristaende/order', 'Beställ Webcert Fristående', 1200, customer.orderer);
     await shoot('organisations', '/organisations', 'Mina organisationer');
     if (process.env.SCREENSHOTS_NARROW) await shoot('narrow-tickets', '/tickets', 'Mina ärenden', 390);
     if (process.env.SCREENSHOTS_NARROW) await shoot('narrow-organisations', '/organisations', 'Mina organisationer', 390);

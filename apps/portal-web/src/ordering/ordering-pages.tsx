@@ -41,6 +41,54 @@ export function CataloguePage() {
   );
 }
 
+/** An order field whose value is a list of care units, each named with its HSA-id. */
+const CARE_UNIT_LIST = 'care-unit-list';
+
+/** The filled-in rows of a care unit list; none at all leaves the field out. */
+function careUnitsOf(values: FormData, name: string): { name: string; hsaId: string }[] | undefined {
+  const rows: { name: string; hsaId: string }[] = [];
+  for (let i = 0; values.has(`${name}.${i}.name`); i++) {
+    const unit = { name: text(values, `${name}.${i}.name`), hsaId: text(values, `${name}.${i}.hsaId`) };
+    if (unit.name || unit.hsaId) rows.push(unit);
+  }
+  return rows.length > 0 ? rows : undefined;
+}
+
+/** Rows of care units (name and HSA-id), added and removed one at a time. */
+function CareUnitListField({ name, legend, required, fieldError }: { name: string; legend: string; required?: boolean; fieldError: (field: string) => string | undefined }) {
+  const { t } = useTranslation();
+  const [keys, setKeys] = useState<number[]>([0]);
+  const [next, setNext] = useState(1);
+  const listError = fieldError(name);
+  return (
+    <Fieldset legend={`${legend}${required ? '' : ` ${t('common.optional')}`}`}>
+      <p className="hint">{t('order.careUnitsHint')}</p>
+      {listError && !keys.some((_, i) => fieldError(`${name}.${i}`)) && <p className="error-message">{listError}</p>}
+      {keys.map((key, i) => (
+        <div key={key} className="care-unit-row" role="group" aria-label={t('order.careUnit', { number: i + 1 })}>
+          <Field name={`${name}.${i}.name`} label={t('order.careUnitName', { number: i + 1 })} required error={fieldError(`${name}.${i}.name`)} />
+          <Field name={`${name}.${i}.hsaId`} label={t('order.careUnitHsaId', { number: i + 1 })} hint={t('order.hsaIdHint')} required error={fieldError(`${name}.${i}.hsaId`)} />
+          {keys.length > 1 && (
+            <button type="button" className="button button-secondary" onClick={() => setKeys(keys.filter((k) => k !== key))}>
+              {t('order.removeCareUnit', { number: i + 1 })}
+            </button>
+          )}
+        </div>
+      ))}
+      <button
+        type="button"
+        className="button button-secondary"
+        onClick={() => {
+          setKeys([...keys, next]);
+          setNext(next + 1);
+        }}
+      >
+        {t('order.addCareUnit')}
+      </button>
+    </Fieldset>
+  );
+}
+
 /** The order form of an offering: the organisation, the offering's own fields, the terms, direct or through an agent. */
 export function OrderFormPage() {
   const { t } = useTranslation();
@@ -56,6 +104,10 @@ export function OrderFormPage() {
     (values) => {
       const details: Record<string, unknown> = {};
       for (const field of offering?.fields ?? []) {
+        if (field.type === CARE_UNIT_LIST) {
+          details[field.name] = careUnitsOf(values, `details.${field.name}`);
+          continue;
+        }
         const raw = text(values, `details.${field.name}`);
         details[field.name] = field.type === 'integer' || field.type === 'number' ? (raw === '' ? undefined : Number(raw)) : raw;
       }
@@ -95,7 +147,16 @@ export function OrderFormPage() {
               ))}
             </select>
           </div>
-          {offering.fields.map((field) => (
+          {offering.fields.map((field) =>
+            field.type === CARE_UNIT_LIST ? (
+              <CareUnitListField
+                key={field.name}
+                name={`details.${field.name}`}
+                legend={t(`orderFields.${field.name}`, { defaultValue: field.label })}
+                required={field.required}
+                fieldError={form.fieldError}
+              />
+            ) : (
             <Field
               key={field.name}
               name={`details.${field.name}`}
@@ -106,7 +167,8 @@ export function OrderFormPage() {
               inputMode={field.type === 'integer' ? 'numeric' : undefined}
               error={form.fieldError(`details.${field.name}`) ?? form.fieldError('details')}
             />
-          ))}
+            ),
+          )}
           <Field name="viaAgentOrganisationId" label={t('order.viaAgent')} hint={t('order.viaAgentHint')} error={form.fieldError('viaAgentOrganisationId')} />
           <Fieldset legend={t('order.terms')}>
             <p>{t('order.termsText')}</p>

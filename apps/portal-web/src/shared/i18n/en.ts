@@ -197,6 +197,13 @@ export const en: typeof sv = {
   },
   catalogue: { title: 'Services', startupFee: 'Start-up fee {{fee}}' },
   order: {
+    careUnitsHint: 'Name every care unit to connect, so that one order and one start-up fee cover them all.',
+    careUnit: 'Care unit {{number}}',
+    careUnitName: 'Care unit {{number}}: name',
+    careUnitHsaId: 'Care unit {{number}}: HSA-id',
+    hsaIdHint: 'For example SE2321000016-1234',
+    removeCareUnit: 'Remove care unit {{number}}',
+    addCareUnit: 'Add a care unit',
     title: 'Order {{offering}}',
     titleGeneric: 'Order',
     organisation: 'Ordering organisation',
@@ -223,7 +230,7 @@ export const en: typeof sv = {
     byAt: 'by {{name}}, {{at}}',
     backToList: 'Back to the orders',
   },
-  orderFields: { careUnits: 'Number of care units' },
+  orderFields: { careUnitList: 'Care units to connect', careUnits: 'Number of care units' },
   orderStatus: {
     'awaiting-agent-approval': "Awaiting the agent's approval",
     'awaiting-agent-attestation': "Awaiting the agent's attestation",

@@ -195,6 +195,13 @@ export const sv = {
   },
   catalogue: { title: 'Tjänster', startupFee: 'Startavgift {{fee}}' },
   order: {
+    careUnitsHint: 'Namnge alla vårdenheter som ska anslutas, så räcker en beställning och en startavgift.',
+    careUnit: 'Vårdenhet {{number}}',
+    careUnitName: 'Vårdenhet {{number}}: namn',
+    careUnitHsaId: 'Vårdenhet {{number}}: HSA-id',
+    hsaIdHint: 'Till exempel SE2321000016-1234',
+    removeCareUnit: 'Ta bort vårdenhet {{number}}',
+    addCareUnit: 'Lägg till vårdenhet',
     title: 'Beställ {{offering}}',
     titleGeneric: 'Beställ',
     organisation: 'Beställande organisation',
@@ -221,7 +228,7 @@ export const sv = {
     byAt: 'av {{name}}, {{at}}',
     backToList: 'Tillbaka till beställningarna',
   },
-  orderFields: { careUnits: 'Antal vårdenheter' },
+  orderFields: { careUnitList: 'Vårdenheter som ska anslutas', careUnits: 'Antal vårdenheter' },
   orderStatus: {
     'awaiting-agent-approval': 'Väntar på ombudets godkännande',
     'awaiting-agent-attestation': 'Väntar på ombudets attest',
