@@ -90,7 +90,7 @@ describe('Sign-in over HTTP', () => {
       const token = await issuer.mint({ subject: 'broker-staff-2', claims: brokerClaims({ kp_staff: true }) });
       const response = await api.request('GET', '/customer-applications', { token, minPosition: null });
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ items: expect.any(Array) });
+      expect(response.body).toEqual({ items: expect.any(Array), total: expect.any(Number), page: 1, pageSize: 20 });
     });
 
     it('answers 404 to the dev sign-in', async () => {

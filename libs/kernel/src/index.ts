@@ -11,3 +11,4 @@ export * from './masking';
 export * from './kernel.module';
 export * from './logger';
 export * from './metrics';
+export * from './paging';

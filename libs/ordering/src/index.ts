@@ -5,3 +5,5 @@ export { OrderingModule } from './ordering.module';
 export { ordersProjection, OrderDoc, ApprovalDoc } from './order.projections';
 export type { OrderEvent, OrderSubmitted, OrderApprovedByAgent, OrderAttested, OrderRejected, OrderFulfilled, AttestationMethod } from './order.events';
 export { ORDER_EVENT_TYPES } from './order.events';
+export { ORDER_STATUSES } from './order.decider';
+export type { OrderStatus } from './order.decider';

@@ -8,13 +8,15 @@ import {
   Step,
 } from './order.events';
 
-export type OrderStatus =
-  | 'awaiting-agent-approval'
-  | 'awaiting-agent-attestation'
-  | 'awaiting-attestation'
-  | 'attested'
-  | 'fulfilled'
-  | 'rejected';
+export const ORDER_STATUSES = [
+  'awaiting-agent-approval',
+  'awaiting-agent-attestation',
+  'awaiting-attestation',
+  'attested',
+  'fulfilled',
+  'rejected',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface StepRecord {
   step: Step | 'fulfilment';

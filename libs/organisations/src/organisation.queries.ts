@@ -1,16 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { READ_STORE, ReadStore } from '@kundportal/readstore';
+import { Page, PageRequest } from '@kundportal/kernel';
+import { findPage, READ_STORE, ReadStore } from '@kundportal/readstore';
 import { ApplicationDoc, COLLECTIONS, MemberDoc, OrganisationDoc } from './organisation.projections';
+
+const MEMBER_ORDER = { name: 1, _id: 1 } as const;
 
 /** The organisations context's read side, for its own controllers and for other contexts. */
 @Injectable()
 export class OrganisationQueries {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
-  applications(status?: string): Promise<ApplicationDoc[]> {
-    return this.store
-      .collection<ApplicationDoc>(COLLECTIONS.applications)
-      .find(status ? { status } : {}, { sort: { submittedAt: 1, _id: 1 } });
+  applications(where: { status?: ApplicationDoc['status'] }, page: PageRequest): Promise<Page<ApplicationDoc>> {
+    const filter = where.status ? { status: where.status } : {};
+    return findPage(this.store.collection<ApplicationDoc>(COLLECTIONS.applications), filter, { sort: { submittedAt: 1, _id: 1 } }, page);
   }
 
   organisation(id: string): Promise<OrganisationDoc | null> {
@@ -34,7 +36,12 @@ export class OrganisationQueries {
   }
 
   members(organisationId: string): Promise<MemberDoc[]> {
-    return this.store.collection<MemberDoc>(COLLECTIONS.members).find({ organisationId }, { sort: { name: 1, _id: 1 } });
+    return this.store.collection<MemberDoc>(COLLECTIONS.members).find({ organisationId }, { sort: MEMBER_ORDER });
+  }
+
+  /** A page of `members`, by name. */
+  memberPage(organisationId: string, page: PageRequest): Promise<Page<MemberDoc>> {
+    return findPage(this.store.collection<MemberDoc>(COLLECTIONS.members), { organisationId }, { sort: MEMBER_ORDER }, page);
   }
 
   /**

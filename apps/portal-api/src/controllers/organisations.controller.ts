@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
@@ -7,6 +7,7 @@ import { Principal } from '@kundportal/identity';
 import { LinkAgent, MergeOrganisations, OrganisationDoc, OrganisationQueries, SetMemberRoles, SetUserLimit, SignAgreement } from '@kundportal/organisations';
 import { LinkAgentDto, MergeDto, SetRolesDto } from '../dto/organisations.dto';
 import { UserLimitDto } from '../dto/registrations.dto';
+import { listAnswer, PageQuery, pageRequest } from '../dto/paging.dto';
 import { CurrentPrincipal, StaffOnly } from '../http/auth';
 import { Caller, CallerService } from '../http/caller.service';
 import { IdPipe } from '../http/id.pipe';
@@ -66,10 +67,10 @@ export class OrganisationsController {
 
   @Get(':orgId/members')
   @ApiOperation({ summary: 'Members of an organisation with their roles' })
-  async members(@Param('orgId', IdPipe) orgId: string, @CurrentPrincipal() principal: Principal) {
+  async members(@Param('orgId', IdPipe) orgId: string, @Query() query: PageQuery, @CurrentPrincipal() principal: Principal) {
     await this.visible(orgId, await this.callers.resolve(principal), false);
-    const members = await this.organisations.members(orgId);
-    return { items: members.map((m) => ({ accountId: m.accountId, name: m.name, email: m.email, roles: m.roles })) };
+    const page = pageRequest(query);
+    return listAnswer(await this.organisations.memberPage(orgId, page), page, (m) => ({ accountId: m.accountId, name: m.name, email: m.email, roles: m.roles }));
   }
 
   @Put(':orgId/members/:accountId/roles')

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, Res } fr
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { NotFound } from '@kundportal/kernel';
+import { NotFound, pageOf, skipOf } from '@kundportal/kernel';
 import { Principal } from '@kundportal/identity';
 import { OrganisationQueries } from '@kundportal/organisations';
 import {
@@ -28,6 +28,7 @@ import {
   TicketPriorityDto,
   TicketStatusDto,
 } from '../dto/tickets.dto';
+import { listAnswer, PageQuery, pageRequest } from '../dto/paging.dto';
 import { CurrentPrincipal, Public, StaffOnly } from '../http/auth';
 import { Caller, CallerService } from '../http/caller.service';
 import { IdPipe } from '../http/id.pipe';
@@ -100,11 +101,8 @@ export class TicketsController {
   @ApiOperation({ summary: 'The caller’s tickets (own, collaborating, and as administrator their organisations’), newest activity first; staff see all' })
   async list(@Query() query: TicketListQuery, @CurrentPrincipal() principal: Principal) {
     const { ticketCaller: reader } = await this.who(principal);
-    const page = query.page ?? 1;
-    const pageSize = query.pageSize ?? 20;
-    const { items, total } = await this.tickets.list(reader, { status: query.status, skip: (page - 1) * pageSize, limit: pageSize });
-    return {
-      items: items.map((t) => ({
+    const page = pageRequest(query);
+    return listAnswer(await this.tickets.list(reader, { status: query.status, skip: skipOf(page), limit: page.pageSize }), page, (t) => ({
         id: t._id,
         number: t.number,
         subject: t.subject,
@@ -116,11 +114,7 @@ export class TicketsController {
         ...(reader.staff ? { priority: t.priority } : {}),
         // Seen as an administrator of the ticket's organisation, not as someone on it.
         viaOrganisation: !reader.staff && !(reader.accountId !== null && t.participants.includes(reader.accountId)),
-      })),
-      total,
-      page,
-      pageSize,
-    };
+    }));
   }
 
   @Get('tickets/:id')
@@ -212,7 +206,8 @@ export class TicketsController {
   @StaffOnly()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Every event of the ticket, internal ones included (staff)' })
-  async timeline(@Param('id', IdPipe) id: string) {
-    return { items: await this.timelines.timeline(id) };
+  async timeline(@Param('id', IdPipe) id: string, @Query() query: PageQuery) {
+    const page = pageRequest(query);
+    return listAnswer(pageOf(await this.timelines.timeline(id), page), page, (entry) => entry);
   }
 }

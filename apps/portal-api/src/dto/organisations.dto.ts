@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { Role, ROLES } from '@kundportal/organisations';
 import { IsOrganisationNumber, IsPersonalNumber, Trim } from '../http/validators';
+import { PageQuery } from './paging.dto';
 
 export class ContactDto {
   @ApiProperty({ example: 'Karin Karlsson' })
@@ -122,4 +123,13 @@ export class MergeDto {
   @ApiProperty({ description: 'The duplicate record to merge into this one' })
   @IsUUID()
   duplicateOrganisationId!: string;
+}
+
+export const APPLICATION_STATUSES = ['submitted', 'approved', 'rejected'] as const;
+
+export class ApplicationListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: APPLICATION_STATUSES })
+  @IsOptional()
+  @IsIn(APPLICATION_STATUSES)
+  status?: (typeof APPLICATION_STATUSES)[number];
 }
