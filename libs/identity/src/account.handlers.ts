@@ -46,7 +46,7 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccount> {
     if (!organisation) {
       throw DomainError.rule('ORGANISATION_NOT_REGISTERED', 'The organisation is not registered; submit a customer application first.', [
         { field: 'organisationNumber', message: 'not a registered organisation' },
-      ]);
+      ]).withParams({ context: 'apply' });
     }
     const facts = await this.facts.read(organisation._id);
     if (facts) requireRoomFor(facts, await this.registrations.pendingCount(facts.organisationId));
@@ -87,7 +87,7 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccount> {
         context,
       ),
     );
-    if (!joined.joined) throw DomainError.conflict('ACCOUNT_EXISTS', 'You have an account already.');
+    if (!joined.joined) throw DomainError.conflict('ACCOUNT_EXISTS', 'You have an account already.').withParams({ context: 'own' });
     return { id: account.accountId, position: joined.position, organisationId: account.organisationId };
   }
 
@@ -100,7 +100,7 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccount> {
     try {
       await this.reservations.claim(kind, key, owner, context, abandoned);
     } catch (error) {
-      if (error instanceof ReservationHeld) throw DomainError.conflict('ACCOUNT_EXISTS', message);
+      if (error instanceof ReservationHeld) throw DomainError.conflict('ACCOUNT_EXISTS', message).withParams(kind === 'pnr' ? { context: 'own' } : { context: 'email' });
       throw error;
     }
   }

@@ -66,7 +66,7 @@ export class SubmitRegistrationHandler implements ICommandHandler<SubmitRegistra
     try {
       await this.reservations.claim('email', email, accountIdForRegistration(registrationId), context);
     } catch (error) {
-      if (error instanceof ReservationHeld) throw DomainError.conflict('ACCOUNT_EXISTS', 'An account or registration with that e-mail exists already.');
+      if (error instanceof ReservationHeld) throw DomainError.conflict('ACCOUNT_EXISTS', 'An account or registration with that e-mail exists already.').withParams({ context: 'emailOrRegistration' });
       throw error;
     }
     const outcome = await this.executor.execute(
@@ -100,8 +100,8 @@ export class ApproveRegistrationHandler implements ICommandHandler<ApproveRegist
   /** Account, membership, then the registration's approval: each step idempotent, so a retry after a crash completes it. */
   async execute({ registrationId, context }: ApproveRegistration): Promise<CommandAnswer> {
     const { state } = await this.executor.load(registrationDecider, registrationStream(registrationId));
-    if (state.status === 'none') throw new NotFound('The registration');
-    if (state.status === 'rejected') throw DomainError.conflict('REGISTRATION_NOT_PENDING', 'The registration is rejected already.');
+    if (state.status === 'none') throw new NotFound('registration');
+    if (state.status === 'rejected') throw DomainError.conflict('REGISTRATION_NOT_PENDING', 'The registration is rejected already.').withParams({ status: 'rejected' });
     const r = state.registration;
     const accountId = accountIdForRegistration(registrationId);
     if (state.status === 'pending') {

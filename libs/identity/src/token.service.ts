@@ -122,13 +122,13 @@ export class TokenService implements OnModuleInit {
   private principalOf(payload: Record<string, unknown>): Principal {
     const method = payload[CLAIMS.method];
     if (typeof payload.sub !== 'string' || !METHODS.includes(method as SignInMethod)) {
-      throw new Unauthenticated('The token lacks a subject or sign-in method.');
+      throw new Unauthenticated('noSubject');
     }
     const rawPnr = payload[CLAIMS.personalNumber];
     const personalNumber = rawPnr === undefined ? null : normalisePersonalNumber(rawPnr);
-    if (rawPnr !== undefined && personalNumber === null) throw new Unauthenticated('The token has an invalid personnummer.');
+    if (rawPnr !== undefined && personalNumber === null) throw new Unauthenticated('invalidPersonalNumber');
     const accountId = typeof payload[CLAIMS.accountId] === 'string' ? (payload[CLAIMS.accountId] as string) : null;
-    if (!personalNumber && !accountId) throw new Unauthenticated('The token names no person.');
+    if (!personalNumber && !accountId) throw new Unauthenticated('noPerson');
     return {
       subject: payload.sub,
       name: typeof payload[CLAIMS.name] === 'string' ? (payload[CLAIMS.name] as string) : '',
@@ -148,7 +148,7 @@ export class TokenService implements OnModuleInit {
       const { payload } = await jwtVerify(token, this.localKeys, { issuer: this.ownIssuer, audience, algorithms: ['ES256'] });
       return { payload, own: true };
     } catch (ownError) {
-      if (!this.remoteKeys) throw new Unauthenticated('The access token is not valid.');
+      if (!this.remoteKeys) throw new Unauthenticated('invalidToken');
     }
     try {
       const { payload } = await jwtVerify(token, this.remoteKeys, {
@@ -158,7 +158,7 @@ export class TokenService implements OnModuleInit {
       });
       return { payload, own: false };
     } catch {
-      throw new Unauthenticated('The access token is not valid.');
+      throw new Unauthenticated('invalidToken');
     }
   }
 }

@@ -12,3 +12,4 @@ export * from './kernel.module';
 export * from './logger';
 export * from './metrics';
 export * from './paging';
+export * from './i18n';

@@ -14,7 +14,7 @@ import { CallerService } from '../http/caller.service';
 @Injectable()
 class ServiceIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!isServiceId(value)) throw new NotFound('The service');
+    if (!isServiceId(value)) throw new NotFound('service');
     return value;
   }
 }
@@ -23,7 +23,7 @@ class ServiceIdPipe implements PipeTransform<string, string> {
 @Injectable()
 class OfferingIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!isOfferingId(value)) throw new NotFound('The offering');
+    if (!isOfferingId(value)) throw new NotFound('offering');
     return value;
   }
 }

@@ -14,7 +14,7 @@ export class DevController {
   @Get('outbox')
   @ApiOperation({ summary: 'The e-mails the service would have sent, newest last (AUTH_MODE=dev only)' })
   async outbox(@Query() query: OutboxQuery) {
-    if (this.config.auth.mode !== 'dev') throw new NotFound('The route');
+    if (this.config.auth.mode !== 'dev') throw new NotFound('route');
     const page = pageRequest(query);
     return listAnswer(await this.notifications.outbox(query.to, page), page, (m) => ({
       to: m.to,

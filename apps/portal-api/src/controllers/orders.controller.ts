@@ -60,7 +60,7 @@ export class OrdersController {
   private async visibleOrder(id: string, caller: Caller): Promise<OrderDoc> {
     const order = await this.orders.byId(id);
     const reach = await this.reach(caller);
-    if (!order || (reach !== null && !order.visibleTo.some((o) => reach.includes(o)))) throw new NotFound('The order');
+    if (!order || (reach !== null && !order.visibleTo.some((o) => reach.includes(o)))) throw new NotFound('order');
     return order;
   }
 
@@ -85,7 +85,7 @@ export class OrdersController {
     let scope = reach;
     if (query.organisationId !== undefined) {
       const id = new IdPipe().transform(query.organisationId);
-      if (reach !== null && !reach.includes(id)) throw new NotFound('The organisation');
+      if (reach !== null && !reach.includes(id)) throw new NotFound('organisation');
       scope = [id];
     }
     const page = pageRequest(query);

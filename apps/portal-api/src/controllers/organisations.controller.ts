@@ -26,7 +26,7 @@ export class OrganisationsController {
   /** Staff, members, and the two people the application named (who must see what they sign). */
   private async visible(orgId: string, caller: Caller, namedToo: boolean): Promise<OrganisationDoc> {
     const org = await this.organisations.organisation(orgId);
-    if (!org) throw new NotFound('The organisation');
+    if (!org) throw new NotFound('organisation');
     if (caller.principal.staff) return org;
     if (caller.account && (await this.organisations.membershipsOf(caller.account._id)).some((m) => m.organisationId === orgId)) {
       return org;
@@ -35,7 +35,7 @@ export class OrganisationsController {
       const digest = this.digest.of(caller.principal.personalNumber);
       if (digest === org.signatoryDigest || digest === org.administratorDigest) return org;
     }
-    throw new NotFound('The organisation');
+    throw new NotFound('organisation');
   }
 
   @Get(':orgId')

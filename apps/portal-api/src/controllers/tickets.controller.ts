@@ -56,7 +56,7 @@ export async function visibleTicket(tickets: TicketQueries, id: string, reader: 
     (reader.staff ||
       (reader.accountId !== null && ticket.participants.includes(reader.accountId)) ||
       (ticket.organisationId !== null && reader.administratorOf.includes(ticket.organisationId)));
-  if (!ticket || !sees) throw new NotFound('The ticket');
+  if (!ticket || !sees) throw new NotFound('ticket');
   return ticket;
 }
 

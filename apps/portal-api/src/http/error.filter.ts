@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TooManyRequests } from '@kundportal/kernel';
 import { toErrorBody } from './error-body';
+import { languageOf } from './language';
 import { EarlierAnswer } from './idempotency';
 
 /** The one exception filter: every error leaves in the contract's shape. */
@@ -14,7 +15,7 @@ export class ErrorFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
     if (error instanceof EarlierAnswer) return void reply.status(error.statusCode).send(error.body);
-    const body = toErrorBody(error);
+    const body = toErrorBody(error, languageOf(request));
     if (body.statusCode >= 500) {
       this.logger.error({ err: error, reqId: request.id, url: request.routeOptions?.url }, 'Request failed');
     }

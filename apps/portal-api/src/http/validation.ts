@@ -1,13 +1,24 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
+import { getMetadataStorage } from 'class-validator';
 import { ErrorDetail, ValidationFailed } from '@kundportal/kernel';
 
 function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    const own = Object.entries(e.constraints ?? {}).map(([constraint, message]) => ({ field, message, constraint, args: argumentsOf(e, constraint) }));
     return [...own, ...flatten(e.children ?? [], field)];
   });
+}
+
+/** The arguments of the check that failed (`max` of `@Max(100)`), so its message can be said in another language. */
+function argumentsOf(error: ValidationError, constraint: string): readonly unknown[] {
+  const target = error.target?.constructor;
+  if (!target) return [];
+  const metadata = getMetadataStorage()
+    .getTargetValidationMetadatas(target, '', true, false)
+    .find((m) => m.propertyName === error.property && m.name === constraint);
+  return metadata?.constraints ?? [];
 }
 
 /**
@@ -56,7 +67,8 @@ export function validationPipe(): ValidationPipe {
     whitelist: true,
     transform: true,
     forbidUnknownValues: true,
-    validationError: { target: false, value: false },
+    // The target lets a detail find its check's arguments; neither target nor value is ever sent.
+    validationError: { target: true, value: false },
     exceptionFactory: (errors) => new ValidationFailed(flatten(errors)),
   };
   return new KundportalValidationPipe(new ValidationPipe({ ...options, forbidNonWhitelisted: true }), options);

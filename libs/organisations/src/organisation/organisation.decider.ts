@@ -54,7 +54,7 @@ export type OrganisationState =
 type Existing = Extract<OrganisationState, { exists: true }>;
 
 function existing(state: OrganisationState): Existing {
-  if (!state.exists) throw new NotFound('The organisation');
+  if (!state.exists) throw new NotFound('organisation');
   return state;
 }
 
@@ -62,7 +62,7 @@ function existing(state: OrganisationState): Existing {
 function open(state: OrganisationState): Existing {
   const org = existing(state);
   if (org.mergedInto) {
-    throw DomainError.conflict('ORGANISATION_MERGED', `This organisation record was merged into ${org.mergedInto}; use that one.`);
+    throw DomainError.conflict('ORGANISATION_MERGED', `This organisation record was merged into ${org.mergedInto}; use that one.`).withParams({ into: org.mergedInto });
   }
   return org;
 }
@@ -73,7 +73,7 @@ function holds(state: Existing, accountId: string | null, role: Role): boolean {
 
 /** Staff and members see an organisation; anyone else is told it does not exist. */
 function requireVisible(state: Existing, by: Acting): void {
-  if (!by.staff && !(by.accountId && state.members.has(by.accountId))) throw new NotFound('The organisation');
+  if (!by.staff && !(by.accountId && state.members.has(by.accountId))) throw new NotFound('organisation');
 }
 
 export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent, OrganisationState> = {
@@ -119,7 +119,7 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
         const named = command.by.personalNumberDigest !== null && command.by.personalNumberDigest === org.registration.signatory.personalNumberDigest;
         if (!named && !holds(org, command.by.accountId, 'signatory')) {
           requireVisible(org, command.by);
-          throw new Forbidden('Only the organisation’s signatory may sign the customer agreement.');
+          throw new Forbidden('signatoryOnly');
         }
         if (org.agreementSigned) throw DomainError.conflict('AGREEMENT_ALREADY_SIGNED', 'The customer agreement is signed already.');
         return [
@@ -139,10 +139,10 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
         const org = open(state);
         requireVisible(org, command.by);
         if (!command.by.staff && !holds(org, command.by.accountId, 'administrator')) {
-          throw new Forbidden('Only the organisation’s administrators may change roles.');
+          throw new Forbidden('administratorsSetRoles');
         }
         const member = org.members.get(command.accountId);
-        if (!member) throw new NotFound('The member');
+        if (!member) throw new NotFound('member');
         const roles = [...new Set(command.roles)];
         if (!command.by.staff && member.roles.includes('administrator') && !roles.includes('administrator')) {
           const administrators = [...org.members.values()].filter((m) => m.roles.includes('administrator')).length;
@@ -166,7 +166,7 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
 
       case 'LinkAgent': {
         const org = open(state);
-        if (!command.by.staff) throw new Forbidden('Only support staff may link agents.');
+        if (!command.by.staff) throw new Forbidden('staffLinkAgents');
         if (command.agentOrganisationId === org.registration.organisationId) {
           throw DomainError.rule('INVALID_AGENT', 'An organisation cannot be its own agent.');
         }
@@ -182,7 +182,7 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
         const org = open(state);
         requireVisible(org, command.by);
         if (!command.by.staff && !holds(org, command.by.accountId, 'administrator')) {
-          throw new Forbidden('Only the organisation’s administrators and staff set its user limit.');
+          throw new Forbidden('userLimit');
         }
         return [
           {
@@ -194,16 +194,16 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
 
       case 'MergeInto': {
         const org = existing(state);
-        if (!command.by.staff) throw new Forbidden('Only support staff merge organisations.');
+        if (!command.by.staff) throw new Forbidden('staffMerge');
         if (org.mergedInto === command.into) return [];
-        if (org.mergedInto) throw DomainError.conflict('ORGANISATION_MERGED', `This record was merged into ${org.mergedInto} already.`);
+        if (org.mergedInto) throw DomainError.conflict('ORGANISATION_MERGED', `This record was merged into ${org.mergedInto} already.`).withParams({ into: org.mergedInto });
         if (command.into === org.registration.organisationId) throw DomainError.rule('INVALID_MERGE', 'An organisation cannot be merged into itself.');
         return [{ type: 'OrganisationMergedInto', data: { organisationId: org.registration.organisationId, into: command.into, at: command.now.toISOString() } }];
       }
 
       case 'AbsorbDuplicate': {
         const org = open(state);
-        if (!command.by.staff) throw new Forbidden('Only support staff merge organisations.');
+        if (!command.by.staff) throw new Forbidden('staffMerge');
         if (org.absorbed.has(command.duplicate.duplicateOrganisationId)) return [];
         return [{ type: 'DuplicateOrganisationAbsorbed', data: { ...command.duplicate, organisationId: org.registration.organisationId } }];
       }

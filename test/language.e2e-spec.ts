@@ -1,0 +1,110 @@
+import { ApiHarness, ApiResponse } from './support/api-harness';
+import { Customer, OrganisationFixtures } from './support/organisation-fixtures';
+import { testPersonalNumber } from './support/swedish-ids';
+
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+
+describe('Language over HTTP: Swedish first, English when asked for', () => {
+  let api: ApiHarness;
+  let staff: string;
+  let fx: OrganisationFixtures;
+  let customer: Customer;
+
+  beforeAll(async () => {
+    api = await ApiHarness.start();
+    staff = await api.signIn(testPersonalNumber(), { staff: true, name: 'Stina Staff' });
+    fx = new OrganisationFixtures(api, staff);
+    customer = await fx.customer();
+  });
+  afterAll(() => api.stop());
+
+  const ask = (method: string, path: string, options: { token?: string; body?: unknown; language?: string } = {}) =>
+    api.request(method, path, { token: options.token, body: options.body, headers: options.language ? { 'accept-language': options.language } : {}, minPosition: null });
+
+  const error = (response: ApiResponse) => ({ status: response.status, code: response.body.code, message: response.body.message });
+
+  describe('error messages', () => {
+    it('are Swedish by default and English when Accept-Language prefers it; the code never changes', async () => {
+      expect(error(await ask('GET', '/me'))).toEqual({ status: 401, code: 'UNAUTHENTICATED', message: 'Logga in först.' });
+      expect(error(await ask('GET', '/me', { language: 'en-GB,en;q=0.9,sv;q=0.5' }))).toEqual({ status: 401, code: 'UNAUTHENTICATED', message: 'Sign in first.' });
+      expect(error(await ask('GET', '/me', { language: 'de-DE' }))).toEqual({ status: 401, code: 'UNAUTHENTICATED', message: 'Logga in först.' });
+      expect(error(await ask('GET', '/me', { language: 'sv-SE,en;q=0.8' }))).toEqual({ status: 401, code: 'UNAUTHENTICATED', message: 'Logga in först.' });
+    });
+
+    it('name what was not found in the language', async () => {
+      expect(error(await ask('GET', `/orders/${UNKNOWN_ID}`, { token: staff }))).toEqual({ status: 404, code: 'NOT_FOUND', message: 'Beställningen hittades inte.' });
+      expect(error(await ask('GET', `/orders/${UNKNOWN_ID}`, { token: staff, language: 'en' }))).toEqual({ status: 404, code: 'NOT_FOUND', message: 'The order was not found.' });
+      expect(error(await ask('GET', `/organisations/${UNKNOWN_ID}`, { token: staff }))).toEqual({ status: 404, code: 'NOT_FOUND', message: 'Organisationen hittades inte.' });
+      expect(error(await ask('GET', '/no-such-route', { token: staff }))).toEqual({ status: 404, code: 'NOT_FOUND', message: 'Adressen hittades inte.' });
+    });
+
+    it('translate business rules with their parameters and reasons', async () => {
+      const body = {
+        organisationNumber: customer.organisationNumber,
+        organisationName: 'Again',
+        administrator: { name: 'A', email: 'a@region.se', personalNumber: testPersonalNumber() },
+        signatory: { name: 'S', email: 's@region.se', personalNumber: testPersonalNumber() },
+        agreementContact: { name: 'K', email: 'k@region.se' },
+      };
+      expect(error(await ask('POST', '/customer-applications', { body }))).toEqual({
+        status: 409,
+        code: 'ORGANISATION_ALREADY_REGISTERED',
+        message: 'Organisationen är redan registrerad eller har redan en ansökan.',
+      });
+      expect(error(await ask('PUT', `/organisations/${customer.id}/user-limit`, { token: staff, body: { limit: 1 } })).status).toBe(200);
+      const registration = { name: 'Rut', email: `rut.${Date.now()}@region.se`, password: 'Sommar!2026x', organisationNumber: customer.organisationNumber };
+      expect(error(await ask('POST', '/registrations', { body: registration, language: 'en' }))).toMatchObject({
+        status: 422,
+        code: 'ORGANISATION_USER_LIMIT_REACHED',
+        message: 'The organisation allows at most 1 users.',
+      });
+      expect(error(await ask('POST', '/registrations', { body: { ...registration, email: `rut2.${Date.now()}@region.se` } }))).toMatchObject({
+        status: 422,
+        message: 'Organisationen får ha högst 1 användare.',
+      });
+      const order = await ask('POST', '/orders', { token: customer.orderer.token, body: { organisationId: customer.id, offeringId: 'webcert-fristaende', details: { careUnits: 2 }, acceptTerms: true } });
+      expect(error(await ask('POST', `/orders/${order.body.id}/fulfil`, { token: staff, body: { instructions: 'Nu' } }))).toEqual({
+        status: 409,
+        code: 'ORDER_STATE_CONFLICT',
+        message: 'Beställningen är awaiting-attestation. Bara en attesterad beställning kan levereras.',
+      });
+      expect(error(await ask('POST', '/customer-applications/x/approve', { token: customer.orderer.token }))).toEqual({
+        status: 403,
+        code: 'FORBIDDEN',
+        message: 'Bara supporten får göra detta.',
+      });
+    });
+
+    it('translate the details of a bad request, keeping every field name', async () => {
+      const response = await ask('POST', '/registrations', { body: { name: '', email: 'not-an-address', password: 'short', organisationNumber: '123' } });
+      expect(response.status).toBe(400);
+      expect(response.body.message).toBe('Begäran är inte giltig.');
+      const byField = (field: string) => response.body.details.filter((d: { field: string }) => d.field === field).map((d: { message: string }) => d.message);
+      expect(byField('organisationNumber')).toContain('måste vara ett giltigt organisationsnummer (NNNNNN-NNNN med rätt kontrollsiffra)');
+      expect(byField('email')).toContain('måste vara en e-postadress');
+      expect(byField('password')).toContain('lösenordet måste ha minst 8 tecken med en liten och en stor bokstav, en siffra och ett specialtecken');
+      expect(byField('name')).toContain('får inte vara tom');
+
+      const english = await ask('POST', '/registrations', { body: { name: '', email: 'not-an-address', password: 'short', organisationNumber: '123' }, language: 'en' });
+      expect(english.body.details.map((d: { field: string }) => d.field)).toEqual(response.body.details.map((d: { field: string }) => d.field));
+      expect(english.body.details).toContainEqual({ field: 'organisationNumber', message: 'must be a valid organisationsnummer (NNNNNN-NNNN with a correct check digit)' });
+
+      const paging = await ask('GET', '/orders?pageSize=500&colour=red', { token: customer.orderer.token });
+      expect(paging.body.details).toEqual(
+        expect.arrayContaining([
+          { field: 'pageSize', message: 'får inte vara större än 100' },
+          { field: 'colour', message: 'är inte en parameter för den här adressen' },
+        ]),
+      );
+      const details = await ask('POST', '/orders', { token: customer.orderer.token, body: { organisationId: customer.id, offeringId: 'webcert-fristaende', details: { careUnits: 0 }, acceptTerms: true } });
+      expect(details.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: 'Beställningens uppgifter passar inte erbjudandet.',
+        details: [{ field: 'details.careUnits', message: 'måste vara minst 1' }],
+      });
+      const json = await api.request('POST', '/public/tickets', { body: '{"name":', minPosition: null });
+      expect(error(json)).toEqual({ status: 400, code: 'VALIDATION_FAILED', message: 'Begäran är inte giltig.' });
+    });
+  });
+});
+
