@@ -1,4 +1,11 @@
-/** The e-mails the service sends, rendered as plain text. Each names what it is about. */
+import { DEFAULT_LANGUAGE, Language, translate } from '@kundportal/kernel';
+
+/**
+ * The e-mails the service sends, rendered as plain text in the recipient's language (Swedish
+ * unless they chose English). Each names what it is about. The texts live in the translations
+ * (`libs/kernel/src/i18n`, `mail.<template>.subject` and `.text`); the template's name and `data`
+ * are the same in every language.
+ */
 export interface RenderedMail {
   template: string;
   subject: string;
@@ -6,139 +13,86 @@ export interface RenderedMail {
   data: Record<string, unknown>;
 }
 
+type Values = Record<string, string | number | boolean | null | undefined>;
+
+/** A template's subject and text in the language, from its data and any values only the text needs. */
+function render(template: string, data: Values, language: Language, extra: Values = {}): RenderedMail {
+  const values = { ...data, ...extra } as Record<string, string | number | boolean | undefined>;
+  return {
+    template,
+    subject: translate(language, `mail:${template}.subject`, values),
+    text: translate(language, `mail:${template}.text`, values),
+    data,
+  };
+}
+
 export const templates = {
-  organisationApprovedAdministrator(data: { name: string; organisationName: string; link: string }): RenderedMail {
-    return {
-      template: 'organisation-approved-administrator',
-      subject: `${data.organisationName} is now a customer: your access to Kundportal`,
-      text:
-        `Hello ${data.name},\n\n${data.organisationName} has been approved as a customer and you are its administrator.\n` +
-        `Sign in with BankID or Freja eID and create your account: ${data.link}\n\n` +
-        `Once the customer agreement is signed, check that the roles orderer and attestant are held.\n`,
-      data,
-    };
+  organisationApprovedAdministrator(data: { name: string; organisationName: string; link: string }, language: Language = DEFAULT_LANGUAGE): RenderedMail {
+    return render('organisation-approved-administrator', data, language);
   },
 
-  agreementToSign(data: { name: string; organisationName: string; organisationId: string; link: string }): RenderedMail {
-    return {
-      template: 'agreement-to-sign',
-      subject: `Customer agreement for ${data.organisationName} to sign`,
-      text:
-        `Hello ${data.name},\n\nYou are named as signatory for ${data.organisationName}.\n` +
-        `Sign the customer agreement digitally with your e-ID here: ${data.link}\n`,
-      data,
-    };
+  agreementToSign(data: { name: string; organisationName: string; organisationId: string; link: string }, language: Language = DEFAULT_LANGUAGE): RenderedMail {
+    return render('agreement-to-sign', data, language);
   },
 
-  agreementContactInformation(data: { name: string; organisationName: string }): RenderedMail {
-    return {
-      template: 'agreement-contact-information',
-      subject: `${data.organisationName}: customer agreement on its way`,
-      text:
-        `Hello ${data.name},\n\n${data.organisationName} has been approved as a customer and you are its contact for the ` +
-        `customer agreement. The signatory has been asked to sign it; we will keep you informed.\n`,
-      data,
-    };
+  agreementContactInformation(data: { name: string; organisationName: string }, language: Language = DEFAULT_LANGUAGE): RenderedMail {
+    return render('agreement-contact-information', data, language);
   },
 
-  orderAwaitsYou(data: {
-    name: string;
-    action: 'approve' | 'attest';
-    customerOrganisationName: string;
-    offeringName: string;
-    submittedBy: string;
-    link: string;
-  }): RenderedMail {
-    const verb = data.action === 'approve' ? 'approval' : 'attestation';
-    return {
-      template: data.action === 'approve' ? 'order-to-approve' : 'order-to-attest',
-      subject: `Order from ${data.customerOrganisationName} awaits your ${verb}: ${data.offeringName}`,
-      text:
-        `Hello ${data.name},\n\n${data.submittedBy} at ${data.customerOrganisationName} has ordered ${data.offeringName}. ` +
-        `It is your turn to ${data.action} it: ${data.link}\n`,
-      data,
-    };
+  orderAwaitsYou(
+    data: {
+      name: string;
+      action: 'approve' | 'attest';
+      customerOrganisationName: string;
+      offeringName: string;
+      submittedBy: string;
+      link: string;
+    },
+    language: Language = DEFAULT_LANGUAGE,
+  ): RenderedMail {
+    return render(data.action === 'approve' ? 'order-to-approve' : 'order-to-attest', data, language);
   },
 
-  orderRejected(data: { name: string; customerOrganisationName: string; offeringName: string; reason: string; rejectedBy: string; link: string }): RenderedMail {
-    return {
-      template: 'order-rejected',
-      subject: `Order rejected: ${data.offeringName} for ${data.customerOrganisationName}`,
-      text: `Hello ${data.name},\n\n${data.rejectedBy} rejected the order of ${data.offeringName}.\nReason: ${data.reason}\n${data.link}\n`,
-      data,
-    };
+  orderRejected(
+    data: { name: string; customerOrganisationName: string; offeringName: string; reason: string; rejectedBy: string; link: string },
+    language: Language = DEFAULT_LANGUAGE,
+  ): RenderedMail {
+    return render('order-rejected', data, language);
   },
 
-  orderFulfilled(data: { name: string; customerOrganisationName: string; offeringName: string; instructions: string; viaAgent: boolean; link: string }): RenderedMail {
-    return {
-      template: 'order-fulfilled',
-      subject: `Order fulfilled: ${data.offeringName} for ${data.customerOrganisationName}`,
-      text:
-        `Hello ${data.name},\n\nThe order of ${data.offeringName} for ${data.customerOrganisationName} is fulfilled.` +
-        (data.viaAgent ? ' The technical connection may start.' : '') +
-        `\n\nInstructions:\n${data.instructions}\n\n${data.link}\n`,
-      data,
-    };
+  orderFulfilled(
+    data: { name: string; customerOrganisationName: string; offeringName: string; instructions: string; viaAgent: boolean; link: string },
+    language: Language = DEFAULT_LANGUAGE,
+  ): RenderedMail {
+    return render('order-fulfilled', data, language, { viaAgentNote: data.viaAgent ? translate(language, 'mail:order-fulfilled.viaAgentNote') : '' });
   },
 
   /** Names the ticket by number and subject (the old portal's mails did not say which ticket). */
-  ticketReply(data: { name: string; number: string; subject: string; body: string; author: string; link: string | null }): RenderedMail {
-    return {
-      template: 'ticket-reply',
-      subject: `[${data.number}] New reply: ${data.subject}`,
-      text:
-        `Hello ${data.name},\n\n${data.author} from support replied to your ticket ${data.number} "${data.subject}":\n\n${data.body}\n\n` +
-        (data.link ? `Read and answer it in the portal: ${data.link}\n` : `Reply to this e-mail to answer, quoting ${data.number}.\n`),
-      data,
-    };
+  ticketReply(data: { name: string; number: string; subject: string; body: string; author: string; link: string | null }, language: Language = DEFAULT_LANGUAGE): RenderedMail {
+    // Accounts read and answer in the portal; the open form's requester only by e-mail.
+    const howToAnswer = data.link
+      ? translate(language, 'mail:ticket-reply.howToAnswerInPortal', { link: data.link })
+      : translate(language, 'mail:ticket-reply.howToAnswerByMail', { number: data.number });
+    return render('ticket-reply', data, language, { howToAnswer });
   },
 
-  ticketReceived(data: { name: string; number: string; subject: string }): RenderedMail {
-    return {
-      template: 'ticket-received',
-      subject: `[${data.number}] We have received your ticket: ${data.subject}`,
-      text: `Hello ${data.name},\n\nThank you. Your ticket has number ${data.number}; we will answer by e-mail.\n`,
-      data,
-    };
+  ticketReceived(data: { name: string; number: string; subject: string }, language: Language = DEFAULT_LANGUAGE): RenderedMail {
+    return render('ticket-received', data, language);
   },
 
-  accountActivated(data: { name: string; email: string; link: string }): RenderedMail {
-    return {
-      template: 'account-activated',
-      subject: 'Your Kundportal account is activated',
-      text: `Hello ${data.name},\n\nSupport has approved your registration. Sign in with ${data.email} and your password: ${data.link}\n`,
-      data,
-    };
+  accountActivated(data: { name: string; email: string; link: string }, language: Language = DEFAULT_LANGUAGE): RenderedMail {
+    return render('account-activated', data, language);
   },
 
-  registrationRejected(data: { name: string; reason: string }): RenderedMail {
-    return {
-      template: 'registration-rejected',
-      subject: 'Your Kundportal registration was not approved',
-      text: `Hello ${data.name},\n\nSupport could not approve your registration.\nReason: ${data.reason}\n`,
-      data,
-    };
+  registrationRejected(data: { name: string; reason: string }, language: Language = DEFAULT_LANGUAGE): RenderedMail {
+    return render('registration-rejected', data, language);
   },
 
-  passwordReset(data: { name: string; resetToken: string; link: string; expiresAt: string }): RenderedMail {
-    return {
-      template: 'password-reset',
-      subject: 'Reset your Kundportal password',
-      text:
-        `Hello ${data.name},\n\nChoose a new password here (the link works once, until ${data.expiresAt}): ${data.link}\n` +
-        `If you did not ask for this, ignore this e-mail; your password is unchanged.\n`,
-      data,
-    };
+  passwordReset(data: { name: string; resetToken: string; link: string; expiresAt: string }, language: Language = DEFAULT_LANGUAGE): RenderedMail {
+    return render('password-reset', data, language);
   },
 
-  accountVerification(data: { name: string; username: string; verificationToken: string; link: string }): RenderedMail {
-    return {
-      template: 'account-verification',
-      subject: 'Verify your Kundportal account',
-      text:
-        `Hello ${data.name},\n\nYour account ${data.username} from the old portal has moved to the new Kundportal. ` +
-        `Verify it once, signing in with BankID or Freja eID, to keep your roles: ${data.link}\n`,
-      data,
-    };
+  accountVerification(data: { name: string; username: string; verificationToken: string; link: string }, language: Language = DEFAULT_LANGUAGE): RenderedMail {
+    return render('account-verification', data, language);
   },
 };

@@ -103,6 +103,16 @@ describe('translations', () => {
     expect(ownDiffering).toEqual([]);
   });
 
+  it('has every e-mail template, subject and text, in Swedish and English, and no template writes its own text', () => {
+    const file = join(ROOT, 'libs/notifications/src/templates.ts');
+    const names = uses(/'([a-z]+(?:-[a-z]+)+)'/, (m) => [m[1]], [file]);
+    expect(names.map((u) => u.key)).toEqual(expect.arrayContaining(['ticket-reply', 'order-to-approve', 'order-to-attest', 'account-verification']));
+    const parts = names.flatMap((use) => ['subject', 'text'].map((part) => ({ key: `${use.key}|${part}`, at: use.at })));
+    expect(missing(parts, (key) => ['mail', ...key.split('|')])).toEqual([]);
+    const inline = uses(/(subject|text):\s*[`'"]/, (m) => [m[1]], [file]);
+    expect(inline.map((u) => `${u.at}: render the ${u.key} from the translations (mail.<template>.${u.key})`)).toEqual([]);
+  });
+
   it('fails, naming the key and the place, for a code or reason it has no text for', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kp-i18n-'));
     const file = join(dir, 'new-rule.ts');
