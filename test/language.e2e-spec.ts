@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { ApiHarness, ApiResponse } from './support/api-harness';
 import { Customer, OrganisationFixtures } from './support/organisation-fixtures';
 import { testPersonalNumber } from './support/swedish-ids';
@@ -106,5 +107,76 @@ describe('Language over HTTP: Swedish first, English when asked for', () => {
       expect(error(json)).toEqual({ status: 400, code: 'VALIDATION_FAILED', message: 'Begäran är inte giltig.' });
     });
   });
-});
+  describe('PUT /me/preferences', () => {
+    it('keeps a person’s language, which then wins over Accept-Language in every error message, and GET /me shows it', async () => {
+      const person = await fx.outsider();
+      expect((await api.get('/me', person.token)).body).toMatchObject({ language: 'sv', languageChosen: false });
+      expect((await ask('GET', '/me', { token: person.token, language: 'en' })).body).toMatchObject({ language: 'en', languageChosen: false });
 
+      const chosen = await api.put('/me/preferences', { language: 'en' }, person.token);
+      expect(chosen.status).toBe(200);
+      expect(chosen.body).toEqual({ id: expect.any(String), position: expect.stringMatching(/^\d+$/) });
+      expect((await api.get('/me', person.token)).body).toMatchObject({ language: 'en', languageChosen: true });
+      expect(error(await ask('GET', `/orders/${UNKNOWN_ID}`, { token: person.token }))).toMatchObject({ message: 'The order was not found.' });
+      expect(error(await ask('GET', `/orders/${UNKNOWN_ID}`, { token: person.token, language: 'sv' }))).toMatchObject({ message: 'The order was not found.' });
+
+      expect((await api.put('/me/preferences', { language: 'sv' }, person.token)).status).toBe(200);
+      await api.get('/me', person.token);
+      expect(error(await ask('GET', `/orders/${UNKNOWN_ID}`, { token: person.token, language: 'en' }))).toMatchObject({ message: 'Beställningen hittades inte.' });
+    });
+
+    it('also keeps the language of staff without an account', async () => {
+      const support = await api.signIn(testPersonalNumber(), { staff: true, name: 'Sune Support' });
+      expect((await api.put('/me/preferences', { language: 'en' }, support)).status).toBe(200);
+      expect((await api.get('/me', support)).body).toMatchObject({ accountId: null, language: 'en', languageChosen: true });
+      expect(error(await ask('GET', `/tickets/${UNKNOWN_ID}`, { token: support }))).toEqual({ status: 404, code: 'NOT_FOUND', message: 'The ticket was not found.' });
+      // Another member of staff is not affected.
+      expect(error(await ask('GET', `/tickets/${UNKNOWN_ID}`, { token: staff }))).toMatchObject({ message: 'Ärendet hittades inte.' });
+    });
+
+    it('refuses a language the service does not speak, and answers 401 to anonymous callers', async () => {
+      const refused = await ask('PUT', '/me/preferences', { token: customer.orderer.token, body: { language: 'de' }, language: 'en' });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'language' })] });
+      expect((await ask('PUT', '/me/preferences', { body: {} })).status).toBe(401);
+      expect((await ask('PUT', '/me/preferences', { token: customer.orderer.token, body: {} })).status).toBe(400);
+    });
+
+    it('sends each person’s e-mails in their language, with the same template and data', async () => {
+      const other = await fx.customer();
+      expect((await api.put('/me/preferences', { language: 'en' }, other.attestant.token)).status).toBe(200);
+      const order = await api.post('/orders', { organisationId: other.id, offeringId: 'webcert-fristaende', details: { careUnits: 1 }, acceptTerms: true }, other.orderer.token);
+      expect(order.status).toBe(201);
+      const toAttest = (await fx.mails(other.attestant.email)).filter((m) => m.template === 'order-to-attest');
+      expect(toAttest).toHaveLength(1);
+      expect(toAttest[0].subject).toBe(`Order from ${other.name} awaits your attestation: Webcert Fristående`);
+      expect(toAttest[0].text.startsWith(`Hello ${other.attestant.name},`)).toBe(true);
+      expect(toAttest[0].data).toMatchObject({ name: other.attestant.name, action: 'attest', customerOrganisationName: other.name });
+
+      expect((await api.post(`/orders/${order.body.id}/reject`, { reason: 'Fel antal' }, other.attestant.token)).status).toBe(200);
+      const rejected = (await fx.mails(other.orderer.email)).filter((m) => m.template === 'order-rejected');
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0].subject).toBe(`Beställningen avslogs: Webcert Fristående för ${other.name}`);
+      expect(rejected[0].text).toContain('Skäl: Fel antal');
+    });
+  });
+
+  it('keeps the choice across a restart: it is an event in the log', async () => {
+    const own = await ApiHarness.start();
+    const dataDir = own.dataDir;
+    let again: ApiHarness | undefined;
+    try {
+      const personalNumber = testPersonalNumber();
+      const support = await own.signIn(personalNumber, { staff: true });
+      expect((await own.put('/me/preferences', { language: 'en' }, support)).status).toBe(200);
+      await own.app.close();
+      again = await ApiHarness.start({}, dataDir);
+      const token = await again.signIn(personalNumber, { staff: true });
+      const head = (await again.get('/health')).body.headPosition as string;
+      expect((await again.request('GET', '/me', { token, minPosition: head })).body).toMatchObject({ language: 'en', languageChosen: true });
+    } finally {
+      await again?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

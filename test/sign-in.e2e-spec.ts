@@ -59,6 +59,8 @@ describe('Sign-in over HTTP', () => {
         method: 'bankid',
         staff: false,
         auditor: false,
+        language: 'sv',
+        languageChosen: false,
         organisations: [],
       });
       expect(issuer.requests).toContain('/jwks');
@@ -224,6 +226,8 @@ describe('Sign-in over HTTP', () => {
         method: 'bankid',
         staff: false,
         auditor: false,
+        language: 'sv',
+        languageChosen: false,
         organisations: [],
       });
     });

@@ -20,6 +20,7 @@ import { ProjectionsController } from './controllers/projections.controller';
 import { RegistrationsController } from './controllers/registrations.controller';
 import { AuthGuard } from './http/auth';
 import { CallerService } from './http/caller.service';
+import { CallerLanguage } from './http/language';
 import { QueryParametersGuard } from './http/query-parameters.guard';
 import { ErrorFilter } from './http/error.filter';
 import { IdempotencyGuard, IdempotencyKeys } from './http/idempotency';
@@ -48,6 +49,7 @@ const CONTROLLERS = [
   controllers: CONTROLLERS,
   providers: [
     CallerService,
+    CallerLanguage,
     IdempotencyKeys,
     { provide: APP_FILTER, useClass: ErrorFilter },
     // Order matters: who is calling first, then whether the route knows the query's parameters, then wait for the read models (X-Min-Position), then a

@@ -5,6 +5,8 @@ import { AccountQueries } from './account.queries';
 import { LEGACY_ACCOUNT_COMMAND_HANDLERS } from './legacy-account.handlers';
 import { MembershipReactor } from './membership.reactor';
 import { PasswordSignIn } from './password-sign-in';
+import { PREFERENCES_COMMAND_HANDLERS } from './preferences.handlers';
+import { PreferenceQueries } from './preferences.queries';
 import { Passwords } from './passwords';
 import { REGISTRATION_COMMAND_HANDLERS } from './registration.handlers';
 import { RegistrationQueries } from './registration.queries';
@@ -16,6 +18,8 @@ import { TokenService } from './token.service';
     ...IDENTITY_COMMAND_HANDLERS,
     ...REGISTRATION_COMMAND_HANDLERS,
     ...LEGACY_ACCOUNT_COMMAND_HANDLERS,
+    ...PREFERENCES_COMMAND_HANDLERS,
+    PreferenceQueries,
     AccountQueries,
     TokenService,
     MembershipReactor,
@@ -23,6 +27,6 @@ import { TokenService } from './token.service';
     PasswordSignIn,
     RegistrationQueries,
   ],
-  exports: [AccountQueries, TokenService, MembershipReactor, PasswordSignIn, RegistrationQueries],
+  exports: [AccountQueries, TokenService, MembershipReactor, PasswordSignIn, RegistrationQueries, PreferenceQueries],
 })
 export class IdentityModule {}

@@ -15,3 +15,6 @@ export type { RegistrationApproved, RegistrationRejected } from './registration.
 export type { PasswordResetRequested } from './account.events';
 export type { AccountImported } from './account.events';
 export { legacyAccountId } from './legacy-account.handlers';
+export { PreferenceQueries } from './preferences.queries';
+export { preferencesProjection } from './preferences.projection';
+export type { PreferencesHolder } from './preferences.events';

@@ -204,6 +204,7 @@ export const sv = {
     'no such organisation': 'organisationen finns inte',
     'not a registered account': 'inte ett registrerat konto',
     'not a service in the catalogue': 'inte en tjänst i katalogen',
+    'must be one of sv, en': 'måste vara sv eller en',
   } as Record<string, string>,
 
   /** Every e-mail, by template name: `subject` and `text`, interpolated with the template's data. */
