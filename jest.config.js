@@ -3,9 +3,9 @@ const moduleNameMapper = {
   '^@kundportal/(kernel|readstore)/testing$': '<rootDir>/libs/$1/src/testing',
   '^@kundportal/(.*)$': '<rootDir>/libs/$1/src',
 };
-// jose is published as ES modules only: let swc turn it into CommonJS for jest.
+// jose and the OpenAPI validator's reference parser are published as ES modules only: let swc turn them into CommonJS for jest.
 const transform = { '^.+\\.(t|j)s$': ['@swc/jest'] };
-const transformIgnorePatterns = ['/node_modules/(?!jose/)'];
+const transformIgnorePatterns = ['/node_modules/(?!(jose|@apidevtools/json-schema-ref-parser)/)'];
 const common = { rootDir: __dirname, moduleNameMapper, transform, transformIgnorePatterns, testEnvironment: 'node' };
 
 module.exports = {

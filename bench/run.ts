@@ -88,7 +88,7 @@ function serviceEnv(dataDir: string, port: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // The service runs on its embedded defaults whatever the shell exported.
   for (const name of CONFIG_VARIABLES) delete env[name];
-  return { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+  return { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production', AUTH_MODE: 'dev' };
 }
 
 interface Service {

@@ -21,8 +21,23 @@ import { testOrganisationNumber, testPersonalNumber } from './support/swedish-id
  * - every customer-side caller probes the other organisation's resources with the same table.
  */
 
-const CALLERS = ['anonymous', 'member', 'orderer', 'attestant', 'signatory', 'administrator', 'otherAdministrator', 'staff', 'auditor'] as const;
+const CALLERS = [
+  'anonymous',
+  'member',
+  'orderer',
+  'attestant',
+  'signatory',
+  'administrator',
+  'otherAdministrator',
+  'pending',
+  'declined',
+  'former',
+  'staff',
+  'auditor',
+] as const;
 type CallerKey = (typeof CALLERS)[number];
+/** Asked to join, declined, removed: not members of the customer organisation, whatever they once were. */
+const NOT_MEMBERS: readonly CallerKey[] = ['pending', 'declined', 'former'];
 /** Customer-side callers: in the cross-organisation probes they stand where `otherAdministrator` stands in the table. */
 const INSIDERS = ['member', 'orderer', 'attestant', 'signatory', 'administrator'] as const satisfies readonly CallerKey[];
 
@@ -30,7 +45,10 @@ type Expected = Record<CallerKey, readonly number[]>;
 
 /**
  * One table row, one cell per caller in the order of `CALLERS`:
- *   anonymous member orderer attestant signatory administrator otherAdministrator staff auditor
+ *   anonymous member orderer attestant signatory administrator otherAdministrator pending declined former staff auditor
+ * `member` is a member with no role; `pending` asked to join the customer organisation and waits,
+ * `declined` asked and was declined, `former` was an orderer there and was removed: none of the
+ * three is a member, so the organisation's resources answer them as they answer an outsider.
  * A cell is a status, or `a|b` where a business rule may legitimately answer after the access check.
  */
 function t(row: string): Expected {
@@ -61,7 +79,7 @@ interface Ids {
 }
 
 interface Req {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   body?: unknown;
   /** Sent as multipart/form-data in the field `file`. */
@@ -92,6 +110,10 @@ interface Side {
   target: Person;
   /** Whom the collaborator row adds. */
   colleague: Person;
+  /** Not members: asked to join and wait; asked and were declined; were an orderer and were removed. */
+  pending: Person;
+  declined: Person;
+  former: Person;
   ids: Ids;
   secrets: Secret[];
 }
@@ -228,52 +250,52 @@ describe('Authorisation matrix: every endpoint × every caller', () => {
   }
 
   // ---- The table --------------------------------------------------------------------------------
-  //                                             anon mem  ord  att  sig  adm  oAdm staff aud
+  //                                             anon mem  ord  att  sig  adm  oAdm pend decl form staff aud
   const ENDPOINTS: Endpoint[] = [
     // Public and sign-in
-    { name: 'GET /health', expect: t('200 200 200 200 200 200 200 200 200'), request: () => ({ method: 'GET', path: '/health' }) },
-    { name: 'GET /docs-json', expect: t('200 200 200 200 200 200 200 200 200'), request: () => ({ method: 'GET', path: '/docs-json' }) },
+    { name: 'GET /health', expect: t('200 200 200 200 200 200 200 200 200 200 200 200'), request: () => ({ method: 'GET', path: '/health' }) },
+    { name: 'GET /docs-json', expect: t('200 200 200 200 200 200 200 200 200 200 200 200'), request: () => ({ method: 'GET', path: '/docs-json' }) },
     {
       name: 'POST /auth/dev/sign-in',
-      expect: t('200 200 200 200 200 200 200 200 200'),
+      expect: t('200 200 200 200 200 200 200 200 200 200 200 200'),
       request: () => ({ method: 'POST', path: '/auth/dev/sign-in', body: { personalNumber: testPersonalNumber(), method: 'bankid' } }),
     },
     {
       name: 'POST /auth/password/sign-in',
-      expect: t('200 200 200 200 200 200 200 200 200'),
+      expect: t('200 200 200 200 200 200 200 200 200 200 200 200'),
       request: () => ({ method: 'POST', path: '/auth/password/sign-in', body: { email: world.passwordEmail, password: PASSWORD } }),
     },
     {
       name: 'POST /auth/password/reset-request',
-      expect: t('202 202 202 202 202 202 202 202 202'),
+      expect: t('202 202 202 202 202 202 202 202 202 202 202 202'),
       request: () => ({ method: 'POST', path: '/auth/password/reset-request', body: { email: `nobody.${nextSerial()}@region.se` } }),
     },
     {
       name: 'POST /auth/password/reset (a link that is not valid)',
-      expect: t('422 422 422 422 422 422 422 422 422'),
+      expect: t('422 422 422 422 422 422 422 422 422 422 422 422'),
       request: () => ({ method: 'POST', path: '/auth/password/reset', body: { token: 'not-a-valid-link', password: 'Vinter#2027x' } }),
     },
-    { name: 'GET /me', expect: t('401 200 200 200 200 200 200 200 200'), request: () => ({ method: 'GET', path: '/me' }) },
-    { name: 'GET /me/notifications', expect: t('401 200 200 200 200 200 200 200 200'), request: () => ({ method: 'GET', path: '/me/notifications' }) },
-    { name: 'GET /dev/outbox', expect: t('401 200 200 200 200 200 200 200 200'), anyonesData: true, request: () => ({ method: 'GET', path: '/dev/outbox' }) },
+    { name: 'GET /me', expect: t('401 200 200 200 200 200 200 200 200 200 200 200'), request: () => ({ method: 'GET', path: '/me' }) },
+    { name: 'GET /me/notifications', expect: t('401 200 200 200 200 200 200 200 200 200 200 200'), request: () => ({ method: 'GET', path: '/me/notifications' }) },
+    { name: 'GET /dev/outbox', expect: t('401 200 200 200 200 200 200 200 200 200 200 200'), anyonesData: true, request: () => ({ method: 'GET', path: '/dev/outbox' }) },
 
     // Organisations, accounts, roles
-    { name: 'POST /customer-applications', expect: t('201 201 201 201 201 201 201 201 201'), request: () => ({ method: 'POST', path: '/customer-applications', body: applicationBody() }) },
+    { name: 'POST /customer-applications', expect: t('201 201 201 201 201 201 201 201 201 201 201 201'), request: () => ({ method: 'POST', path: '/customer-applications', body: applicationBody() }) },
     {
       name: 'GET /customer-applications?status=submitted',
-      expect: t('401 403 403 403 403 403 403 200 403'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 200 403'),
       request: () => ({ method: 'GET', path: '/customer-applications?status=submitted' }),
     },
     {
       name: 'POST /customer-applications/:id/approve',
-      expect: t('401 403 403 403 403 403 403 200 403'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 200 403'),
       freshOnSuccess: true,
       fresh: async () => ({ applicationId: (await must({ method: 'POST', path: '/customer-applications', body: applicationBody() }, undefined, 201)).id }),
       request: (ids) => ({ method: 'POST', path: `/customer-applications/${ids.applicationId}/approve` }),
     },
     {
       name: 'POST /customer-applications/:id/reject',
-      expect: t('401 403 403 403 403 403 403 200 403'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 200 403'),
       freshOnSuccess: true,
       fresh: async () => ({ applicationId: (await must({ method: 'POST', path: '/customer-applications', body: applicationBody() }, undefined, 201)).id }),
       request: (ids) => ({ method: 'POST', path: `/customer-applications/${ids.applicationId}/reject`, body: { reason: 'Not a customer of ours.' } }),
@@ -281,7 +303,7 @@ describe('Authorisation matrix: every endpoint × every caller', () => {
     {
       // Everyone here has an account already (409) except staff and auditors, who sign in anew for the row.
       name: 'POST /accounts',
-      expect: t('401 409 409 409 409 409 409 201 201'),
+      expect: t('401 409 409 409 409 409 409 409 409 409 201 201'),
       newIdentity: true,
       request: () => ({
         method: 'POST',
@@ -291,7 +313,7 @@ describe('Authorisation matrix: every endpoint × every caller', () => {
     },
     {
       name: 'POST /legacy-accounts',
-      expect: t('401 403 403 403 403 403 403 201 403'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 201 403'),
       request: () => {
         const n = nextSerial();
         return {
@@ -303,45 +325,105 @@ describe('Authorisation matrix: every endpoint × every caller', () => {
     },
     {
       name: 'POST /accounts/verify (a link that is not valid)',
-      expect: t('401 422 422 422 422 422 422 422 422'),
+      expect: t('401 422 422 422 422 422 422 422 422 422 422 422'),
       request: () => ({ method: 'POST', path: '/accounts/verify', body: { token: 'not-a-valid-link' } }),
     },
-    { name: 'GET /organisations/:orgId', scoped: true, expect: t('401 200 200 200 200 200 404 200 404'), request: (ids) => ({ method: 'GET', path: `/organisations/${ids.orgId}` }) },
+    { name: 'GET /organisations/:orgId', scoped: true, expect: t('401 200 200 200 200 200 404 404 404 404 200 404'), request: (ids) => ({ method: 'GET', path: `/organisations/${ids.orgId}` }) },
     {
       // The agreement is signed already: the signatory gets past the access check to 409.
       name: 'POST /organisations/:orgId/agreement/sign',
       scoped: true,
-      expect: t('401 403 403 403 409 403 404 403 404'),
+      expect: t('401 403 403 403 409 403 404 404 404 404 403 404'),
       request: (ids) => ({ method: 'POST', path: `/organisations/${ids.orgId}/agreement/sign`, body: {} }),
     },
     {
+      // Least privilege: a member with no role sees the organisation's name, not its people.
       name: 'GET /organisations/:orgId/members',
       scoped: true,
-      expect: t('401 200 200 200 200 200 404 200 404'),
+      expect: t('401 403 200 200 200 200 404 404 404 404 200 404'),
       request: (ids) => ({ method: 'GET', path: `/organisations/${ids.orgId}/members` }),
     },
     {
       name: 'PUT /organisations/:orgId/members/:accountId/roles',
       scoped: true,
-      expect: t('401 403 403 403 403 200 404 200 404'),
+      expect: t('401 403 403 403 403 200 404 404 404 404 200 404'),
       request: (ids) => ({ method: 'PUT', path: `/organisations/${ids.orgId}/members/${ids.targetAccountId}/roles`, body: { roles: [] } }),
+    },
+    {
+      name: 'GET /organisations/:orgId/join-requests',
+      scoped: true,
+      expect: t('401 403 403 403 403 200 404 404 404 404 200 404'),
+      request: (ids) => ({ method: 'GET', path: `/organisations/${ids.orgId}/join-requests` }),
+    },
+    {
+      name: 'POST /organisations/:orgId/join-requests/:accountId/approve',
+      scoped: true,
+      expect: t('401 403 403 403 403 200 404 404 404 404 200 404'),
+      freshOnSuccess: true,
+      fresh: async (side) => ({ targetAccountId: (await fx.applicant(side.org)).accountId }),
+      request: (ids) => ({ method: 'POST', path: `/organisations/${ids.orgId}/join-requests/${ids.targetAccountId}/approve`, body: { roles: [] } }),
+    },
+    {
+      name: 'POST /organisations/:orgId/join-requests/:accountId/decline',
+      scoped: true,
+      expect: t('401 403 403 403 403 200 404 404 404 404 200 404'),
+      freshOnSuccess: true,
+      fresh: async (side) => ({ targetAccountId: (await fx.applicant(side.org)).accountId }),
+      request: (ids) => ({ method: 'POST', path: `/organisations/${ids.orgId}/join-requests/${ids.targetAccountId}/decline`, body: {} }),
+    },
+    {
+      // Administrators there invite; staff act for organisations in other ways (approving join requests, roles).
+      name: 'POST /organisations/:orgId/invitations',
+      scoped: true,
+      expect: t('401 403 403 403 403 201 404 404 404 404 403 404'),
+      request: (ids) => ({ method: 'POST', path: `/organisations/${ids.orgId}/invitations`, body: { name: 'Ivar Invited', email: `ivar.${nextSerial()}@region.se`, roles: [] } }),
+    },
+    {
+      name: 'DELETE /organisations/:orgId/members/:accountId',
+      scoped: true,
+      expect: t('401 403 403 403 403 200 404 404 404 404 200 404'),
+      freshOnSuccess: true,
+      fresh: async (side) => ({ targetAccountId: (await fx.member(side.org, [])).accountId }),
+      request: (ids) => ({ method: 'DELETE', path: `/organisations/${ids.orgId}/members/${ids.targetAccountId}` }),
+    },
+    {
+      // Everyone with an account may ask to join another organisation; staff and auditors here have none.
+      name: 'POST /me/organisations',
+      expect: t('401 201 201 201 201 201 201 201 201 201 422 422'),
+      request: () => ({ method: 'POST', path: '/me/organisations', body: { organisationNumber: world.agent.organisationNumber } }),
+    },
+    {
+      // Leaving the customer organisation would change the world the other rows rely on; membership.e2e-spec covers members leaving.
+      name: 'POST /me/organisations/:orgId/leave (an organisation the caller is not a member of)',
+      expect: t('401 404 404 404 404 404 404 404 404 404 404 404'),
+      request: (ids) => ({ method: 'POST', path: `/me/organisations/${ids.agentOrgId}/leave` }),
+    },
+    {
+      name: 'POST /me/email/verify (a link that is not valid)',
+      expect: t('401 422 422 422 422 422 422 422 422 422 422 422'),
+      request: () => ({ method: 'POST', path: '/me/email/verify', body: { token: 'not-a-valid-link' } }),
+    },
+    {
+      name: 'POST /invitations/accept (a link that is not valid)',
+      expect: t('401 422 422 422 422 422 422 422 422 422 422 422'),
+      request: () => ({ method: 'POST', path: '/invitations/accept', body: { token: 'not-a-valid-link' } }),
     },
     {
       name: 'POST /organisations/:orgId/agents',
       scoped: true,
-      expect: t('401 403 403 403 403 403 403 200 403'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 200 403'),
       request: (ids) => ({ method: 'POST', path: `/organisations/${ids.orgId}/agents`, body: { agentOrganisationId: ids.agentOrgId } }),
     },
     {
       name: 'PUT /organisations/:orgId/user-limit',
       scoped: true,
-      expect: t('401 403 403 403 403 200 404 200 404'),
+      expect: t('401 403 403 403 403 200 404 404 404 404 200 404'),
       request: (ids) => ({ method: 'PUT', path: `/organisations/${ids.orgId}/user-limit`, body: { limit: null } }),
     },
     {
       name: 'POST /organisations/:orgId/merge',
       scoped: true,
-      expect: t('401 403 403 403 403 403 403 200 403'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 200 403'),
       freshOnSuccess: true,
       fresh: async () => {
         const [keep, duplicate] = await Promise.all([fx.organisation({ signed: false }), fx.organisation({ signed: false })]);
@@ -351,20 +433,20 @@ describe('Authorisation matrix: every endpoint × every caller', () => {
     },
 
     // Catalogue
-    { name: 'GET /catalogue', expect: t('401 200 200 200 200 200 200 200 200'), request: () => ({ method: 'GET', path: '/catalogue' }) },
+    { name: 'GET /catalogue', expect: t('401 200 200 200 200 200 200 200 200 200 200 200'), request: () => ({ method: 'GET', path: '/catalogue' }) },
     {
       name: 'POST /catalogue/services',
-      expect: t('401 403 403 403 403 403 403 201 403'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 201 403'),
       request: () => ({ method: 'POST', path: '/catalogue/services', body: { id: `authz-s${nextSerial()}-${tag()}`, name: 'Authz service' } }),
     },
     {
       name: 'POST /catalogue/services/:serviceId/offerings',
-      expect: t('401 403 403 403 403 403 403 201 403'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 201 403'),
       request: (ids) => ({ method: 'POST', path: `/catalogue/services/${ids.serviceId}/offerings`, body: offeringBody(ids.serviceId) }),
     },
     {
       name: 'POST /catalogue/offerings/:offeringId/retire',
-      expect: t('401 403 403 403 403 403 403 200 403'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 200 403'),
       freshOnSuccess: true,
       fresh: async (side) => {
         const body = offeringBody(side.ids.serviceId);
@@ -378,70 +460,85 @@ describe('Authorisation matrix: every endpoint × every caller', () => {
     {
       name: 'POST /orders',
       scoped: true,
-      expect: t('401 403 201 403 403 403 404 403 403'),
+      expect: t('401 403 201 403 403 403 404 404 404 404 403 403'),
       request: (ids) => ({ method: 'POST', path: '/orders', body: { organisationId: ids.orgId, offeringId: OFFERING, details: { careUnits: 3 }, acceptTerms: true } }),
     },
-    { name: 'GET /orders', expect: t('401 200 200 200 200 200 200 200 200'), request: () => ({ method: 'GET', path: '/orders' }) },
+    { name: 'GET /orders', expect: t('401 200 200 200 200 200 200 200 200 200 200 200'), request: () => ({ method: 'GET', path: '/orders' }) },
     {
       name: 'GET /orders?organisationId=',
       scoped: true,
-      expect: t('401 200 200 200 200 200 404 200 200'),
+      expect: t('401 403 200 200 200 200 404 404 404 404 200 200'),
       request: (ids) => ({ method: 'GET', path: `/orders?organisationId=${ids.orgId}` }),
     },
-    { name: 'GET /orders/:id', scoped: true, expect: t('401 200 200 200 200 200 404 200 200'), request: (ids) => ({ method: 'GET', path: `/orders/${ids.orderId}` }) },
+    { name: 'GET /orders/:id', scoped: true, expect: t('401 404 200 200 200 200 404 404 404 404 200 200'), request: (ids) => ({ method: 'GET', path: `/orders/${ids.orderId}` }) },
     {
       // A direct order has no agent step: nobody holds the role for it.
       name: 'POST /orders/:id/approve',
       scoped: true,
-      expect: t('401 403 403 403 403 403 404 403 403'),
+      expect: t('401 403 403 403 403 403 404 404 404 404 403 403'),
       fresh: async (side) => ({ orderId: await freshOrder(side) }),
       request: (ids) => ({ method: 'POST', path: `/orders/${ids.orderId}/approve` }),
     },
     {
       name: 'POST /orders/:id/attest',
       scoped: true,
-      expect: t('401 403 403 200 403 403 404 403 403'),
+      expect: t('401 403 403 200 403 403 404 404 404 404 403 403'),
       fresh: async (side) => ({ orderId: await freshOrder(side) }),
       request: (ids) => ({ method: 'POST', path: `/orders/${ids.orderId}/attest`, body: { method: 'bankid' } }),
     },
     {
       name: 'POST /orders/:id/reject',
       scoped: true,
-      expect: t('401 403 403 200 403 403 404 403 403'),
+      expect: t('401 403 403 200 403 403 404 404 404 404 403 403'),
       fresh: async (side) => ({ orderId: await freshOrder(side) }),
       request: (ids) => ({ method: 'POST', path: `/orders/${ids.orderId}/reject`, body: { reason: 'Wrong number of care units.' } }),
     },
     {
       name: 'POST /orders/:id/fulfil',
       scoped: true,
-      expect: t('401 403 403 403 403 403 403 200 403'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 200 403'),
       fresh: async (side) => ({ orderId: await freshAttestedOrder(side) }),
       request: (ids) => ({ method: 'POST', path: `/orders/${ids.orderId}/fulfil`, body: { instructions: 'We will call you on Monday.' } }),
     },
-    { name: 'GET /approvals', expect: t('401 200 200 200 200 200 200 200 200'), request: () => ({ method: 'GET', path: '/approvals' }) },
+    {
+      // Only the orderer who submitted it withdraws it.
+      name: 'POST /orders/:id/withdraw',
+      scoped: true,
+      expect: t('401 403 200 403 403 403 404 404 404 404 403 403'),
+      fresh: async (side) => ({ orderId: await freshOrder(side) }),
+      request: (ids) => ({ method: 'POST', path: `/orders/${ids.orderId}/withdraw`, body: { reason: 'Ordered by mistake.' } }),
+    },
+    {
+      name: 'POST /orders/:id/cancel',
+      scoped: true,
+      expect: t('401 403 403 403 403 403 404 404 404 404 200 403'),
+      fresh: async (side) => ({ orderId: await freshOrder(side) }),
+      request: (ids) => ({ method: 'POST', path: `/orders/${ids.orderId}/cancel`, body: { reason: 'The customer asked us to stop it.' } }),
+    },
+    { name: 'GET /approvals', expect: t('401 200 200 200 200 200 200 200 200 200 200 200'), request: () => ({ method: 'GET', path: '/approvals' }) },
     {
       name: 'GET /audit/orders/:id/history',
       scoped: true,
-      expect: t('401 403 403 403 403 403 403 200 200'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 200 200'),
       request: (ids) => ({ method: 'GET', path: `/audit/orders/${ids.orderId}/history` }),
     },
     {
       name: 'GET /audit/orders/:id/state?at=',
       scoped: true,
-      expect: t('401 403 403 403 403 403 403 200 200'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 200 200'),
       request: (ids) => ({ method: 'GET', path: `/audit/orders/${ids.orderId}/state?at=${encodeURIComponent(new Date().toISOString())}` }),
     },
 
     // Tickets (requester: the member without role; collaborator: the orderer; about the organisation)
     {
       name: 'POST /tickets',
-      expect: t('401 201 201 201 201 201 201 201 403'),
+      expect: t('401 201 201 201 201 201 201 201 201 201 201 403'),
       request: () => ({ method: 'POST', path: '/tickets', body: { type: 'question', subject: 'A question', description: 'How do I sign?' } }),
     },
     {
       name: 'POST /tickets {onBehalfOfAccountId}',
       scoped: true,
-      expect: t('401 403 403 403 403 403 403 201 403'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 201 403'),
       request: (ids) => ({
         method: 'POST',
         path: '/tickets',
@@ -452,85 +549,89 @@ describe('Authorisation matrix: every endpoint × every caller', () => {
       // Staff see every organisation: they may be refused (403) or allowed, never told it does not exist.
       name: 'POST /tickets {organisationId}',
       scoped: true,
-      expect: t('401 201 201 201 201 201 404 201|403 403'),
+      expect: t('401 201 201 201 201 201 404 404 404 404 201|403 403'),
       request: (ids) => ({ method: 'POST', path: '/tickets', body: { type: 'question', subject: 'About us', description: 'A question.', organisationId: ids.orgId } }),
     },
     {
       name: 'POST /public/tickets',
-      expect: t('201 201 201 201 201 201 201 201 201'),
+      expect: t('201 201 201 201 201 201 201 201 201 201 201 201'),
       request: () => ({ method: 'POST', path: '/public/tickets', body: { name: 'Vera Visitor', email: 'vera@example.org', type: 'question', subject: 'Hello', description: 'A question.' } }),
     },
-    { name: 'GET /tickets', expect: t('401 200 200 200 200 200 200 200 200'), request: () => ({ method: 'GET', path: '/tickets?pageSize=100' }) },
+    { name: 'GET /tickets', expect: t('401 200 200 200 200 200 200 200 200 200 200 200'), request: () => ({ method: 'GET', path: '/tickets?pageSize=100' }) },
+    // Staff's filters of the ticket list, and their searches of organisations and people.
+    { name: 'GET /tickets?sort=queue&needsReply=true', expect: t('401 403 403 403 403 403 403 403 403 403 200 403'), request: () => ({ method: 'GET', path: '/tickets?sort=queue&needsReply=true' }) },
+    { name: 'GET /staff/organisations', expect: t('401 403 403 403 403 403 403 403 403 403 200 403'), request: () => ({ method: 'GET', path: '/staff/organisations?q=region' }) },
+    { name: 'GET /staff/accounts', expect: t('401 403 403 403 403 403 403 403 403 403 200 403'), request: () => ({ method: 'GET', path: '/staff/accounts?q=anna' }) },
     // The ticket is about the organisation: its administrators see it (and its files) but take no part in it.
-    { name: 'GET /tickets/:id', scoped: true, expect: t('401 200 200 404 404 200 404 200 404'), request: (ids) => ({ method: 'GET', path: `/tickets/${ids.ticketId}` }) },
+    { name: 'GET /tickets/:id', scoped: true, expect: t('401 200 200 404 404 200 404 404 404 404 200 404'), request: (ids) => ({ method: 'GET', path: `/tickets/${ids.ticketId}` }) },
     {
       name: 'POST /tickets/:id/messages',
       scoped: true,
-      expect: t('401 201 201 404 404 403 404 201 404'),
+      expect: t('401 201 201 404 404 403 404 404 404 404 201 404'),
       request: (ids) => ({ method: 'POST', path: `/tickets/${ids.ticketId}/messages`, body: { body: 'A reply.' } }),
     },
     {
       name: 'POST /tickets/:id/collaborators',
       scoped: true,
-      expect: t('401 200 403 404 404 403 404 200 404'),
+      expect: t('401 200 403 404 404 403 404 404 404 404 200 404'),
       fresh: async (side) => ({ ticketId: await freshTicket(side) }),
       request: (ids) => ({ method: 'POST', path: `/tickets/${ids.ticketId}/collaborators`, body: { accountId: ids.colleagueAccountId } }),
     },
     {
       name: 'POST /tickets/:id/close',
       scoped: true,
-      expect: t('401 200 200 404 404 403 404 200 404'),
+      expect: t('401 200 200 404 404 403 404 404 404 404 200 404'),
       fresh: async (side) => ({ ticketId: await freshTicket(side) }),
       request: (ids) => ({ method: 'POST', path: `/tickets/${ids.ticketId}/close` }),
     },
     {
       name: 'PUT /tickets/:id/status',
       scoped: true,
-      expect: t('401 403 403 403 403 403 403 200 403'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 200 403'),
       request: (ids) => ({ method: 'PUT', path: `/tickets/${ids.ticketId}/status`, body: { status: 'open' } }),
     },
     {
       name: 'PUT /tickets/:id/priority',
       scoped: true,
-      expect: t('401 403 403 403 403 403 403 200 403'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 200 403'),
       request: (ids) => ({ method: 'PUT', path: `/tickets/${ids.ticketId}/priority`, body: { priority: 'high' } }),
     },
     {
       name: 'GET /tickets/:id/timeline',
       scoped: true,
-      expect: t('401 403 403 403 403 403 403 200 403'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 200 403'),
       request: (ids) => ({ method: 'GET', path: `/tickets/${ids.ticketId}/timeline` }),
     },
     {
       name: 'POST /tickets/:id/attachments',
       scoped: true,
-      expect: t('401 201 201 404 404 403 404 201 404'),
+      expect: t('401 201 201 404 404 403 404 404 404 404 201 404'),
       request: (ids) => ({ method: 'POST', path: `/tickets/${ids.ticketId}/attachments`, upload: { name: 'note.txt', content: 'a note' } }),
     },
     {
       name: 'GET /tickets/:id/attachments/:attachmentId',
       scoped: true,
-      expect: t('401 200 200 404 404 200 404 200 404'),
+      expect: t('401 200 200 404 404 200 404 404 404 404 200 404'),
       request: (ids) => ({ method: 'GET', path: `/tickets/${ids.ticketId}/attachments/${ids.attachmentId}` }),
     },
 
     // Registration with password
-    { name: 'POST /registrations', expect: t('201 201 201 201 201 201 201 201 201'), request: () => ({ method: 'POST', path: '/registrations', body: registrationBody() }) },
+    { name: 'POST /registrations', expect: t('201 201 201 201 201 201 201 201 201 201 201 201'), request: () => ({ method: 'POST', path: '/registrations', body: registrationBody() }) },
     {
       name: 'GET /registrations?status=pending',
-      expect: t('401 403 403 403 403 403 403 200 403'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 200 403'),
       request: () => ({ method: 'GET', path: '/registrations?status=pending' }),
     },
     {
       name: 'POST /registrations/:id/approve',
-      expect: t('401 403 403 403 403 403 403 200 403'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 200 403'),
       freshOnSuccess: true,
       fresh: async () => ({ registrationId: (await must({ method: 'POST', path: '/registrations', body: registrationBody() }, undefined, 201)).id }),
       request: (ids) => ({ method: 'POST', path: `/registrations/${ids.registrationId}/approve` }),
     },
     {
       name: 'POST /registrations/:id/reject',
-      expect: t('401 403 403 403 403 403 403 200 403'),
+      expect: t('401 403 403 403 403 403 403 403 403 403 200 403'),
       freshOnSuccess: true,
       fresh: async () => ({ registrationId: (await must({ method: 'POST', path: '/registrations', body: registrationBody() }, undefined, 201)).id }),
       request: (ids) => ({ method: 'POST', path: `/registrations/${ids.registrationId}/reject`, body: { reason: 'Unknown to the school.' } }),
@@ -548,13 +649,20 @@ describe('Authorisation matrix: every endpoint × every caller', () => {
     const signatory = await fx.member(org, ['signatory'], `Sigrid Signatory ${sideTag}`);
     const target = await fx.member(org, [], `Tove Target ${sideTag}`);
     const colleague = await fx.member(org, [], `Carl Colleague ${sideTag}`);
+    const pending = await fx.applicant(org, `Pia Pending ${sideTag}`);
+    const declined = await fx.applicant(org, `Dag Declined ${sideTag}`);
+    await must({ method: 'POST', path: `/organisations/${org.id}/join-requests/${declined.accountId}/decline`, body: { reason: 'Unknown to us.' } }, org.admin.token, 200);
+    const former = await fx.member(org, ['orderer'], `Fia Former ${sideTag}`);
     const secrets: Secret[] = [secret('organisation name', org.name), secret('organisation number', org.organisationNumber), secret('organisation id', org.id)];
     for (const [role, person] of Object.entries({ administrator: org.admin, member, orderer, attestant, signatory, target, colleague })) {
       secrets.push(secret(`${role} e-mail`, person.email), secret(`${role} account id`, person.accountId));
       if (person !== org.admin) secrets.push(secret(`${role} name`, person.name));
     }
-    const side: Side = { tag: sideTag, org, member, orderer, attestant, signatory, target, colleague, secrets, ids: undefined as unknown as Ids };
+    const side: Side = { tag: sideTag, org, member, orderer, attestant, signatory, target, colleague, pending, declined, former, secrets, ids: undefined as unknown as Ids };
     const orderId = await freshOrder(side);
+    // The former member placed an order while an orderer, and was removed after.
+    await must({ method: 'POST', path: '/orders', body: { organisationId: org.id, offeringId: OFFERING, details: { careUnits: 1 }, acceptTerms: true } }, former.token, 201);
+    await must({ method: 'DELETE', path: `/organisations/${org.id}/members/${former.accountId}` }, org.admin.token, 200);
     secrets.push(secret('order id', orderId));
     const ticketId = await freshTicket(side);
     const file = { name: `bilaga-${sideTag}-${tag()}.txt`, content: `innehall ${sideTag} ${tag()}` };
@@ -631,6 +739,12 @@ describe('Authorisation matrix: every endpoint × every caller', () => {
         return c.org.admin.token;
       case 'otherAdministrator':
         return world.other.org.admin.token;
+      case 'pending':
+        return c.pending.token;
+      case 'declined':
+        return c.declined.token;
+      case 'former':
+        return c.former.token;
       case 'staff':
         return world.staff;
       case 'auditor':
@@ -690,7 +804,7 @@ describe('Authorisation matrix: every endpoint × every caller', () => {
 
   it('the data the leak check looks for is really in the answers its organisation gets (the check is not vacuous)', async () => {
     for (const side of [world.customer, world.other]) {
-      const { ids, member } = side;
+      const { ids, orderer } = side;
       const reads: Req[] = [
         { method: 'GET', path: `/organisations/${ids.orgId}` },
         { method: 'GET', path: `/organisations/${ids.orgId}/members` },
@@ -700,7 +814,8 @@ describe('Authorisation matrix: every endpoint × every caller', () => {
       ];
       const texts: string[] = [];
       for (const req of reads) {
-        const answer = await send(req, member.token);
+        // The orderer collaborates on the ticket; a member with no role would not see the members or the orders.
+        const answer = await send(req, orderer.token);
         expect({ path: req.path, status: answer.status }).toEqual({ path: req.path, status: 200 });
         texts.push(answer.text);
       }
@@ -715,13 +830,16 @@ describe('Authorisation matrix: every endpoint × every caller', () => {
       for (const caller of CALLERS) {
         let token = tokenOf(caller);
         if (endpoint.newIdentity && (caller === 'staff' || caller === 'auditor')) token = await newIdentity(caller);
-        const outsider = caller === 'otherAdministrator' || caller === 'anonymous';
+        const outsider = caller === 'otherAdministrator' || caller === 'anonymous' || NOT_MEMBERS.includes(caller);
         // Customer-side callers must never see the other organisation's data; outsiders never the customer's.
         const hidden =
           caller === 'anonymous'
             ? [...world.customer.secrets, ...world.other.secrets]
             : caller === 'otherAdministrator'
               ? world.customer.secrets
+              : NOT_MEMBERS.includes(caller)
+                ? // Someone waiting for an answer sees the organisation's name in /me (pendingOrganisations), nothing more.
+                  [...world.customer.secrets.filter((x) => caller !== 'pending' || (x.what !== 'organisation name' && x.what !== 'organisation id')), ...world.other.secrets]
               : caller === 'staff' || caller === 'auditor'
                 ? []
                 : world.other.secrets;

@@ -39,7 +39,10 @@ describe('Catalogue over HTTP', () => {
           name: 'Webcert Fristående',
           version: 1,
           startupFee: { amount: 5000, currency: 'SEK' },
-          fields: [{ name: 'careUnits', label: 'Number of care units (vårdenheter)', type: 'integer', required: true, min: 1 }],
+          fields: [
+            { name: 'careUnits', label: 'Number of care units (vårdenheter)', type: 'integer', required: true, min: 1 },
+            { name: 'careUnitList', label: 'The care units to connect, each with its HSA-id', type: 'care-unit-list', required: false, countField: 'careUnits' },
+          ],
         },
       ],
     });

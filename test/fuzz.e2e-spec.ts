@@ -310,10 +310,13 @@ describe('HTTP fuzzing driven by the OpenAPI document', () => {
       expectStatus(created, 201, 'account with extra fields');
       const me = await api.get('/me', token);
       expect(me.body).toMatchObject({ accountId: created.body.id, staff: false, auditor: false });
-      expect(me.body.organisations).toEqual([expect.objectContaining({ id: customer.id, roles: [], canOrder: false })]);
+      // Not even a member: the account only asked to join.
+      expect(created.body.membership).toBe('pending');
+      expect(me.body.organisations).toEqual([]);
+      expect(me.body.pendingOrganisations).toEqual([expect.objectContaining({ id: customer.id })]);
       expect((await api.get('/customer-applications', token)).status).toBe(403);
       const members = await api.get(`/organisations/${customer.id}/members`, staff);
-      expect(members.body.items.find((m: { accountId: string }) => m.accountId === created.body.id)).toMatchObject({ roles: [] });
+      expect(members.body.items.find((m: { accountId: string }) => m.accountId === created.body.id)).toBeUndefined();
     });
 
     it('roles set with staff and another account id beside them set only the roles', async () => {

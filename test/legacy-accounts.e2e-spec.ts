@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { importLegacyAccounts } from '../apps/portal-api/src/cli/import-legacy-accounts';
+import { freePort } from './support/free-port';
+import { importLegacyAccounts, main as importCommand } from '../apps/portal-api/src/cli/import-legacy-accounts';
 import { ApiHarness } from './support/api-harness';
 import { Organisation, OrganisationFixtures } from './support/organisation-fixtures';
 import { testPersonalNumber } from './support/swedish-ids';
@@ -68,6 +69,35 @@ describe('Accounts from the old portal', () => {
     expect(second.status).toBe(409);
   });
 
+  it('verified by a person who has an e-ID account already: the old roles and membership move into that account', async () => {
+    const other = await fx.organisation({ signed: true });
+    // Lisa has an e-ID account in another organisation, and an orderer account in the old portal of this one.
+    const lisa = await fx.member(other, ['attestant'], 'Lisa Larsson');
+    const body = { username: 'lilar01', name: 'Lisa Larsson', email: 'lisa.larsson@region.se', organisationNumber: org.organisationNumber, roles: ['orderer'] };
+    const imported = await api.post('/legacy-accounts', body, staff);
+    expect(imported.status).toBe(201);
+    const token = await verificationToken(body.email);
+
+    const merged = await api.post('/accounts/verify', { token }, lisa.token);
+    expect(merged.status).toBe(200);
+    expect(merged.body).toMatchObject({ id: lisa.accountId, mergedFrom: imported.body.id, organisationId: org.id });
+    const me = await api.get('/me', lisa.token);
+    expect(me.body.accountId).toBe(lisa.accountId);
+    expect(me.body.organisations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: other.id, roles: ['attestant'] }),
+        expect.objectContaining({ id: org.id, roles: ['orderer'], canOrder: true }),
+      ]),
+    );
+    // The old account is closed: gone from the members, its link used up.
+    const members = (await api.get(`/organisations/${org.id}/members`, org.admin.token)).body.items.map((m: { accountId: string }) => m.accountId);
+    expect(members).toContain(lisa.accountId);
+    expect(members).not.toContain(imported.body.id);
+    expect((await api.post('/accounts/verify', { token }, lisa.token)).status).toBe(200);
+    const someoneElse = await api.signIn(testPersonalNumber(), { method: 'bankid' });
+    expect((await api.post('/accounts/verify', { token }, someoneElse)).body.code).toBe('INVALID_TOKEN');
+  });
+
   it('refuses unknown organisations, taken e-mails and bad bodies', async () => {
     const base = { username: 'x1', name: 'X', email: 'x1@region.se', organisationNumber: org.organisationNumber, roles: [] };
     expect((await api.post('/legacy-accounts', { ...base, organisationNumber: '212000-0142' }, staff)).body.code).toBe('ORGANISATION_NOT_REGISTERED');
@@ -112,4 +142,59 @@ describe('Accounts from the old portal', () => {
       }),
     ).rejects.toMatchObject({ code: 1 });
   }, 30_000);
+
+  describe('the command, in one line each when it cannot run', () => {
+    const HEADER = 'username,name,email,organisationNumber,roles';
+    async function command(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await importCommand(args, (l) => out.push(l), (l) => err.push(l));
+      return { code, out, err };
+    }
+
+    it('reports each row as it goes, a refused one with its reason and fields', async () => {
+      const file = join(api.dataDir, 'progress.csv');
+      writeFileSync(
+        file,
+        [HEADER, `fifi07,Fia,fia@region.se,${org.organisationNumber},orderer`, `gugu08,Gus,not-an-email,${org.organisationNumber},king`].join('\n'),
+      );
+      const { code, out, err } = await command(['--api', api.baseUrl, '--token', staff, file]);
+      expect({ code, err }).toEqual({ code: 1, err: [] });
+      expect(out[0]).toBe('line 2 (fifi07): imported');
+      expect(out[1]).toMatch(/^line 3 \(gugu08\): refused, 400 VALIDATION_FAILED .*\(.*email .*roles .*\)$/);
+      expect(out[2]).toBe('2 rows: 1 imported, 0 already there, 1 refused');
+    });
+
+    it.each([
+      ['a missing file', (f: string) => [f.replace('.csv', '-missing.csv')], /^import stopped: cannot read .*-missing\.csv \(ENOENT\)$/],
+      ['a wrong header', () => [], /^import stopped: .*: the header row lacks organisationNumber, roles \(expected /],
+    ])('%s: one line, exit code 3', async (_what, extra, message) => {
+      const file = join(api.dataDir, 'header.csv');
+      writeFileSync(file, `username,name,email,orgnr\nhoho09,Ho,ho@region.se,${org.organisationNumber}\n`);
+      const args = extra(file);
+      const { code, out, err } = await command(['--api', api.baseUrl, '--token', staff, ...(args.length ? args : [file])]);
+      expect({ code, out, lines: err.length }).toEqual({ code: 3, out: [], lines: 1 });
+      expect(err[0]).toMatch(message);
+    });
+
+    it('a bad token or an unreachable API: one line, no row tried twice', async () => {
+      const file = join(api.dataDir, 'many.csv');
+      writeFileSync(file, [HEADER, ...Array.from({ length: 5 }, (_, i) => `ii${i},I,i${i}@region.se,${org.organisationNumber},orderer`)].join('\n'));
+      const badToken = await command(['--api', api.baseUrl, '--token', 'not-a-token', file]);
+      expect({ code: badToken.code, out: badToken.out, lines: badToken.err.length }).toEqual({ code: 3, out: [], lines: 1 });
+      expect(badToken.err[0]).toMatch(/^import stopped: the API refused the token \(401 UNAUTHENTICATED\)/);
+      const gone = `http://127.0.0.1:${await freePort()}`;
+      const unreachable = await command(['--api', gone, '--token', staff, file]);
+      expect({ code: unreachable.code, out: unreachable.out, err: unreachable.err }).toEqual({
+        code: 3,
+        out: [],
+        err: [`import stopped: cannot reach the API at ${gone} (ECONNREFUSED); stopped at line 2`],
+      });
+    });
+
+    it('wrong usage: exit code 2 with the usage line', async () => {
+      expect(await command(['--bogus', 'x.csv'])).toMatchObject({ code: 2, err: [expect.stringContaining('usage: import-legacy-accounts')] });
+      expect(await command(['--token', 't'])).toMatchObject({ code: 2, err: [expect.stringContaining('give exactly one CSV file')] });
+    });
+  });
 });

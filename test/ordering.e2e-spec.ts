@@ -74,7 +74,7 @@ describe('Ordering over HTTP', () => {
         id: OFFERING,
         name: OFFERING_NAME,
         startupFee: expect.anything(),
-        fields: [expect.objectContaining({ name: 'careUnits', label: expect.any(String), type: 'integer', required: true, min: 1 })],
+        fields: expect.arrayContaining([expect.objectContaining({ name: 'careUnits', label: expect.any(String), type: 'integer', required: true, min: 1 })]),
       }),
     );
   });
@@ -101,7 +101,7 @@ describe('Ordering over HTTP', () => {
       ]);
       const notices = await api.get('/me/notifications', customer.attestant.token);
       expect(notices.status).toBe(200);
-      expect(notices.body.badge).toEqual({ total: 1, approvals: 1, unreadTickets: 0, agreementsToSign: 0 });
+      expect(notices.body.badge).toEqual({ total: 1, approvals: 1, unreadTickets: 0, agreementsToSign: 0, joinRequests: 0 });
       expect(notices.body.items).toEqual([{ kind: 'approval', refId: orderId, title: expect.any(String), at: expect.stringMatching(ISO) }]);
       // The orderer has nothing to act on.
       expect(await approvals(customer.orderer)).toEqual([]);
@@ -120,7 +120,7 @@ describe('Ordering over HTTP', () => {
       expect(attested.status).toBe(200);
       expect(attested.body).toMatchObject({ id: orderId, position: expect.stringMatching(/^\d+$/) });
       expect(await approvals(customer.attestant)).toEqual([]);
-      expect((await api.get('/me/notifications', customer.attestant.token)).body.badge).toEqual({ total: 0, approvals: 0, unreadTickets: 0, agreementsToSign: 0 });
+      expect((await api.get('/me/notifications', customer.attestant.token)).body.badge).toEqual({ total: 0, approvals: 0, unreadTickets: 0, agreementsToSign: 0, joinRequests: 0 });
 
       // Only staff fulfil, with instructions.
       const instructions = 'Vi kontaktar er på måndag för att ansluta era vårdenheter.';
@@ -340,13 +340,20 @@ describe('Ordering over HTTP', () => {
       expectError(await api.post(`/orders/${orderId}/approve`, {}, outsider.token), 404, 'NOT_FOUND');
       expectError(await api.get(`/orders/${UNKNOWN_ID}`, staff), 404, 'NOT_FOUND');
 
-      // Fulfilled: the orderer and the agent (who may start the technical connection) hear of it.
+      // Fulfilled: the orderer hears of it, and the agent's orderers and attestants that the technical connection may start (seed 001).
       expect((await api.post(`/orders/${orderId}/fulfil`, { instructions: 'Teknisk anslutning kan påbörjas.' }, staff)).status).toBe(200);
-      for (const person of [customer.orderer, agent.orderer]) {
-        const mail = (await mailsAbout(person, orderId)).filter((m) => m.template === 'order-fulfilled');
+      for (const [person, template] of [
+        [customer.orderer, 'order-fulfilled'],
+        [agent.orderer, 'order-fulfilled-agent'],
+        [agent.attestant, 'order-fulfilled-agent'],
+      ] as const) {
+        const mail = (await mailsAbout(person, orderId)).filter((m) => m.template === template);
         expect(mail).toHaveLength(1);
         expect(mail[0].text).toContain('Teknisk anslutning kan påbörjas.');
       }
+      const toAgent = (await mailsAbout(agent.orderer, orderId)).find((m) => m.template === 'order-fulfilled-agent');
+      expect(toAgent?.text).toContain(`may now start the technical connection of ${customer.name}`);
+      expect(toAgent?.subject).toContain(customer.name);
     });
   });
 

@@ -76,7 +76,7 @@ describe('Organisations and accounts over HTTP (seed flow)', () => {
     // The signatory, without an account, sees the agreement to sign and signs it.
     const signatory = await api.signIn(body.signatory.personalNumber, { method: 'freja', name: body.signatory.name });
     const notices = await api.get('/me/notifications', signatory);
-    expect(notices.body.badge).toEqual({ total: 1, approvals: 0, unreadTickets: 0, agreementsToSign: 1 });
+    expect(notices.body.badge).toEqual({ total: 1, approvals: 0, unreadTickets: 0, agreementsToSign: 1, joinRequests: 0 });
     expect(notices.body.items).toEqual([expect.objectContaining({ kind: 'agreement-to-sign', refId: organisationId })]);
     expect((await api.post(`/organisations/${organisationId}/agreement/sign`, {}, admin)).status).toBe(403);
     const signed = await api.post(`/organisations/${organisationId}/agreement/sign`, {}, signatory);
@@ -153,7 +153,7 @@ describe('Organisations and accounts over HTTP (seed flow)', () => {
   });
 
   it('creates accounts only by BankID or Freja, in registered organisations, once per person', async () => {
-    const { body } = await registered();
+    const { body, organisationId } = await registered();
     const siths = await api.signIn(testPersonalNumber(), { method: 'siths' });
     const bySiths = await api.post('/accounts', { name: 'S', email: 's@region.se', organisationNumber: body.organisationNumber }, siths);
     expect(bySiths.status).toBe(422);
@@ -178,9 +178,11 @@ describe('Organisations and accounts over HTTP (seed flow)', () => {
     // The refused person can still create an account with their own address.
     expect((await api.post('/accounts', { name: 'Q', email: `q.${email}`, organisationNumber: body.organisationNumber }, someoneElse)).status).toBe(201);
 
-    // A member who is not named in the application gets no roles.
+    // Someone not named in the application is not a member: their account asks to join.
+    expect(created.body.membership).toBe('pending');
     const me = await api.get('/me', person);
-    expect(me.body.organisations[0].roles).toEqual([]);
+    expect(me.body.organisations).toEqual([]);
+    expect(me.body.pendingOrganisations).toEqual([{ id: organisationId, name: body.organisationName }]);
   });
 
   it('protects the last administrator, and lets staff repair a lock-out', async () => {
@@ -189,6 +191,7 @@ describe('Organisations and accounts over HTTP (seed flow)', () => {
     const adminAccount = (await api.post('/accounts', { name: 'A', email: body.administrator.email, organisationNumber: body.organisationNumber }, admin)).body.id;
     const colleague = await api.signIn(testPersonalNumber());
     const colleagueAccount = (await api.post('/accounts', { name: 'C', email: `c.${body.administrator.email}`, organisationNumber: body.organisationNumber }, colleague)).body.id;
+    expect((await api.post(`/organisations/${organisationId}/join-requests/${colleagueAccount}/approve`, {}, admin)).status).toBe(200);
 
     const last = await api.put(`/organisations/${organisationId}/members/${adminAccount}/roles`, { roles: ['orderer'] }, admin);
     expect(last.status).toBe(422);

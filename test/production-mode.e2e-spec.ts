@@ -9,6 +9,7 @@ import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { EsdbEmulator } from './emulators/esdb/esdb-emulator';
 import { MongoWireEmulator, startJongodbEmulator } from './emulators/mongo/jongodb-emulator';
 import { ApiHarness } from './support/api-harness';
+import { newSigningKey, signingKeysEnv } from './support/signing-keys';
 import { testOrganisationNumber, testPersonalNumber } from './support/swedish-ids';
 
 /**
@@ -32,6 +33,9 @@ describe('Production wiring on the EventStoreDB wire emulator and the jongodb Mo
       MONGODB_URI: mongo.uri,
       MONGODB_DATABASE: `kp_${Date.now()}`,
       PERSONAL_NUMBER_KEY: 'test-key-shared-by-every-process',
+      TOKEN_SIGNING_KEYS: signingKeysEnv(newSigningKey()),
+      AUTH_MODE: 'dev',
+      ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES: 'true',
       LOG_LEVEL: 'silent',
     };
     const projectorDir = mkdtempSync(join(tmpdir(), 'kp-projector-'));

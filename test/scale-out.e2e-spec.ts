@@ -7,6 +7,7 @@ import { ApiClient } from './support/api-harness';
 import { Customer, OrganisationFixtures } from './support/organisation-fixtures';
 import { mongoReadModelDigest } from './support/read-model-digest';
 import { freshDataDir, removeDir, ServerProcess } from './support/server-process';
+import { newSigningKey, signingKeysEnv } from './support/signing-keys';
 import { testPersonalNumber } from './support/swedish-ids';
 
 /**
@@ -72,13 +73,14 @@ describe('Scale-out: two projectors and two API processes on the EventStoreDB wi
       MONGODB_URI: mongo.uri,
       MONGODB_DATABASE: database,
       PERSONAL_NUMBER_KEY: 'test-key-shared-by-every-process',
+      TOKEN_SIGNING_KEYS: signingKeysEnv(newSigningKey()),
+      AUTH_MODE: 'dev',
+      ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES: 'true',
     };
     projectors = [await start('projector'), await start('projector')];
-    // Both API processes share one DATA_DIR, as replicas share the signing key's volume.
-    const apiDir = freshDataDir('kp-scale-api-');
-    dirs.push(apiDir);
-    apis = [await start('api', { RUN_PROJECTIONS: 'false' }, apiDir)];
-    apis.push(await start('api', { RUN_PROJECTIONS: 'false' }, apiDir));
+    // Each API process has a DATA_DIR of its own, as each pod has its own emptyDir: the signing keys they share come from TOKEN_SIGNING_KEYS.
+    apis = [await start('api', { RUN_PROJECTIONS: 'false' })];
+    apis.push(await start('api', { RUN_PROJECTIONS: 'false' }));
     api = new ApiClient(apis.map((a) => a.baseUrl));
     staff = await api.signIn(testPersonalNumber(), { staff: true, name: 'Sam Staff' });
   }, 180_000);

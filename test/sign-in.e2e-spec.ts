@@ -32,7 +32,14 @@ describe('Sign-in over HTTP', () => {
 
     beforeAll(async () => {
       issuer = await OidcIssuer.start();
-      api = await ApiHarness.start({ AUTH_MODE: 'oidc', OIDC_ISSUER: issuer.issuer, OIDC_AUDIENCE: AUDIENCE });
+      api = await ApiHarness.start({
+        AUTH_MODE: 'oidc',
+        OIDC_ISSUER: issuer.issuer,
+        OIDC_AUDIENCE: AUDIENCE,
+        OIDC_STAFF_GROUPS: 'kundtjanst,drift',
+        OIDC_AUDITOR_GROUPS: 'revision',
+        TOKEN_MAX_AGE_SECONDS: '7200',
+      });
     });
     afterAll(async () => {
       await api?.stop();
@@ -55,6 +62,7 @@ describe('Sign-in over HTTP', () => {
         accountId: null,
         name: 'Greta Gran',
         email: null,
+        emailVerified: false,
         personalNumber,
         method: 'bankid',
         staff: false,
@@ -62,34 +70,51 @@ describe('Sign-in over HTTP', () => {
         language: 'sv',
         languageChosen: false,
         organisations: [],
+        pendingOrganisations: [],
       });
       expect(issuer.requests).toContain('/jwks');
     });
 
-    it('carries the sign-in method and the staff and auditor claims through', async () => {
+    it('carries the sign-in method through, and staff and auditor rights from the configured groups', async () => {
       const staffPnr = testPersonalNumber();
-      const staff = await me(await issuer.mint({ subject: 'broker-staff', claims: brokerClaims({ personal_number: staffPnr, eid_method: 'freja', kp_staff: true }) }));
+      const staff = await me(await issuer.mint({ subject: 'broker-staff', claims: brokerClaims({ personal_number: staffPnr, eid_method: 'freja', groups: ['alla', 'drift'] }) }));
       expect(staff.status).toBe(200);
       expect(staff.body).toMatchObject({ personalNumber: staffPnr, method: 'freja', staff: true, auditor: false });
 
       const auditorPnr = testPersonalNumber();
-      const auditor = await me(await issuer.mint({ subject: 'broker-auditor', claims: brokerClaims({ personal_number: auditorPnr, eid_method: 'siths', kp_auditor: true }) }));
+      const auditor = await me(await issuer.mint({ subject: 'broker-auditor', claims: brokerClaims({ personal_number: auditorPnr, eid_method: 'siths', groups: 'revision' }) }));
       expect(auditor.status).toBe(200);
       expect(auditor.body).toMatchObject({ personalNumber: auditorPnr, method: 'siths', staff: false, auditor: true });
     });
 
-    it('treats staff and auditor as booleans: a string "true" grants nothing', async () => {
-      const token = await issuer.mint({ subject: 'broker-strings', claims: brokerClaims({ kp_staff: 'true', kp_auditor: 1 }) });
-      const response = await me(token);
+    it('grants nothing for our own claim names passed through by the broker, nor for other groups', async () => {
+      for (const claims of [
+        brokerClaims({ kp_staff: true, kp_auditor: true }),
+        brokerClaims({ groups: ['alla', 'Drift'] }),
+        brokerClaims({ groups: { drift: true } }),
+        brokerClaims({ kp_staff: true, groups: [] }),
+      ]) {
+        const token = await issuer.mint({ subject: 'broker-pass-through', claims });
+        const response = await me(token);
+        expect({ claims, status: response.status, body: response.body }).toEqual({
+          claims,
+          status: 200,
+          body: expect.objectContaining({ staff: false, auditor: false }),
+        });
+        // And a staff-only route says so.
+        const staffRoute = await api.request('GET', '/customer-applications', { token, minPosition: null });
+        expect(staffRoute.body).toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
+      }
+    });
+
+    it('ignores an account id the broker passes through: its tokens name a person', async () => {
+      const response = await me(await issuer.mint({ subject: 'broker-account', claims: brokerClaims({ kp_account: '0190a0b0-0000-7000-8000-000000000001' }) }));
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ staff: false, auditor: false });
-      // And a staff-only route says so.
-      const staffRoute = await api.request('GET', '/customer-applications', { token, minPosition: null });
-      expect(staffRoute.body).toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
+      expect(response.body).toMatchObject({ accountId: null });
     });
 
     it('lets a broker staff token reach staff routes', async () => {
-      const token = await issuer.mint({ subject: 'broker-staff-2', claims: brokerClaims({ kp_staff: true }) });
+      const token = await issuer.mint({ subject: 'broker-staff-2', claims: brokerClaims({ groups: ['kundtjanst'] }) });
       const response = await api.request('GET', '/customer-applications', { token, minPosition: null });
       expect(response.status).toBe(200);
       expect(response.body).toEqual({ items: expect.any(Array), total: expect.any(Number), page: 1, pageSize: 20 });
@@ -187,6 +212,24 @@ describe('Sign-in over HTTP', () => {
         expectUnauthenticated(await me(await issuer.mint({ subject: 's', claims: brokerClaims({ eid_method: 'magic-link' }) })));
       });
 
+      it('a token without exp, or without iat', async () => {
+        expectUnauthenticated(await me(await issuer.mint({ subject: 's', claims: brokerClaims(), expiresIn: null })));
+        expectUnauthenticated(await me(await issuer.mint({ subject: 's', claims: brokerClaims(), issuedAt: null })));
+      });
+
+      it('a token older than TOKEN_MAX_AGE_SECONDS, or claiming a longer life', async () => {
+        expectUnauthenticated(await me(await issuer.mint({ subject: 's', claims: brokerClaims(), issuedAt: -7300 })));
+        expectUnauthenticated(await me(await issuer.mint({ subject: 's', claims: brokerClaims(), expiresIn: 30 * 24 * 3600 })));
+        expect((await me(await issuer.mint({ subject: 's', claims: brokerClaims(), issuedAt: -7000, expiresIn: 100 }))).status).toBe(200);
+      });
+
+      it('a token for a sign-in that is not an e-ID (the broker vouches for people with a personnummer)', async () => {
+        expectUnauthenticated(await me(await issuer.mint({ subject: 's', claims: brokerClaims({ eid_method: 'password' }) })));
+        expectUnauthenticated(
+          await me(await issuer.mint({ subject: 's', claims: brokerClaims({ eid_method: 'password', personal_number: undefined, kp_account: 'a1' }) })),
+        );
+      });
+
       it('a request without an Authorization header', async () => {
         expectUnauthenticated(await api.request('GET', '/me', { minPosition: null }));
       });
@@ -222,6 +265,7 @@ describe('Sign-in over HTTP', () => {
         accountId: null,
         name: 'Dora Dev',
         email: null,
+        emailVerified: false,
         personalNumber,
         method: 'bankid',
         staff: false,
@@ -229,6 +273,7 @@ describe('Sign-in over HTTP', () => {
         language: 'sv',
         languageChosen: false,
         organisations: [],
+        pendingOrganisations: [],
       });
     });
 
@@ -309,5 +354,39 @@ describe('Sign-in over HTTP', () => {
         await issuer.stop();
       }
     });
+  });
+});
+
+describe('OIDC issuer failures at start', () => {
+  it('name the issuer, the address asked and what failed', async () => {
+    const issuer = await OidcIssuer.start();
+    const gone = issuer.issuer;
+    await issuer.stop();
+    const failure = await ApiHarness.start({ AUTH_MODE: 'oidc', OIDC_ISSUER: gone }).then(
+      async (api) => {
+        await api.stop();
+        return null;
+      },
+      (error: Error) => error.message,
+    );
+    expect(failure).toBe(`OIDC_ISSUER ${gone}: discovery at ${gone}/.well-known/openid-configuration could not be reached (ECONNREFUSED)`);
+  });
+
+  it('an issuer whose discovery names another issuer is refused at start', async () => {
+    const issuer = await OidcIssuer.start();
+    try {
+      // The same server under another name: its discovery document names 127.0.0.1.
+      const other = issuer.issuer.replace('127.0.0.1', 'localhost');
+      const failure = await ApiHarness.start({ AUTH_MODE: 'oidc', OIDC_ISSUER: other }).then(
+        async (api) => {
+          await api.stop();
+          return null;
+        },
+        (error: Error) => error.message,
+      );
+      expect(failure).toContain(`OIDC_ISSUER ${other}: discovery at ${other}/.well-known/openid-configuration names another issuer (${issuer.issuer})`);
+    } finally {
+      await issuer.stop();
+    }
   });
 });

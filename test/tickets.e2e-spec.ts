@@ -444,13 +444,13 @@ describe('Tickets over HTTP', () => {
       const [rq, co] = await people('Ulla Requester', 'Uno Colleague');
       const ticket = await tx.create(rq.token, { collaboratorAccountIds: [co.accountId] });
       expect(await tx.item(rq.token, ticket.id)).toMatchObject({ unread: false });
-      expect((await badge(rq)).badge).toEqual({ total: 0, approvals: 0, unreadTickets: 0, agreementsToSign: 0 });
+      expect((await badge(rq)).badge).toEqual({ total: 0, approvals: 0, unreadTickets: 0, agreementsToSign: 0, joinRequests: 0 });
 
       await tx.post(staff, ticket.id, 'We are looking into it');
       for (const person of [rq, co]) {
         expect(await tx.item(person.token, ticket.id)).toMatchObject({ unread: true });
         const notices = await badge(person);
-        expect(notices.badge).toEqual({ total: 1, approvals: 0, unreadTickets: 1, agreementsToSign: 0 });
+        expect(notices.badge).toEqual({ total: 1, approvals: 0, unreadTickets: 1, agreementsToSign: 0, joinRequests: 0 });
         expect(notices.items).toEqual([{ kind: 'ticket-reply', refId: ticket.id, title: expect.any(String), at: expect.stringMatching(ISO) }]);
       }
 
@@ -461,7 +461,7 @@ describe('Tickets over HTTP', () => {
       expect(marker).toMatch(POSITION);
       api.lastPosition = marker;
       expect(await tx.item(rq.token, ticket.id)).toMatchObject({ unread: false });
-      expect((await badge(rq)).badge).toEqual({ total: 0, approvals: 0, unreadTickets: 0, agreementsToSign: 0 });
+      expect((await badge(rq)).badge).toEqual({ total: 0, approvals: 0, unreadTickets: 0, agreementsToSign: 0, joinRequests: 0 });
       expect((await badge(rq)).items).toEqual([]);
       expect(await tx.item(co.token, ticket.id)).toMatchObject({ unread: true });
       expect((await badge(co)).badge.unreadTickets).toBe(1);
@@ -491,7 +491,7 @@ describe('Tickets over HTTP', () => {
       await tx.post(staff, a.id, 'Reply two');
       await tx.post(staff, b.id, 'Reply three');
       const notices = await badge(rq);
-      expect(notices.badge).toEqual({ total: 2, approvals: 0, unreadTickets: 2, agreementsToSign: 0 });
+      expect(notices.badge).toEqual({ total: 2, approvals: 0, unreadTickets: 2, agreementsToSign: 0, joinRequests: 0 });
       expect(notices.items.map((i) => i.refId).sort()).toEqual([a.id, b.id].sort());
     });
   });

@@ -6,7 +6,10 @@
  * its offline `config` validation runs as well; otherwise that one test is skipped with a message.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { loadConfig } from '@kundportal/kernel';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 
@@ -277,7 +280,8 @@ const dockerignorePatterns = existsSync(join(ROOT, '.dockerignore'))
 
 describe('deploy/docker-compose.yml', () => {
   it('has only known top-level keys and the expected services', () => {
-    const allowed = new Set(['name', 'services', 'volumes', 'networks', 'configs', 'secrets', 'include']);
+    // No `name`: docker-compose 1.x (Debian's 1.29) refuses the top-level key.
+    const allowed = new Set(['services', 'volumes', 'networks', 'configs', 'secrets']);
     for (const key of Object.keys(rawCompose)) {
       expect({ key, allowed: allowed.has(key) || key.startsWith('x-') }).toEqual({ key, allowed: true });
     }
@@ -393,18 +397,41 @@ describe('deploy/docker-compose.yml', () => {
 
   it.each(['api', 'projector'])('sets every variable the app reads for %s', (name) => {
     const env = environmentOf(name);
-    for (const key of APP_ENV) expect({ key, set: env[key] !== undefined && env[key] !== '' }).toEqual({ key, set: true });
+    // Dev sign-in as shipped: the issuer is left for whoever turns OIDC on.
+    const needed = APP_ENV.filter((key) => !(key === 'OIDC_ISSUER' && env.AUTH_MODE === 'dev'));
+    for (const key of needed) expect({ key, set: env[key] !== undefined && env[key] !== '' }).toEqual({ key, set: true });
     expect(env.NODE_ENV).toBe('production');
     expect(env.HOST).toBe('0.0.0.0');
   });
 
-  it('runs the projections in the projector only, with OIDC in the API', () => {
+  it('works as shipped: each app process accepts its environment (dev sign-in, named as such), with keys from the keygen volume', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kp-compose-'));
+    try {
+      for (const name of ['api', 'projector']) {
+        const env = environmentOf(name);
+        expect(env).toMatchObject({ NODE_ENV: 'production', AUTH_MODE: 'dev', ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES: 'true' });
+        // The keys file is made by keygen in the volume mounted at its directory.
+        const keysDir = posix.dirname(env.TOKEN_SIGNING_KEYS_FILE);
+        expect(list(service(name).volumes, `${name}.volumes`)).toContain(`token-keys:${keysDir}:ro`);
+        const keys = join(dir, 'token-signing-keys.json');
+        const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+        writeFileSync(keys, JSON.stringify({ keys: [{ ...key, kid: 'k1' }] }));
+        expect(() => loadConfig({ ...env, TOKEN_SIGNING_KEYS_FILE: keys })).not.toThrow();
+        // Turning OIDC on without an issuer is refused at start with a message naming it, not a crash loop.
+        expect(() => loadConfig({ ...env, TOKEN_SIGNING_KEYS_FILE: keys, AUTH_MODE: 'oidc' })).toThrow(/OIDC_ISSUER/);
+      }
+      expect(list(service('keygen').volumes, 'keygen.volumes')).toContain('token-keys:/keys');
+      expect(commandText(service('keygen').command)).toContain("'/keys/token-signing-keys.json'");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs the projections in the projector only', () => {
     const api = environmentOf('api');
     const projector = environmentOf('projector');
     expect(api.RUN_PROJECTIONS).toBe('false');
     expect(projector.RUN_PROJECTIONS).toBe('true');
-    expect(api.AUTH_MODE).toBe('oidc');
-    expect(api.OIDC_ISSUER).toMatch(/^https?:\/\//);
     expect(commandText(service('api').command)).toContain('dist/apps/portal-api/src/main.js');
     expect(commandText(service('projector').command)).toContain('dist/apps/projector/src/main.js');
     expect(api.PORT).toBe('3000');
@@ -527,11 +554,16 @@ describe('deploy/Dockerfile', () => {
   const runtimeStart = instructions.indexOf(stages[stages.length - 1]);
   const runtime = instructions.slice(runtimeStart);
 
-  it('builds on node:20-bookworm and runs on node:20-bookworm-slim', () => {
-    expect(stages).toHaveLength(2);
-    expect(stages[0]).toMatch(/^FROM node:(\$\{NODE_VERSION\}|20)-bookworm AS build$/i);
-    expect(stages[1]).toMatch(/^FROM node:(\$\{NODE_VERSION\}|20)-bookworm-slim AS runtime$/i);
-    expect(of('ARG').join(' ')).toMatch(/NODE_VERSION=20\b/);
+  it('builds on node:<LTS>-bookworm and runs on node:<LTS>-bookworm-slim, a supported LTS, both pinned by digest', () => {
+    expect(stages).toEqual(['FROM ${NODE_BUILD_IMAGE} AS build', 'FROM ${NODE_RUNTIME_IMAGE} AS runtime']);
+    const args = Object.fromEntries(of('ARG').map((a) => a.slice(4).split('=') as [string, string]));
+    const build = /^node:(\d+)-bookworm@sha256:[0-9a-f]{64}$/.exec(args.NODE_BUILD_IMAGE ?? '');
+    const runtime = /^node:(\d+)-bookworm-slim@sha256:[0-9a-f]{64}$/.exec(args.NODE_RUNTIME_IMAGE ?? '');
+    expect({ build: args.NODE_BUILD_IMAGE, pinned: build !== null }).toEqual({ build: args.NODE_BUILD_IMAGE, pinned: true });
+    expect({ runtime: args.NODE_RUNTIME_IMAGE, pinned: runtime !== null }).toEqual({ runtime: args.NODE_RUNTIME_IMAGE, pinned: true });
+    expect(build?.[1]).toBe(runtime?.[1]);
+    // Even majors are the LTS lines; 20 reached its end of life in April 2026.
+    expect(['22', '24']).toContain(build?.[1]);
   });
 
   it('installs, builds and prunes in the build stage, with the tools for better-sqlite3', () => {
@@ -658,15 +690,16 @@ describe('deploy/k8s manifests', () => {
     expect(labels).toMatchObject(match);
   });
 
-  it.each(['kundportal-api', 'kundportal-projector'])('%s: readiness and liveness probes on /health at a declared port', (name) => {
+  it.each(['kundportal-api', 'kundportal-projector'])('%s: liveness on /health/live (the process), readiness on /health/ready (the stores), at a declared port', (name) => {
     for (const c of containersOf(obj(named('Deployment', name), name))) {
       expect(typeof c.image).toBe('string');
       const ports = list(c.ports ?? [], 'ports').map((p) => obj(p, 'port'));
       const portNames = ports.map((p) => p.name);
       const portNumbers = ports.map((p) => p.containerPort);
-      for (const probe of ['readinessProbe', 'livenessProbe']) {
+      // A store outage must take pods out of the Service, not restart every one of them.
+      for (const [probe, path] of [['readinessProbe', '/health/ready'], ['livenessProbe', '/health/live'], ['startupProbe', '/health/live']]) {
         const httpGet = obj(obj(c[probe], `${name} ${probe}`).httpGet, `${name} ${probe}.httpGet`);
-        expect(httpGet.path).toBe('/health');
+        expect({ probe, path: httpGet.path }).toEqual({ probe, path });
         const port = httpGet.port;
         expect(typeof port === 'string' ? portNames.includes(port) : portNumbers.includes(port)).toBe(true);
       }
@@ -769,8 +802,8 @@ if (!composeCli) {
 describe('deploy/docker-compose.yml with the Compose CLI', () => {
   (composeCli ? it : it.skip)(`is accepted by \`${composeCli?.label ?? 'compose'} config\``, () => {
     const cli = composeCli as ComposeCli;
-    // docker-compose 1.x predates the top-level `name` key of the Compose Specification.
-    const text = cli.v1 ? composeText.replace(/^name:.*$/m, '') : composeText;
+    // The file as shipped, for docker-compose 1.x and Compose v2 alike.
+    const text = composeText;
     const result = spawnSync(
       cli.command,
       [...cli.args, '--project-name', 'kundportal', '--project-directory', DEPLOY, '-f', '-', 'config', '--quiet'],

@@ -67,6 +67,10 @@ export class ApiClient {
     return this.request<T>('PUT', path, { token, body });
   }
 
+  delete<T = any>(path: string, token?: string) {
+    return this.request<T>('DELETE', path, { token });
+  }
+
   async signIn(personalNumber: string, options: SignInOptions = {}): Promise<string> {
     const response = await this.post('/auth/dev/sign-in', { personalNumber, method: options.method ?? 'bankid', ...options });
     if (response.status !== 200) throw new Error(`sign-in failed: ${response.status} ${JSON.stringify(response.body)}`);

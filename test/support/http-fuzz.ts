@@ -736,8 +736,15 @@ export async function send(baseUrl: string, request: FuzzRequest): Promise<FuzzR
   let body: string | Uint8Array | undefined;
   if (request.payload) body = 'json' in request.payload ? jsonText(request.payload.json) : request.payload.raw;
   const response = await fetch(baseUrl + request.url, { method: request.method, headers, body: body as RequestInit['body'], signal: AbortSignal.timeout(request.timeoutMs ?? 15_000) });
-  const text = await response.text();
   const contentType = response.headers.get('content-type') ?? '';
+  // A stream of server-sent events does not end: its status and first event are the answer.
+  if (contentType.startsWith('text/event-stream')) {
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    await reader.cancel();
+    return { status: response.status, contentType, text: new TextDecoder().decode(first.value), body: '' };
+  }
+  const text = await response.text();
   let parsed: unknown = text;
   if (contentType.includes('json') && text) {
     try {

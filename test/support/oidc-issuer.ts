@@ -8,8 +8,10 @@ export interface MintOptions {
   subject?: string;
   issuer?: string;
   audience?: string | string[];
-  /** Seconds from now; negative for a token that has already expired. */
-  expiresIn?: number;
+  /** Seconds from now; negative for a token that has already expired; null leaves `exp` out. */
+  expiresIn?: number | null;
+  /** Seconds from now for `iat` (default -5); null leaves it out. */
+  issuedAt?: number | null;
   /** Seconds from now for `nbf`; left out when undefined. */
   notBefore?: number;
   /** Sign with this key instead of the issuer's (it is not in the JWKS). */
@@ -80,9 +82,9 @@ export class OidcIssuer {
     const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? this.kid, typ: 'JWT' })
       .setIssuer(options.issuer ?? this.issuer)
-      .setAudience(options.audience ?? 'kundportal')
-      .setIssuedAt(now - 5)
-      .setExpirationTime(now + (options.expiresIn ?? 3600));
+      .setAudience(options.audience ?? 'kundportal');
+    if (options.issuedAt !== null) jwt.setIssuedAt(now + (options.issuedAt ?? -5));
+    if (options.expiresIn !== null) jwt.setExpirationTime(now + (options.expiresIn ?? 3600));
     if (options.subject !== undefined) jwt.setSubject(options.subject);
     if (options.notBefore !== undefined) jwt.setNotBefore(now + options.notBefore);
     return jwt.sign(options.key ?? this.privateKey);

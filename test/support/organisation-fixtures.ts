@@ -39,7 +39,8 @@ let serial = 0;
 
 /**
  * Builds organisations and people over HTTP the way the seed flow does: application, staff approval,
- * the administrator's account, the signatory's e-ID signature, roles set by staff.
+ * the administrator's account, the signatory's e-ID signature, people joining through join requests
+ * that the administrator approves with their roles.
  */
 export class OrganisationFixtures {
   constructor(private readonly api: ApiClient, private readonly staff: string) {}
@@ -70,12 +71,27 @@ export class OrganisationFixtures {
     return { id, name, organisationNumber, admin };
   }
 
-  /** A new member of `organisation` holding `roles` (set by staff). */
+  /**
+   * A new member of `organisation` holding `roles`, the way a real organisation gets one: the person
+   * creates an account asking to join, and the organisation's administrator approves the join
+   * request with the roles.
+   */
   async member(organisation: Organisation, roles: Role[], name = `Member ${++serial}`): Promise<Person> {
-    const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '.')}.${++serial}.${organisation.organisationNumber.replace('-', '')}@region.se`;
-    const person = await this.account(organisation.organisationNumber, { name, email, personalNumber: testPersonalNumber() });
-    if (roles.length > 0) await this.setRoles(organisation, person, roles);
+    const person = await this.applicant(organisation, name);
+    await this.approve(organisation, person, roles);
     return person;
+  }
+
+  /** Someone who created an account asking to join `organisation`: a pending join request, not a member. */
+  async applicant(organisation: Organisation, name = `Applicant ${++serial}`): Promise<Person> {
+    const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '.')}.${++serial}.${organisation.organisationNumber.replace('-', '')}@region.se`;
+    return this.account(organisation.organisationNumber, { name, email, personalNumber: testPersonalNumber() }, 'pending');
+  }
+
+  /** The organisation's administrator approves the person's join request with `roles`. */
+  async approve(organisation: Organisation, person: Person, roles: Role[]): Promise<void> {
+    const approved = await this.api.post(`/organisations/${organisation.id}/join-requests/${person.accountId}/approve`, { roles }, organisation.admin.token);
+    expectStatus(approved, 200, 'join request approval');
   }
 
   async setRoles(organisation: Organisation, person: Person, roles: Role[]): Promise<void> {
@@ -107,10 +123,15 @@ export class OrganisationFixtures {
     return response.body.items as Mail[];
   }
 
-  private async account(organisationNumber: string, who: { name: string; email: string; personalNumber: string }): Promise<Person> {
+  private async account(
+    organisationNumber: string,
+    who: { name: string; email: string; personalNumber: string },
+    membership: 'active' | 'pending' = 'active',
+  ): Promise<Person> {
     const token = await this.api.signIn(who.personalNumber, { name: who.name });
     const created = await this.api.post('/accounts', { name: who.name, email: who.email, organisationNumber }, token);
     expectStatus(created, 201, 'account');
+    if (created.body.membership !== membership) throw new Error(`account: expected membership ${membership}, got ${JSON.stringify(created.body)}`);
     return { token, accountId: created.body.id as string, name: who.name, email: who.email.toLowerCase(), personalNumber: who.personalNumber };
   }
 }

@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AttachmentsModule } from '@kundportal/attachments';
 import { AppConfig } from '@kundportal/kernel';
+import { LiveNotices } from '@kundportal/notifications';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ReadSideModule } from '../../projector/src/read-side.module';
 import { AccountsController } from './controllers/accounts.controller';
 import { AuthController } from './controllers/auth.controller';
+import { BackupsController } from './controllers/backups.controller';
 import { AuditController } from './controllers/audit.controller';
 import { CatalogueController } from './controllers/catalogue.controller';
 import { OrdersController } from './controllers/orders.controller';
@@ -13,11 +15,14 @@ import { TicketsController } from './controllers/tickets.controller';
 import { CustomerApplicationsController } from './controllers/customer-applications.controller';
 import { DevController } from './controllers/dev.controller';
 import { HealthController } from './controllers/health.controller';
+import { LiveNoticesController } from './controllers/live-notices.controller';
+import { JwksController } from './controllers/jwks.controller';
 import { MeController } from './controllers/me.controller';
 import { MetricsController } from './controllers/metrics.controller';
 import { OrganisationsController } from './controllers/organisations.controller';
 import { ProjectionsController } from './controllers/projections.controller';
 import { RegistrationsController } from './controllers/registrations.controller';
+import { StaffController } from './controllers/staff.controller';
 import { AuthGuard } from './http/auth';
 import { CallerService } from './http/caller.service';
 import { CallerLanguage } from './http/language';
@@ -29,7 +34,9 @@ import { validationPipe } from './http/validation';
 
 const CONTROLLERS = [
   AuthController,
+  JwksController,
   MeController,
+  LiveNoticesController,
   CustomerApplicationsController,
   AccountsController,
   OrganisationsController,
@@ -39,9 +46,11 @@ const CONTROLLERS = [
   AuditController,
   TicketsController,
   TicketAttachmentsController,
+  StaffController,
   HealthController,
   MetricsController,
   ProjectionsController,
+  BackupsController,
   DevController,
 ];
 
@@ -51,6 +60,7 @@ const CONTROLLERS = [
     CallerService,
     CallerLanguage,
     IdempotencyKeys,
+    LiveNotices,
     { provide: APP_FILTER, useClass: ErrorFilter },
     // Order matters: who is calling first, then whether the route knows the query's parameters, then wait for the read models (X-Min-Position), then a
     // repeated Idempotency-Key is answered from the idempotency store.

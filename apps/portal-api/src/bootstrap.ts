@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
-import { IncomingMessage } from 'node:http';
+import { createServer, IncomingMessage } from 'node:http';
+import { once } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
@@ -7,12 +8,14 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import { randomUUID } from 'node:crypto';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'pino';
 import { AppConfig, createRootLogger, loadConfig, METRICS, Metrics, PinoNestLogger } from '@kundportal/kernel';
 import { AppModule } from './app.module';
 import { toErrorBody } from './http/error-body';
 import { IdempotencyKeys, storeAnswers } from './http/idempotency';
+import { tokenFromQuery } from './http/query-token';
+import { servePortalWeb } from './http/portal-web';
 import { DEFAULT_LANGUAGE, preferredLanguage, translate, ValidationFailed } from '@kundportal/kernel';
 
 /** Builds the HTTP application (also used by the end-to-end tests). */
@@ -26,6 +29,7 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
     // Errors raised before routing (a malformed URL, an over-long id) leave in the contract's shape too.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const body = toErrorBody(error, preferredLanguage(request.headers['accept-language']));
+      for (const [name, value] of SECURITY_HEADERS) void reply.header(name, value);
       void reply.status(body.statusCode).send(body);
     },
     // Requests Node refuses before Fastify sees them (headers too large, malformed HTTP).
@@ -38,9 +42,12 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
       const body = JSON.stringify({ statusCode: status, code, message: translate(DEFAULT_LANGUAGE, `errors:${code}`, tooLarge ? {} : { context: 'http' }) });
       socket.end(
         `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+          SECURITY_HEADERS.map(([name, value]) => `${name}: ${value}\r\n`).join('') +
           `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
     },
+    // EventSource sends its token in the URL: moved to the Authorization header before routing and logging.
+    rewriteUrl: tokenFromQuery,
     // A caller's correlation id is kept (when it is a plain token); otherwise each request gets one.
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-correlation-id'];
@@ -50,11 +57,16 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    // Fastify's own JSON parser only: Nest would add form-urlencoded, which no route takes.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // JSON is what the contract speaks (multipart for attachments): plain text is refused with 415 like any other type.
+  fastify.removeContentTypeParser('text/plain');
   // Multipart for attachments: the file is streamed to the blob store, so no whole-body limit applies here.
   await app.register(fastifyMultipart, { limits: { files: 1, fields: 5, parts: 6 } });
   securityHeaders(fastify);
+  refuseMultipartElsewhere(fastify);
   // Sign-in and the public forms are limited per client address; signed-in traffic is not: those
   // routes are marked so that the plugin puts no hook on them at all.
   fastify.addHook('onRoute', (route) => {
@@ -72,11 +84,19 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
     }),
   });
   countRequests(fastify, app.get<Metrics>(METRICS));
+  if (config.metricsPort !== undefined) await serveMetricsApart(fastify, app.get<Metrics>(METRICS), config.metricsPort, config.host);
   storeAnswers(fastify, app.get(IdempotencyKeys));
   refuseHostileBodies(fastify);
+  await servePortalWeb(app, config.webDir, logger);
   app.enableShutdownHooks();
   drainOnClose(fastify);
-  const document = SwaggerModule.createDocument(
+  SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  return app;
+}
+
+/** The OpenAPI document served at `/docs-json`; the portal web UI's client types are generated from it. */
+export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Kundportal API')
@@ -85,21 +105,40 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  return app;
 }
 
 /**
- * Helmet's default security headers on every answer. The middleware is built once: the headers
- * do not depend on the request (@fastify/helmet builds helmet anew on each request, and adds an
- * async hook besides, a good part of a small request's time).
+ * Helmet's default security headers, worked out once: they do not depend on the request. The same
+ * list goes on every answer, the raw 400/431 that Node sends before Fastify sees a request included.
  */
+const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = (() => {
+  const headers: Array<[string, string]> = [];
+  const collect = { setHeader: (name: string, value: unknown) => void headers.push([name, String(value)]), removeHeader: () => undefined };
+  // No upgrade-insecure-requests: on a plain-HTTP address other than localhost it makes the browser
+  // ask for Swagger UI's (and the web UI's) scripts over HTTPS, which is not served, and the page stays blank.
+  // HTTPS is enforced by HSTS and the ingress instead.
+  helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })({} as IncomingMessage, collect as never, () => undefined);
+  return headers;
+})();
+
 function securityHeaders(fastify: FastifyInstance): void {
-  const setHeaders = helmet();
-  fastify.addHook('onRequest', (request, reply, done) => {
-    setHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    for (const [name, value] of SECURITY_HEADERS) reply.raw.setHeader(name, value);
+    done();
   });
 }
+
+/** A multipart body is for the attachment upload; elsewhere it is a type we do not take (415, as form-urlencoded and plain text are). */
+function refuseMultipartElsewhere(fastify: FastifyInstance): void {
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    if (request.isMultipart() && !MULTIPART_ROUTE.test(request.routeOptions.url ?? '')) {
+      return done(Object.assign(new Error('Send the body as application/json.'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }));
+    }
+    done();
+  });
+}
+
+const MULTIPART_ROUTE = /\/attachments$/;
 
 /**
  * Graceful shutdown: once closing starts, every answer (requests in flight finish normally) says
@@ -122,6 +161,23 @@ function drainOnClose(fastify: FastifyInstance): void {
 function isRateLimited(method: string, path: string): boolean {
   if (path.startsWith('/auth/') || path.startsWith('/public/')) return true;
   return method === 'POST' && (path === '/customer-applications' || path === '/registrations');
+}
+
+/** `/metrics` on a port of its own, for the scraper inside the cluster: the public port does not serve them. */
+async function serveMetricsApart(fastify: FastifyInstance, metrics: Metrics, port: number, host: string): Promise<void> {
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') return void response.writeHead(404).end();
+    metrics.registry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+      () => response.writeHead(500).end(),
+    );
+  });
+  server.listen(port, host);
+  await once(server, 'listening');
+  fastify.addHook('onClose', (_instance, done) => {
+    server.closeAllConnections();
+    server.close(() => done());
+  });
 }
 
 /** Requests by route template and status, and their duration, for `/metrics`. */

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
-import { createRootLogger, loadConfig } from '@kundportal/kernel';
+import { createRootLogger, loadConfig, unknownVariableWarnings } from '@kundportal/kernel';
 import { createApp } from './bootstrap';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createRootLogger(config.logLevel);
+  for (const warning of unknownVariableWarnings()) logger.warn(warning);
   const app = await createApp(config, logger);
   await app.listen({ port: config.port, host: config.host });
   logger.info(

@@ -10,6 +10,23 @@ export interface HealthReport {
   projections: Array<Omit<ProjectionStatus, 'state'> & { state: ProjectionStatus['state'] | 'elsewhere'; lag: string | null }>;
 }
 
+/**
+ * The report as anyone may see it: states, adapters and lags, without the details that tell about
+ * the machine (file paths in DATA_DIR, error messages from the stores or a parked event).
+ */
+export function publicHealth(report: HealthReport): HealthReport {
+  const store = (health: unknown) => {
+    const { status, adapter } = health as { status: unknown; adapter: unknown };
+    return { status, adapter };
+  };
+  return {
+    ...report,
+    eventStore: store(report.eventStore),
+    readStore: store(report.readStore),
+    projections: report.projections.map(({ error: _error, ...projection }) => projection),
+  };
+}
+
 /** The state of both stores and of each projection here, with its lag behind the log. */
 @Injectable()
 export class HealthService {
@@ -25,6 +42,12 @@ export class HealthService {
     const storesUp = eventStore.status === 'up' && readStore.status === 'up';
     const status = !storesUp ? 'down' : projections.some((p) => p.state !== 'running' && p.state !== 'elsewhere') ? 'degraded' : 'ok';
     return { status, eventStore, readStore, headPosition: head?.toString() ?? null, projections };
+  }
+
+  /** Ready to take requests: both stores answer (a parked projection is not a reason to stop serving). */
+  async ready(): Promise<boolean> {
+    const [eventStore, readStore] = await Promise.all([this.events.health(), this.reads.health()]);
+    return eventStore.status === 'up' && readStore.status === 'up';
   }
 
   /** Each projection with its lag behind the log, without pinging the stores (for metrics). */

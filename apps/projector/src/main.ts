@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createRootLogger, loadConfig, PinoNestLogger } from '@kundportal/kernel';
+import { createRootLogger, loadConfig, unknownVariableWarnings, PinoNestLogger } from '@kundportal/kernel';
 import { ProjectorModule } from './projector.module';
 
 /** Runs the projections and reactors alone (production: the API runs with RUN_PROJECTIONS=false). */
@@ -10,6 +10,7 @@ async function main(): Promise<void> {
   process.env.RUN_PROJECTIONS = 'true';
   const config = loadConfig();
   const logger = createRootLogger(config.logLevel);
+  for (const warning of unknownVariableWarnings()) logger.warn(warning);
   const app = await NestFactory.create<NestFastifyApplication>(ProjectorModule.forRoot(config), new FastifyAdapter({ loggerInstance: logger }), {
     logger: new PinoNestLogger(logger),
   });

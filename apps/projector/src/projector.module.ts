@@ -14,6 +14,20 @@ class ProjectorHealthController {
     void reply.status(report.status === 'down' ? 503 : 200);
     return report;
   }
+
+  /** Liveness: the process answers (a store outage must not restart it). */
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: both stores answer. */
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    const ready = await this.health.ready();
+    void reply.status(ready ? 200 : 503);
+    return { status: ready ? 'ok' : 'down' };
+  }
 }
 
 @Controller('metrics')

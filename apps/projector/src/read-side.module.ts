@@ -4,10 +4,10 @@ import { CatalogueModule, catalogueProjection } from '@kundportal/catalogue';
 import { OrderingModule, ordersProjection } from '@kundportal/ordering';
 import { TicketingModule, ticketsProjection } from '@kundportal/ticketing';
 import { EventStoreModule } from '@kundportal/eventstore';
-import { accountsProjection, IdentityModule, MembershipReactor, preferencesProjection, registrationsProjection } from '@kundportal/identity';
+import { accountDirectoryProjection, accountsProjection, IdentityModule, MembershipReactor, preferencesProjection, registrationsProjection } from '@kundportal/identity';
 import { APP_CONFIG, AppConfig, KernelModule } from '@kundportal/kernel';
 import { MailReactor, NotificationsModule, OutboxDispatcher } from '@kundportal/notifications';
-import { ORGANISATION_PROJECTIONS, OrganisationsModule } from '@kundportal/organisations';
+import { AgentLinksReactor, ORGANISATION_PROJECTIONS, organisationDirectoryProjection, OrganisationsModule } from '@kundportal/organisations';
 import { Projection, ProjectionRunner, PROJECTIONS, ReadModelWaiter, ReadStoreModule } from '@kundportal/readstore';
 import { HealthService } from './health.service';
 import { ProjectionMetrics } from './projection-metrics';
@@ -50,8 +50,8 @@ export class ReadSideHost implements OnApplicationBootstrap {
   providers: [
     {
       provide: PROJECTIONS,
-      inject: [MailReactor, MembershipReactor],
-      useFactory: (mail: MailReactor, membership: MembershipReactor): Projection[] => [
+      inject: [MailReactor, MembershipReactor, AgentLinksReactor],
+      useFactory: (mail: MailReactor, membership: MembershipReactor, agentLinks: AgentLinksReactor): Projection[] => [
         ...ORGANISATION_PROJECTIONS,
         accountsProjection,
         registrationsProjection,
@@ -59,8 +59,11 @@ export class ReadSideHost implements OnApplicationBootstrap {
         catalogueProjection,
         ordersProjection,
         ticketsProjection,
+        organisationDirectoryProjection,
+        accountDirectoryProjection,
         mail,
         membership,
+        agentLinks,
       ],
     },
     ReadModelWaiter,

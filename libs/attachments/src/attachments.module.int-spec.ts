@@ -52,7 +52,7 @@ describe('AttachmentsModule', () => {
   it('provides GridFS on MONGODB_URI / MONGODB_DATABASE (jongodb emulator)', async () => {
     const emulator = await startJongodbEmulator();
     try {
-      await withModule({ MONGODB_URI: emulator.uri, MONGODB_DATABASE: 'kundportal_module' }, async (store) => {
+      await withModule({ MONGODB_URI: emulator.uri, MONGODB_DATABASE: 'kundportal_module', AUTH_MODE: 'dev', ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES: 'true' }, async (store) => {
         expect(store).toBeInstanceOf(GridFsBlobStore);
         expect(await store.health()).toMatchObject({ status: 'up', adapter: 'gridfs', detail: 'kundportal_module/attachments' });
       });

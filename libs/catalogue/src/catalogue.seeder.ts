@@ -17,7 +17,11 @@ export const SEED_OFFERING: { offeringId: string; name: string; startupFee: Star
   offeringId: 'webcert-fristaende',
   name: 'Webcert Fristående',
   startupFee: { amount: 5000, currency: 'SEK' },
-  fields: [{ name: 'careUnits', label: 'Number of care units (vårdenheter)', type: 'integer', required: true, min: 1 }],
+  fields: [
+    { name: 'careUnits', label: 'Number of care units (vårdenheter)', type: 'integer', required: true, min: 1 },
+    // The first order should name every care unit to connect: each later order costs another start-up fee.
+    { name: 'careUnitList', label: 'The care units to connect, each with its HSA-id', type: 'care-unit-list', required: false, countField: 'careUnits' },
+  ],
 };
 
 /** The seed as the decider publishes it: the service, then its offering. */

@@ -190,3 +190,74 @@ describe('fieldDefinitionProblems', () => {
     expect(fieldDefinitionProblems([{ ...seats, min: 4, max: 4 }])).toEqual([]);
   });
 });
+
+describe('care-unit lists', () => {
+  const careUnitList: OrderField = { name: 'careUnitList', label: 'Care units', type: 'care-unit-list', required: false, countField: 'careUnits' };
+  const form = [careUnits, careUnitList];
+  const unit = (n: number) => ({ name: `Vårdcentralen ${n}`, hsaId: `SE2321000016-${n}ABC` });
+
+  it('accepts as many care units as careUnits says, each a name and an HSA-id; the list may be left out', () => {
+    expect(validateOrderDetails(form, { careUnits: 2, careUnitList: [unit(1), unit(2)] })).toEqual([]);
+    expect(validateOrderDetails(form, { careUnits: 1, careUnitList: [{ name: 'Kliniken', hsaId: 'se162321000016-o16132' }] })).toEqual([]);
+    expect(validateOrderDetails(form, { careUnits: 3 })).toEqual([]);
+    expect(validateOrderDetails(form, { careUnits: 3, careUnitList: null })).toEqual([]);
+  });
+
+  it('refuses a list of another length than careUnits, naming the list', () => {
+    expect(validateOrderDetails(form, { careUnits: 3, careUnitList: [unit(1), unit(2)] })).toEqual([
+      { field: 'details.careUnitList', message: 'must name as many care units as careUnits (3), not 2' },
+    ]);
+    // A bad count is named once, on the count.
+    expect(fieldsOf(validateOrderDetails(form, { careUnits: 0, careUnitList: [unit(1)] }))).toEqual(['details.careUnits']);
+  });
+
+  it('refuses what is not a list of 1 to 1,000 units', () => {
+    for (const value of ['SE2321000016-15CQ', {}, 3, true]) {
+      expect(fieldsOf(validateOrderDetails(form, { careUnits: 1, careUnitList: value }))).toEqual(['details.careUnitList']);
+    }
+    expect(fieldsOf(validateOrderDetails(form, { careUnits: 1, careUnitList: [] }))).toEqual(['details.careUnitList']);
+    const many = Array.from({ length: 1001 }, (_, i) => unit(i));
+    expect(fieldsOf(validateOrderDetails(form, { careUnits: 1001, careUnitList: many }))).toEqual(['details.careUnitList']);
+  });
+
+  it('names each bad unit and property: blank or long names, malformed or repeated HSA-ids, unknown properties', () => {
+    const problems = validateOrderDetails(form, {
+      careUnits: 6,
+      careUnitList: [
+        { name: '  ', hsaId: 'SE2321000016-1' },
+        { name: 'x'.repeat(201), hsaId: 'SE2321000016-2' },
+        { name: 'A', hsaId: '2321000016-3' },
+        { name: 'B', hsaId: 'se2321000016-1' },
+        { name: 'C', hsaId: 'SE2321000016-4', phone: '08-123' },
+        'Vårdcentralen',
+      ],
+    });
+    expect(fieldsOf(problems)).toEqual([
+      'details.careUnitList.0.name',
+      'details.careUnitList.1.name',
+      'details.careUnitList.2.hsaId',
+      'details.careUnitList.3.hsaId',
+      'details.careUnitList.4.phone',
+      'details.careUnitList.5',
+    ]);
+    expect(problems[3].message).toBe('names a care unit already in the list');
+    for (const hsaId of ['SE232100001-1', 'SE2321000016-', 'SE2321000016-1 2', 'SE2321000016-ÅÄÖ', 'DK2321000016-1', 12]) {
+      expect(fieldsOf(validateOrderDetails(form, { careUnits: 1, careUnitList: [{ name: 'A', hsaId }] }))).toEqual(['details.careUnitList.0.hsaId']);
+    }
+  });
+
+  it('stores trimmed names and HSA-ids in capitals', () => {
+    expect(normaliseOrderDetails(form, { careUnits: 1, careUnitList: [{ name: ' Kliniken ', hsaId: ' se2321000016-15cq ' }] })).toEqual({
+      careUnits: 1,
+      careUnitList: [{ name: 'Kliniken', hsaId: 'SE2321000016-15CQ' }],
+    });
+  });
+
+  it('a form may count a list by one of its integer fields only', () => {
+    expect(fieldDefinitionProblems(form)).toEqual([]);
+    expect(fieldDefinitionProblems([careUnitList])).toEqual([{ field: 'fields.0.countField', message: 'must name an integer field of the form' }]);
+    expect(fieldsOf(fieldDefinitionProblems([careUnits, note, { ...careUnitList, countField: 'note' }]))).toEqual(['fields.2.countField']);
+    expect(fieldsOf(fieldDefinitionProblems([careUnits, { ...note, countField: 'careUnits' }]))).toEqual(['fields.1.countField']);
+    expect(fieldDefinitionProblems([{ ...careUnitList, countField: undefined }])).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import { assertNever, ErrorDetail } from '@kundportal/kernel';
 
 /** A field of an offering's order form; what the orderer fills in is checked against these. */
-export const FIELD_TYPES = ['integer', 'string', 'boolean'] as const;
+export const FIELD_TYPES = ['integer', 'string', 'boolean', 'care-unit-list'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 export interface OrderField {
@@ -15,10 +15,26 @@ export interface OrderField {
   max?: number;
   /** Strings only: the most characters after trimming. */
   maxLength?: number;
+  /** Care-unit lists only: the integer field of the same form that the list's length must equal. */
+  countField?: string;
+}
+
+/** A care unit (vårdenhet) to connect: its name and its HSA-id. */
+export interface CareUnit {
+  name: string;
+  hsaId: string;
 }
 
 /** What an order's `details` hold once checked: one value per given field. */
-export type OrderDetails = Record<string, number | string | boolean>;
+export type OrderDetails = Record<string, number | string | boolean | CareUnit[]>;
+
+/**
+ * An HSA-id: `SE`, the organisation number (10 digits, or 12 with a prefix such as `16`), a hyphen
+ * and the unit's own part (letters and digits), e.g. `SE2321000016-15CQ`. Checked in capitals.
+ */
+export const HSA_ID_PATTERN = /^SE\d{10,12}-[A-Z0-9]{1,20}$/;
+export const CARE_UNIT_NAME_MAX_LENGTH = 200;
+export const MAX_CARE_UNITS = 1000;
 
 export const FIELD_NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9]{0,39}$/;
 export const FIELD_LABEL_MAX_LENGTH = 200;
@@ -40,6 +56,7 @@ export function cleanField(field: OrderField): OrderField {
     ...(field.min !== undefined && field.min !== null ? { min: field.min } : {}),
     ...(field.max !== undefined && field.max !== null ? { max: field.max } : {}),
     ...(field.maxLength !== undefined && field.maxLength !== null ? { maxLength: field.maxLength } : {}),
+    ...(field.countField !== undefined && field.countField !== null ? { countField: field.countField } : {}),
   };
 }
 
@@ -78,6 +95,12 @@ export function fieldDefinitionProblems(fields: unknown): ErrorDetail[] {
     }
     if (type === 'integer' && Number.isSafeInteger(min) && Number.isSafeInteger(max) && (min as number) > (max as number)) {
       problems.push({ field: at('max'), message: 'must not be less than min' });
+    }
+    const { countField } = field;
+    if (countField !== undefined && countField !== null) {
+      const counted = fields.find((f: unknown) => isPlainObject(f) && f.name === countField) as Record<string, unknown> | undefined;
+      if (type !== 'care-unit-list') problems.push({ field: at('countField'), message: 'applies to care-unit-list fields only' });
+      else if (!counted || counted.type !== 'integer') problems.push({ field: at('countField'), message: 'must name an integer field of the form' });
     }
     if (maxLength !== undefined && maxLength !== null) {
       if (type !== 'string') problems.push({ field: at('maxLength'), message: 'applies to string fields only' });
@@ -126,6 +149,9 @@ export function validateOrderDetails(fields: readonly OrderField[], details: unk
       case 'boolean':
         if (typeof value !== 'boolean') problems.push({ field: at(field.name), message: 'must be true or false' });
         break;
+      case 'care-unit-list':
+        problems.push(...careUnitListProblems(field, value, details));
+        break;
       default:
         assertNever(field.type);
     }
@@ -146,7 +172,50 @@ export function normaliseOrderDetails(fields: readonly OrderField[], details: Re
   for (const field of fields) {
     const value = own(details, field.name) ? details[field.name] : undefined;
     if (value === undefined || value === null) continue;
+    if (field.type === 'care-unit-list') {
+      result[field.name] = (value as CareUnit[]).map((unit) => ({ name: unit.name.trim(), hsaId: unit.hsaId.trim().toUpperCase() }));
+      continue;
+    }
     result[field.name] = typeof value === 'string' ? value.trim() : (value as number | boolean);
   }
   return result;
+}
+
+/**
+ * What is wrong with a list of care units, each problem named down to the unit's property
+ * (`details.careUnitList.2.hsaId`): 1 to 1,000 units, each exactly a name and a well-formed HSA-id,
+ * no HSA-id twice, and as many units as the count field says (when the count itself is valid).
+ */
+function careUnitListProblems(field: OrderField, value: unknown, details: Record<string, unknown>): ErrorDetail[] {
+  const at = (suffix = '') => `details.${field.name}${suffix}`;
+  if (!Array.isArray(value)) return [{ field: at(), message: 'must be a list of care units, each { name, hsaId }' }];
+  if (value.length === 0 || value.length > MAX_CARE_UNITS) return [{ field: at(), message: `must name from 1 to ${MAX_CARE_UNITS} care units` }];
+  const problems: ErrorDetail[] = [];
+  const seen = new Set<string>();
+  value.forEach((unit: unknown, i) => {
+    if (!isPlainObject(unit)) {
+      problems.push({ field: at(`.${i}`), message: 'must be a care unit { name, hsaId }' });
+      return;
+    }
+    const { name, hsaId } = unit;
+    if (typeof name !== 'string' || name.trim() === '' || characters(name.trim()) > CARE_UNIT_NAME_MAX_LENGTH) {
+      problems.push({ field: at(`.${i}.name`), message: `must be a non-empty text of at most ${CARE_UNIT_NAME_MAX_LENGTH} characters` });
+    }
+    const id = typeof hsaId === 'string' ? hsaId.trim().toUpperCase() : null;
+    if (id === null || !HSA_ID_PATTERN.test(id)) {
+      problems.push({ field: at(`.${i}.hsaId`), message: 'must be an HSA-id such as SE2321000016-15CQ' });
+    } else if (seen.has(id)) {
+      problems.push({ field: at(`.${i}.hsaId`), message: 'names a care unit already in the list' });
+    } else {
+      seen.add(id);
+    }
+    for (const key of Object.keys(unit)) {
+      if (key !== 'name' && key !== 'hsaId') problems.push({ field: at(`.${i}.${key}`), message: 'is not a property of a care unit' });
+    }
+  });
+  const count = field.countField !== undefined && own(details, field.countField) ? details[field.countField] : undefined;
+  if (typeof count === 'number' && Number.isSafeInteger(count) && count >= 1 && count !== value.length) {
+    problems.push({ field: at(), message: `must name as many care units as ${field.countField} (${count}), not ${value.length}` });
+  }
+  return problems;
 }

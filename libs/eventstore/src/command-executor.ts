@@ -1,3 +1,4 @@
+import { currentVersion } from './upcasting';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CommandContext, Decider, derivedId, DomainError, DomainEvent, EventMetadata, METRICS, Metrics, newId } from '@kundportal/kernel';
 import { EVENT_STORE, EventStore, EventToAppend, RecordedEvent, WrongExpectedRevisionError } from './event-store.port';
@@ -216,7 +217,7 @@ function toStored(
     correlationId: context.correlationId,
     causationId: context.commandId,
     occurredAt: context.now.toISOString(),
-    schemaVersion: 1,
+    schemaVersion: currentVersion(event.type),
   };
   return { id: eventId(context, streamId, revision, index), type: event.type, data: event.data, metadata };
 }

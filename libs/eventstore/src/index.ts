@@ -4,3 +4,4 @@ export * from './reservations';
 export { EmbeddedEventStore } from './embedded/embedded-event-store';
 export * from './eventstore.module';
 export { EsdbEventStore } from './esdb/esdb-event-store';
+export * from './upcasting';

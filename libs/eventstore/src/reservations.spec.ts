@@ -32,9 +32,9 @@ describe('reservationDecider', () => {
     it('takes the kind from the key prefix', () => {
       const pnrKey = Reservations.streamId('pnr', 'digest-1');
       DeciderSpecification.for(reservationDecider)
-        .given([{ type: 'ReservationClaimed', data: { key: pnrKey, owner: 'acc-1' } }])
+        .given([{ type: 'ReservationClaimed', data: { key: pnrKey, owner: 'acc-1', claimedAt } }])
         .when({ type: 'Claim', key: pnrKey, owner: 'acc-2', now })
-        .thenThrows(ReservationHeld, (e) => e.kind === 'pnr' && e.claimedAt === null);
+        .thenThrows(ReservationHeld, (e) => e.kind === 'pnr' && e.claimedAt === claimedAt);
     });
 
     it('takes over an abandoned claim only from the holder named', () => {

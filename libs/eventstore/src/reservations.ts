@@ -10,7 +10,8 @@ import { CommandExecutor } from './command-executor';
 export type ReservationKind = 'pnr' | 'email';
 
 type ReservationEvent =
-  | { type: 'ReservationClaimed'; data: { key: string; owner: string; claimedAt?: string; takenOverFrom?: string } }
+  // Version 2: `claimedAt` always there (version 1 events get their own time, see upcasting.ts).
+  | { type: 'ReservationClaimed'; data: { key: string; owner: string; claimedAt: string; takenOverFrom?: string } }
   | { type: 'ReservationReleased'; data: { key: string; owner: string } };
 
 type ReservationCommand =
@@ -48,7 +49,7 @@ export const reservationDecider: Decider<ReservationCommand, ReservationEvent, R
   evolve(state, event) {
     switch (event.type) {
       case 'ReservationClaimed':
-        return { owner: event.data.owner, claimedAt: event.data.claimedAt ?? null };
+        return { owner: event.data.owner, claimedAt: event.data.claimedAt };
       case 'ReservationReleased':
         return { owner: null, claimedAt: null };
     }

@@ -1,7 +1,7 @@
 import { DomainError } from '@kundportal/kernel';
 import { DeciderSpecification } from '@kundportal/kernel/testing';
 import { AccountCommand, accountDecider } from './account.decider';
-import { AccountCreated, AccountEvent, PasswordResetRequested, PasswordSet } from './account.events';
+import { AccountCreated, AccountEvent, EmailChanged, EmailVerificationRequested, EmailVerified, PasswordResetRequested, PasswordSet } from './account.events';
 
 const spec = DeciderSpecification.for(accountDecider);
 
@@ -25,9 +25,14 @@ const eidAccount = (method: string): AccountCreated['data'] => ({
 });
 const createAccount = (method: string): AccountCommand => {
   const { createdAt: _createdAt, ...fields } = eidAccount(method);
-  return { type: 'CreateAccount', ...fields, now: createdAt };
+  return { type: 'CreateAccount', ...fields, emailVerificationId: EMAIL_VERIFICATION_ID, now: createdAt };
 };
 const eidCreated = (method = 'bankid'): AccountCreated => ({ type: 'AccountCreated', data: eidAccount(method) });
+const EMAIL_VERIFICATION_ID = `${accountId}~email-1`;
+const emailVerificationRequested = (email = person.email, verificationId = EMAIL_VERIFICATION_ID, at = createdAt): EmailVerificationRequested => ({
+  type: 'EmailVerificationRequested',
+  data: { accountId, name: person.name, email, verificationId, at: at.toISOString() },
+});
 
 const createPasswordAccount: AccountCommand = { type: 'CreatePasswordAccount', account: person, passwordHash: HASH, now: createdAt };
 const passwordCreated: AccountCreated = {
@@ -64,7 +69,7 @@ const inMinutes = (minutes: number) => new Date(requestedAt.getTime() + minutes 
 describe('accountDecider', () => {
   describe('CreateAccount (e-ID)', () => {
     it.each(['bankid', 'freja'])('creates the account with %s', (method) => {
-      spec.given([]).when(createAccount(method)).then([eidCreated(method)]);
+      spec.given([]).when(createAccount(method)).then([eidCreated(method), emailVerificationRequested()]);
     });
 
     it('refuses SITHS: 422 EID_METHOD_NOT_ALLOWED', () => {
@@ -139,6 +144,81 @@ describe('accountDecider', () => {
     it('refuses when no reset was requested or the account does not exist: 422 INVALID_TOKEN', () => {
       spec.given(passwordAccount).when(resetPassword(RESET_ID, inMinutes(1))).thenThrows(DomainError, invalidToken);
       spec.given([]).when(resetPassword(RESET_ID, inMinutes(1))).thenThrows(DomainError, invalidToken);
+    });
+  });
+
+  describe('e-mail verification', () => {
+    const eidAccountEvents: AccountEvent[] = [eidCreated(), emailVerificationRequested()];
+    const verified = (email = person.email, verificationId = EMAIL_VERIFICATION_ID): EmailVerified => ({
+      type: 'EmailVerified',
+      data: { accountId, email, verificationId, at: requestedAt.toISOString() },
+    });
+    const changed = (email: string, previous = person.email): EmailChanged => ({
+      type: 'EmailChanged',
+      data: { accountId, email, previous, at: requestedAt.toISOString() },
+    });
+    const verify = (verificationId = EMAIL_VERIFICATION_ID): AccountCommand => ({ type: 'VerifyEmail', verificationId, now: requestedAt });
+    const change = (email: string, verificationId = `${accountId}~email-2`): AccountCommand => ({ type: 'ChangeEmail', email, verificationId, now: requestedAt });
+
+    it('verifies the e-mail with the latest link, once', () => {
+      spec.given(eidAccountEvents).when(verify()).then([verified()]);
+      spec.given([...eidAccountEvents, verified()]).when(verify()).thenThrows(DomainError, isCode(422, 'INVALID_TOKEN'));
+      spec.given(eidAccountEvents).when(verify(`${accountId}~forged`)).thenThrows(DomainError, isCode(422, 'INVALID_TOKEN'));
+      spec.given([]).when(verify()).thenThrows(DomainError, isCode(422, 'INVALID_TOKEN'));
+    });
+
+    it('changing the e-mail makes it unverified and sends a new link; the older link stops working', () => {
+      const next = emailVerificationRequested('kim.ny@region.se', `${accountId}~email-2`, requestedAt);
+      spec.given([...eidAccountEvents, verified()]).when(change('kim.ny@region.se')).then([changed('kim.ny@region.se'), next]);
+      spec.given([...eidAccountEvents, changed('kim.ny@region.se'), next]).when(verify()).thenThrows(DomainError, isCode(422, 'INVALID_TOKEN'));
+      spec.given([...eidAccountEvents, changed('kim.ny@region.se'), next]).when(verify(`${accountId}~email-2`)).then([verified('kim.ny@region.se', `${accountId}~email-2`)]);
+    });
+
+    it('the same address again: a new link while unverified, nothing once verified', () => {
+      spec.given(eidAccountEvents).when(change(person.email)).then([emailVerificationRequested(person.email, `${accountId}~email-2`, requestedAt)]);
+      spec.given([...eidAccountEvents, verified()]).when(change(person.email)).thenNothing();
+    });
+
+    it('a password account keeps the e-mail it signs in with: EMAIL_IS_SIGN_IN (422)', () => {
+      spec.given(passwordAccount).when(change('kim.ny@region.se')).thenThrows(DomainError, isCode(422, 'EMAIL_IS_SIGN_IN'));
+    });
+
+    it('a password account’s e-mail counts as verified (staff approved the registration); an e-ID account’s once verified; a legacy one when verified', () => {
+      const state = (events: AccountEvent[]) => events.reduce(accountDecider.evolve, accountDecider.initialState());
+      expect(state(passwordAccount)).toMatchObject({ emailVerified: true });
+      expect(state(eidAccountEvents)).toMatchObject({ emailVerified: false, emailVerification: EMAIL_VERIFICATION_ID });
+      expect(state([...eidAccountEvents, verified()])).toMatchObject({ emailVerified: true, emailVerification: null });
+    });
+  });
+
+  describe('merging an old-portal account into the verifier’s e-ID account', () => {
+    const VERIFICATION_ID = 'legacy-1~abc';
+    const imported: AccountEvent = {
+      type: 'AccountImported',
+      data: { accountId, username: 'kimsve', name: person.name, email: person.email, organisationId: 'org-1', roles: ['orderer'], verificationId: VERIFICATION_ID, importedAt: createdAt.toISOString() },
+    };
+    const merge = (method = 'bankid', verificationId = VERIFICATION_ID): AccountCommand => ({
+      type: 'MergeLegacyAccount',
+      verificationId,
+      into: 'account-eid',
+      personalNumberDigest: 'digest-kim',
+      method,
+      now: requestedAt,
+    });
+    const merged: AccountEvent = {
+      type: 'LegacyAccountMerged',
+      data: { accountId, into: 'account-eid', personalNumberDigest: 'digest-kim', method: 'bankid', verificationId: VERIFICATION_ID, at: requestedAt.toISOString() },
+    };
+
+    it('closes the old account with its link, once; a retry changes nothing', () => {
+      spec.given([imported]).when(merge()).then([merged]);
+      spec.given([imported, merged]).when(merge()).thenNothing();
+    });
+
+    it('refuses a wrong link and SITHS, as verifying does', () => {
+      spec.given([imported]).when(merge('bankid', 'legacy-1~other')).thenThrows(DomainError, isCode(422, 'INVALID_TOKEN'));
+      spec.given([imported]).when(merge('siths')).thenThrows(DomainError, isCode(422, 'EID_METHOD_NOT_ALLOWED'));
+      spec.given([]).when(merge()).thenThrows(DomainError, isCode(422, 'INVALID_TOKEN'));
     });
   });
 });

@@ -49,6 +49,53 @@ export type AccountVerified = {
   data: { accountId: string; personalNumberDigest: string; method: string; verificationId: string; verifiedAt: string };
 };
 
-export type AccountEvent = AccountCreated | PasswordSet | PasswordResetRequested | AccountImported | AccountVerified;
-export const ACCOUNT_EVENT_TYPES = ['AccountCreated', 'PasswordSet', 'PasswordResetRequested', 'AccountImported', 'AccountVerified'] as const;
+/**
+ * A link to verify the account's e-mail was sent (`<verificationId>.<mac>`; the log holds only the
+ * id). Until verified, the service does not rely on the address.
+ */
+export type EmailVerificationRequested = {
+  type: 'EmailVerificationRequested';
+  data: { accountId: string; name: string; email: string; verificationId: string; at: string };
+};
+
+export type EmailVerified = {
+  type: 'EmailVerified';
+  data: { accountId: string; email: string; verificationId: string; at: string };
+};
+
+export type EmailChanged = {
+  type: 'EmailChanged';
+  data: { accountId: string; email: string; previous: string; at: string };
+};
+
+/**
+ * An old-portal account verified by a person who has an e-ID account already: its memberships and
+ * roles moved to that account, and it is closed (its verification link used up).
+ */
+export type LegacyAccountMerged = {
+  type: 'LegacyAccountMerged';
+  data: { accountId: string; into: string; personalNumberDigest: string; method: string; verificationId: string; at: string };
+};
+
+export type AccountEvent =
+  | AccountCreated
+  | LegacyAccountMerged
+  | PasswordSet
+  | PasswordResetRequested
+  | AccountImported
+  | AccountVerified
+  | EmailVerificationRequested
+  | EmailVerified
+  | EmailChanged;
+export const ACCOUNT_EVENT_TYPES = [
+  'AccountCreated',
+  'PasswordSet',
+  'PasswordResetRequested',
+  'AccountImported',
+  'AccountVerified',
+  'EmailVerificationRequested',
+  'EmailVerified',
+  'EmailChanged',
+  'LegacyAccountMerged',
+] as const;
 export const accountStream = (id: string) => `account-${id}`;

@@ -16,12 +16,16 @@ export interface AccountDoc {
   /** The old portal's username, for imported accounts. */
   username?: string;
   verified?: boolean;
+  /** The service relies on the e-mail (open-form tickets, password resets) only once this is true. */
+  emailVerified?: boolean;
+  /** An old-portal account merged into this e-ID account. */
+  mergedInto?: string;
   [key: string]: unknown;
 }
 
 export const accountsProjection: Projection = {
   name: 'accounts',
-  version: 1,
+  version: 2,
   collections: { [ACCOUNTS]: [{ keys: { personalNumberDigest: 1 } }, { keys: { email: 1 } }] },
   eventTypes: ACCOUNT_EVENT_TYPES,
   apply(recorded: RecordedEvent, ctx: ProjectionContext) {
@@ -30,7 +34,8 @@ export const accountsProjection: Projection = {
     switch (event.type) {
       case 'AccountCreated': {
         const { accountId, ...rest } = event.data;
-        accounts.replaceOne({ _id: accountId }, { _id: accountId, ...rest, verified: true }, { upsert: true });
+        // A password account's e-mail was checked by staff approving its registration.
+        accounts.replaceOne({ _id: accountId }, { _id: accountId, ...rest, verified: true, emailVerified: rest.method === 'password' }, { upsert: true });
         break;
       }
       case 'AccountImported': {
@@ -48,6 +53,7 @@ export const accountsProjection: Projection = {
               createdAt: d.importedAt,
               username: d.username,
               verified: false,
+              emailVerified: false,
             },
           },
           { upsert: true },
@@ -57,8 +63,18 @@ export const accountsProjection: Projection = {
       case 'AccountVerified':
         accounts.updateOne(
           { _id: event.data.accountId },
-          { $set: { personalNumberDigest: event.data.personalNumberDigest, method: event.data.method, verified: true } },
+          // The verification link went to the imported e-mail: using it proves the address too.
+          { $set: { personalNumberDigest: event.data.personalNumberDigest, method: event.data.method, verified: true, emailVerified: true } },
         );
+        break;
+      case 'LegacyAccountMerged':
+        accounts.updateOne({ _id: event.data.accountId }, { $set: { mergedInto: event.data.into } });
+        break;
+      case 'EmailVerified':
+        accounts.updateOne({ _id: event.data.accountId, email: event.data.email }, { $set: { emailVerified: true } });
+        break;
+      case 'EmailChanged':
+        accounts.updateOne({ _id: event.data.accountId }, { $set: { email: event.data.email, emailVerified: false } });
         break;
     }
   },

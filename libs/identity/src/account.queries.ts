@@ -15,6 +15,11 @@ export class AccountQueries {
     return this.store.collection<AccountDoc>(ACCOUNTS).findOne({ _id: id });
   }
 
+  /** The account whose verified e-mail this is; an unverified address is relied on for nothing. */
+  byVerifiedEmail(email: string): Promise<AccountDoc | null> {
+    return this.store.collection<AccountDoc>(ACCOUNTS).findOne({ email: email.toLowerCase(), emailVerified: true });
+  }
+
   /** The caller's account: named in the token (password sign-in) or found by personnummer (e-ID). */
   async ofPrincipal(principal: Principal): Promise<AccountDoc | null> {
     if (principal.accountId) return this.byId(principal.accountId);

@@ -1,5 +1,5 @@
 import { TooManyRequests } from '@kundportal/kernel';
-import { AttemptLimiter } from './attempt-limiter';
+import { AttemptLimiter, GrowingDelay } from './attempt-limiter';
 
 const WINDOW_MS = 15 * 60 * 1000;
 const T0 = Date.parse('2026-03-05T10:00:00.000Z');
@@ -75,5 +75,46 @@ describe('AttemptLimiter', () => {
     strict.fail('10.0.0.1', T0);
     expect(refusal(strict, '10.0.0.1', T0 + 2000)?.retryAfterSeconds).toBe(8);
     expect(refusal(strict, '10.0.0.1', T0 + 10_000)).toBeNull();
+  });
+});
+
+describe('GrowingDelay', () => {
+  const key = '10.0.0.1\u0000kim@skola.se';
+  const waitAfter = (failures: number[]) => {
+    const delay = new GrowingDelay(3, 1000, 60_000);
+    for (const at of failures) delay.fail(key, at);
+    return delay;
+  };
+
+  it('lets the first failures through at once', () => {
+    expect(waitAfter([T0, T0, T0]).waitFor(key, T0) > 0).toBe(true);
+    expect(waitAfter([T0, T0]).waitFor(key, T0)).toBe(0);
+  });
+
+  it('then makes each attempt wait twice as long as the one before, from the last failure, up to the maximum', () => {
+    expect(waitAfter([T0, T0, T0]).waitFor(key, T0)).toBe(1000);
+    expect(waitAfter([T0, T0, T0, T0]).waitFor(key, T0)).toBe(2000);
+    expect(waitAfter([T0, T0, T0, T0, T0]).waitFor(key, T0 + 1500)).toBe(2500);
+    expect(waitAfter(Array.from({ length: 40 }, () => T0)).waitFor(key, T0)).toBe(60_000);
+  });
+
+  it('refuses with 429 and Retry-After in whole seconds while waiting, and never locks: after the wait it lets through', () => {
+    const delay = waitAfter([T0, T0, T0, T0]);
+    let error: unknown;
+    try {
+      delay.check(key, T0 + 500);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(TooManyRequests);
+    expect(error).toMatchObject({ statusCode: 429, code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 2 });
+    expect(() => delay.check(key, T0 + 2000)).not.toThrow();
+  });
+
+  it('a success clears the key; other keys are apart', () => {
+    const delay = waitAfter([T0, T0, T0, T0]);
+    expect(delay.waitFor('10.0.0.2\u0000kim@skola.se', T0)).toBe(0);
+    delay.reset(key);
+    expect(delay.waitFor(key, T0)).toBe(0);
   });
 });

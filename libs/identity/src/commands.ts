@@ -6,7 +6,21 @@ import type { Principal } from './principal';
 export class CreateAccount extends Command<CommandAnswer> {
   constructor(
     readonly principal: Principal,
-    readonly input: { name: string; email: string; phone?: string; organisationNumber: string },
+    readonly input: { name: string; email: string; phone?: string; organisationNumber: string; invitationToken?: string },
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+/**
+ * An account holder asks to join another organisation (by its number), or accepts an invitation
+ * (by the link's token): active when named in its application or invited, else a join request.
+ */
+export class JoinAnotherOrganisation extends Command<CommandAnswer> {
+  constructor(
+    readonly principal: Principal,
+    readonly request: { organisationNumber?: string; invitationToken?: string },
     readonly context: CommandContext,
   ) {
     super();
@@ -66,6 +80,20 @@ export class VerifyLegacyAccount extends Command<CommandAnswer> {
 /** The language the service speaks to the caller in: error messages, and e-mails to their account. */
 export class ChooseLanguage extends Command<CommandAnswer> {
   constructor(readonly holder: PreferencesHolder, readonly language: Language, readonly context: CommandContext) {
+    super();
+  }
+}
+
+/** The account holder proves their e-mail with the token from the `email-verification` e-mail. */
+export class VerifyEmail extends Command<CommandAnswer> {
+  constructor(readonly principal: Principal, readonly token: string, readonly context: CommandContext) {
+    super();
+  }
+}
+
+/** An e-ID account holder changes their e-mail; it is unverified until the new link is used. */
+export class ChangeEmail extends Command<CommandAnswer> {
+  constructor(readonly principal: Principal, readonly email: string, readonly context: CommandContext) {
     super();
   }
 }

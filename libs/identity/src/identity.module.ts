@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { OrganisationsModule } from '@kundportal/organisations';
 import { IDENTITY_COMMAND_HANDLERS } from './account.handlers';
 import { AccountQueries } from './account.queries';
+import { AccountDirectory } from './account-directory';
 import { LEGACY_ACCOUNT_COMMAND_HANDLERS } from './legacy-account.handlers';
 import { MembershipReactor } from './membership.reactor';
 import { PasswordSignIn } from './password-sign-in';
@@ -26,7 +27,8 @@ import { TokenService } from './token.service';
     Passwords,
     PasswordSignIn,
     RegistrationQueries,
+    AccountDirectory,
   ],
-  exports: [AccountQueries, TokenService, MembershipReactor, PasswordSignIn, RegistrationQueries, PreferenceQueries],
+  exports: [AccountQueries, TokenService, MembershipReactor, PasswordSignIn, RegistrationQueries, PreferenceQueries, AccountDirectory],
 })
 export class IdentityModule {}

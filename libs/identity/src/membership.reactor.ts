@@ -7,10 +7,11 @@ import { IndexSpec, Projection } from '@kundportal/readstore';
 import { AccountCreated, AccountImported } from './account.events';
 
 /**
- * Every created or imported account joins its organisation (an imported one with its old roles).
- * Account creation does this itself; this reactor finishes the step when a crash came between the
- * two writes. Joining is idempotent, so replays
- * and the request's own join change nothing.
+ * Every created or imported account asks to join the organisation it named (an imported one, and a
+ * staff-approved registration, join active; an imported one with its old roles). Account creation
+ * does this itself; this reactor finishes the step when a crash came between the two writes.
+ * Joining is idempotent and `onlyIfNew`, so replays, the request's own join, and people who were
+ * declined or have left since change nothing.
  */
 @Injectable()
 export class MembershipReactor implements Projection {
@@ -43,8 +44,12 @@ export class MembershipReactor implements Projection {
 function joining(event: RecordedEvent) {
   if (event.type === 'AccountImported') {
     const d = (event as unknown as AccountImported).data;
-    return { organisationId: d.organisationId, member: { accountId: d.accountId, name: d.name, email: d.email, personalNumberDigest: null, roles: d.roles as Role[] } };
+    return {
+      organisationId: d.organisationId,
+      member: { accountId: d.accountId, name: d.name, email: d.email, personalNumberDigest: null, roles: d.roles as Role[], preapproved: true, onlyIfNew: true },
+    };
   }
   const d = (event as unknown as AccountCreated).data;
-  return { organisationId: d.organisationId, member: { accountId: d.accountId, name: d.name, email: d.email, personalNumberDigest: d.personalNumberDigest } };
+  const preapproved = d.method === 'password';
+  return { organisationId: d.organisationId, member: { accountId: d.accountId, name: d.name, email: d.email, personalNumberDigest: d.personalNumberDigest, preapproved, onlyIfNew: true } };
 }

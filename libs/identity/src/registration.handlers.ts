@@ -66,8 +66,12 @@ export class SubmitRegistrationHandler implements ICommandHandler<SubmitRegistra
     try {
       await this.reservations.claim('email', email, accountIdForRegistration(registrationId), context);
     } catch (error) {
-      if (error instanceof ReservationHeld) throw DomainError.conflict('ACCOUNT_EXISTS', 'An account or registration with that e-mail exists already.').withParams({ context: 'emailOrRegistration' });
-      throw error;
+      if (!(error instanceof ReservationHeld)) throw error;
+      // The answer does not tell whether the e-mail has an account, as password reset does not:
+      // the same answer, after the same hashing work, and nothing is recorded. Its owner signs in
+      // or resets the password.
+      await this.passwords.hash(input.password);
+      return { id: registrationId, position: (await this.executor.headPosition()).toString(), status: 'pending' };
     }
     const outcome = await this.executor.execute(
       registrationDecider,
@@ -119,7 +123,7 @@ export class ApproveRegistrationHandler implements ICommandHandler<ApproveRegist
       },
       context,
     );
-    await this.commandBus.execute(new JoinOrganisation(r.organisationId, { accountId, name: r.name, email: r.email, personalNumberDigest: null }, context));
+    await this.commandBus.execute(new JoinOrganisation(r.organisationId, { accountId, name: r.name, email: r.email, personalNumberDigest: null, preapproved: true }, context));
     const outcome = await this.executor.execute(registrationDecider, registrationStream(registrationId), { type: 'ApproveRegistration', accountId, now: context.now }, context);
     return { id: registrationId, position: outcome.position.toString(), accountId };
   }

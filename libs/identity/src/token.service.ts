@@ -17,8 +17,11 @@ const DEV_ISSUER = 'urn:kundportal:dev-issuer';
 /** How many verified tokens are remembered, and how long one of the broker's is trusted without a new check. */
 const VERIFIED_TOKENS = 10_000;
 const BROKER_TOKEN_RECHECK_MS = 60_000;
+const DISCOVERY_TIMEOUT_MS = 10_000;
 const ALGORITHMS = ['ES256', 'RS256', 'PS256', 'EdDSA'];
 const METHODS: readonly SignInMethod[] = ['bankid', 'freja', 'siths', 'password'];
+/** What the broker may vouch for: an e-ID sign-in, which always carries a personnummer. */
+const EID_METHODS: readonly SignInMethod[] = ['bankid', 'freja', 'siths'];
 
 export interface MintRequest {
   subject: string;
@@ -55,22 +58,44 @@ export class TokenService implements OnModuleInit {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
+  /** The public halves of our signing keys, as served at `/.well-known/jwks.json`. */
+  private publicKeys!: { keys: JWK[] };
+
   async onModuleInit(): Promise<void> {
-    const jwk = loadOrCreateSecret(this.config.dataDir, 'token-signing-key', createSigningJwk);
-    const { d: _private, ...publicJwk } = jwk;
-    this.signingKey = (await importJWK(jwk, 'ES256')) as CryptoKey;
-    this.signingKid = jwk.kid as string;
-    this.localKeys = createLocalJWKSet({ keys: [{ ...publicJwk, alg: 'ES256', use: 'sig' }] });
+    // Keys from the configuration are shared by every replica; without them, one key kept in DATA_DIR.
+    const keys: JWK[] = this.config.signingKeys ?? [loadOrCreateSecret(this.config.dataDir, 'token-signing-key', createSigningJwk)];
+    this.signingKey = (await importJWK(keys[0], 'ES256')) as CryptoKey;
+    this.signingKid = keys[0].kid as string;
+    this.publicKeys = { keys: keys.map(({ kty, crv, x, y, kid }) => ({ kty, crv, x, y, kid, alg: 'ES256', use: 'sig' })) };
+    this.localKeys = createLocalJWKSet(this.publicKeys);
     if (this.config.auth.mode === 'oidc') this.remoteKeys = createRemoteJWKSet(await this.jwksUri());
   }
 
+  /** Every key our tokens may be signed with (the current one first), public parts only. */
+  jwks(): { keys: JWK[] } {
+    return this.publicKeys;
+  }
+
+  /** The broker's key set, from OIDC_JWKS_URI or discovery; a failure names the issuer, the address asked and what went wrong. */
   private async jwksUri(): Promise<URL> {
     if (this.config.auth.oidcJwksUri) return new URL(this.config.auth.oidcJwksUri);
     const issuer = (this.config.auth.oidcIssuer as string).replace(/\/$/, '');
-    const response = await fetch(`${issuer}/.well-known/openid-configuration`);
-    if (!response.ok) throw new Error(`OIDC discovery at ${issuer} answered ${response.status}`);
-    const discovery = (await response.json()) as { jwks_uri?: string };
-    if (!discovery.jwks_uri) throw new Error(`OIDC discovery at ${issuer} has no jwks_uri`);
+    const address = `${issuer}/.well-known/openid-configuration`;
+    const failed = (what: string) => new Error(`OIDC_ISSUER ${issuer}: discovery at ${address} ${what}`);
+    let response: Response;
+    try {
+      response = await fetch(address, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS) });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw failed(`could not be reached (${cause?.code ?? cause?.message ?? (error as Error).message})`);
+    }
+    if (!response.ok) throw failed(`answered ${response.status}`);
+    const discovery = (await response.json().catch(() => null)) as { issuer?: string; jwks_uri?: string } | null;
+    if (!discovery) throw failed('answered something that is not JSON');
+    if (!discovery.jwks_uri) throw failed('names no jwks_uri');
+    if (discovery.issuer !== undefined && discovery.issuer.replace(/\/$/, '') !== issuer) {
+      throw failed(`names another issuer (${discovery.issuer}): tokens would be refused`);
+    }
     return new URL(discovery.jwks_uri);
   }
 
@@ -109,7 +134,7 @@ export class TokenService implements OnModuleInit {
     }
     const checkedAt = Date.now();
     const { payload, own } = await this.verifyPayload(token);
-    const principal = Object.freeze(this.principalOf(payload));
+    const principal = Object.freeze(own ? this.principalOf(payload) : this.brokerPrincipalOf(payload));
     const expires = typeof payload.exp === 'number' ? payload.exp * 1000 : Infinity;
     const until = Math.min(expires, own ? Infinity : checkedAt + BROKER_TOKEN_RECHECK_MS);
     if (until !== Infinity) {
@@ -141,12 +166,44 @@ export class TokenService implements OnModuleInit {
     };
   }
 
+  /**
+   * A broker token names an e-ID sign-in of a person with a personnummer. Rights come from the
+   * configured groups in the broker's own claim; our claim names (`kp_*`) are ignored in its
+   * tokens, so a broker that passes claims through cannot grant staff rights.
+   */
+  private brokerPrincipalOf(payload: Record<string, unknown>): Principal {
+    if (!EID_METHODS.includes(payload[CLAIMS.method] as SignInMethod)) {
+      throw new Unauthenticated('notEid');
+    }
+    if (payload[CLAIMS.personalNumber] === undefined) throw new Unauthenticated('noPerson');
+    const { staff: _staff, auditor: _auditor, accountId: _account, ...person } = this.principalOf({
+      ...payload,
+      [CLAIMS.accountId]: undefined,
+    });
+    const raw = payload[this.config.auth.rolesClaim];
+    const groups = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.filter((g): g is string => typeof g === 'string') : [];
+    const { staffGroups, auditorGroups } = this.config.auth;
+    return {
+      ...person,
+      accountId: null,
+      staff: groups.some((g) => staffGroups.includes(g)),
+      auditor: groups.some((g) => auditorGroups.includes(g)),
+    };
+  }
+
   private async verifyPayload(token: string): Promise<{ payload: Record<string, unknown>; own: boolean }> {
     const audience = this.config.auth.oidcAudience;
+    const maxTokenAge = this.config.auth.maxTokenAgeSeconds;
+    // Every token says who (`sub`), when it was issued and when it ends; none may live longer than the maximum age.
+    const limits = { requiredClaims: ['sub', 'exp', 'iat'], maxTokenAge };
+    const checked = (payload: Record<string, unknown>) => {
+      if ((payload.exp as number) - (payload.iat as number) > maxTokenAge) throw new Unauthenticated('tooLongLived');
+      return payload;
+    };
     try {
       // Our own tokens first (dev or password sign-in), then the broker's.
-      const { payload } = await jwtVerify(token, this.localKeys, { issuer: this.ownIssuer, audience, algorithms: ['ES256'] });
-      return { payload, own: true };
+      const { payload } = await jwtVerify(token, this.localKeys, { issuer: this.ownIssuer, audience, algorithms: ['ES256'], ...limits });
+      return { payload: checked(payload), own: true };
     } catch (ownError) {
       if (!this.remoteKeys) throw new Unauthenticated('invalidToken');
     }
@@ -155,8 +212,9 @@ export class TokenService implements OnModuleInit {
         issuer: this.config.auth.oidcIssuer,
         audience,
         algorithms: ALGORITHMS,
+        ...limits,
       });
-      return { payload, own: false };
+      return { payload: checked(payload), own: false };
     } catch {
       throw new Unauthenticated('invalidToken');
     }

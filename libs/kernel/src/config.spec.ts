@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AppConfig, CONFIG_VARIABLES, ConfigError, DEFAULT_PRIVATE_EMAIL_DOMAINS, loadConfig } from './config';
+import { AppConfig, CONFIG_VARIABLES, ConfigError, DEFAULT_PRIVATE_EMAIL_DOMAINS, loadConfig, OTHER_VARIABLES, unknownVariableWarnings } from './config';
 
 type Env = Record<string, string | undefined>;
 
@@ -16,6 +18,10 @@ function configError(env: Env): ConfigError {
 }
 
 const ESDB = 'esdb://localhost:2113?tls=false';
+const KEY = { ...(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }) as object), kid: 'key-1' };
+const KEYS = JSON.stringify({ keys: [KEY] });
+/** A production deployment names its sign-in. */
+const OIDC: Env = { AUTH_MODE: 'oidc', OIDC_ISSUER: 'https://idp.example.se' };
 
 describe('loadConfig', () => {
   describe('defaults (empty environment)', () => {
@@ -23,12 +29,16 @@ describe('loadConfig', () => {
 
     it('embedded stores, dev sign-in, projections in process', () => {
       const expected: AppConfig = {
+        production: false,
         port: 3000,
         host: '0.0.0.0',
         dataDir: resolve('./data'),
+        backupDir: resolve('./data/backups'),
         eventStore: { kind: 'embedded' },
         readStore: { kind: 'embedded', cachedDocuments: 30_000 },
-        auth: { mode: 'dev', oidcIssuer: undefined, oidcAudience: 'kundportal', oidcJwksUri: undefined, tokenTtlSeconds: 3600 },
+        auth: { mode: 'dev', oidcIssuer: undefined, oidcAudience: 'kundportal', oidcJwksUri: undefined, tokenTtlSeconds: 3600,
+          maxTokenAgeSeconds: 43_200, rolesClaim: 'groups', staffGroups: [], auditorGroups: [],
+        },
         runProjections: true,
         projectionLeaseSeconds: 5,
         mail: { smtpUrl: undefined, from: 'Kundportal <no-reply@kundportal.local>' },
@@ -40,6 +50,7 @@ describe('loadConfig', () => {
         privateEmailDomains: DEFAULT_PRIVATE_EMAIL_DOMAINS,
         trustProxy: false,
         publicRateLimitPerMinute: 60,
+        webDir: resolve('./dist/portal-web'),
       };
       expect(config).toEqual(expected);
     });
@@ -82,7 +93,7 @@ describe('loadConfig', () => {
     });
 
     it('EVENTSTORE_CONNECTION_STRING selects EventStoreDB (with PERSONAL_NUMBER_KEY)', () => {
-      const config = loadConfig({ EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: 'k'.repeat(64) });
+      const config = loadConfig({ ...OIDC, EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: 'k'.repeat(64), TOKEN_SIGNING_KEYS: KEYS });
       expect(config.eventStore).toEqual({ kind: 'esdb', connectionString: ESDB });
       expect(config.personalNumberKey).toBe('k'.repeat(64));
     });
@@ -91,13 +102,30 @@ describe('loadConfig', () => {
       expect(loadConfig({ PERSONAL_NUMBER_KEY: 'secret' }).personalNumberKey).toBe('secret');
     });
 
+    it.each([
+      ['esdb://es1:2113,es2:2113,es3:2113?tls=true', true],
+      ['esdb+discover://cluster.example.se:2113', true],
+      ['es1:2113', false],
+      ['http://es1:2113', false],
+      ['esdb:es1', false],
+    ])('EVENTSTORE_CONNECTION_STRING=%p is checked at start (accepted: %p)', (value, accepted) => {
+      const env = { ...OIDC, EVENTSTORE_CONNECTION_STRING: value, PERSONAL_NUMBER_KEY: 'k', TOKEN_SIGNING_KEYS: KEYS };
+      if (accepted) expect(loadConfig(env).eventStore).toEqual({ kind: 'esdb', connectionString: value });
+      else expect(configError(env).message).toContain('EVENTSTORE_CONNECTION_STRING must be');
+    });
+
+    it('MONGODB_URI may list the members of a replica set (not a WHATWG URL)', () => {
+      const uri = 'mongodb://mongo1:27017,mongo2:27017,mongo3:27017/?replicaSet=rs0';
+      expect(loadConfig({ ...OIDC, MONGODB_URI: uri }).readStore).toMatchObject({ kind: 'mongo', uri });
+    });
+
     it('MONGODB_URI selects MongoDB, MONGODB_DATABASE names the database', () => {
-      expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017' }).readStore).toEqual({
+      expect(loadConfig({ ...OIDC, MONGODB_URI: 'mongodb://db:27017' }).readStore).toEqual({
         kind: 'mongo',
         uri: 'mongodb://db:27017',
         database: 'kundportal',
       });
-      expect(loadConfig({ MONGODB_URI: 'mongodb+srv://cluster.example.net', MONGODB_DATABASE: 'portal' }).readStore).toEqual({
+      expect(loadConfig({ ...OIDC, MONGODB_URI: 'mongodb+srv://cluster.example.net', MONGODB_DATABASE: 'portal' }).readStore).toEqual({
         kind: 'mongo',
         uri: 'mongodb+srv://cluster.example.net',
         database: 'portal',
@@ -122,6 +150,10 @@ describe('loadConfig', () => {
         oidcAudience: 'portal-api',
         oidcJwksUri: 'https://idp.example.se/realms/kund/certs',
         tokenTtlSeconds: 3600,
+        maxTokenAgeSeconds: 43_200,
+        rolesClaim: 'groups',
+        staffGroups: [],
+        auditorGroups: [],
       });
     });
 
@@ -233,15 +265,124 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('TRUST_PROXY', () => {
+    it('is off by default, or with false or 0', () => {
+      for (const TRUST_PROXY of [undefined, '', 'false', '0']) expect(loadConfig({ TRUST_PROXY }).trustProxy).toBe(false);
+    });
+
+    it('takes a hop count, or the proxies\' addresses and CIDR ranges', () => {
+      expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+      expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.4,fd00::/8' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.4', 'fd00::/8']);
+    });
+
+    it.each(['true', 'yes', '10.0.0.0/33', 'ingress.local', '10.0.0.0/8/1', '10.0.0.0/x'])('refuses %p, naming the variable', (value) => {
+      expect(configError({ TRUST_PROXY: value }).message).toContain('TRUST_PROXY');
+    });
+
+    it('says why true is refused', () => {
+      expect(configError({ TRUST_PROXY: 'true' }).message).toContain('any client choose its address');
+    });
+  });
+
+  describe('token checks', () => {
+    it('TOKEN_MAX_AGE_SECONDS is at least TOKEN_TTL_SECONDS', () => {
+      expect(loadConfig({ TOKEN_MAX_AGE_SECONDS: '7200' }).auth.maxTokenAgeSeconds).toBe(7200);
+      expect(configError({ TOKEN_TTL_SECONDS: '7200', TOKEN_MAX_AGE_SECONDS: '3600' }).message).toContain('TOKEN_MAX_AGE_SECONDS');
+    });
+
+    it('the broker groups that make staff and auditors, as lists', () => {
+      const { auth } = loadConfig({ ...OIDC, OIDC_ROLES_CLAIM: 'roles', OIDC_STAFF_GROUPS: ' kundtjanst , drift ', OIDC_AUDITOR_GROUPS: 'revision' });
+      expect(auth).toMatchObject({ rolesClaim: 'roles', staffGroups: ['kundtjanst', 'drift'], auditorGroups: ['revision'] });
+    });
+
+    it('OIDC_ROLES_CLAIM may not name one of our own claims', () => {
+      expect(configError({ ...OIDC, OIDC_ROLES_CLAIM: 'kp_staff' }).message).toContain('OIDC_ROLES_CLAIM');
+    });
+  });
+
+  describe('production (NODE_ENV=production or a shared store)', () => {
+    const MONGO = 'mongodb://db:27017';
+
+    it.each([
+      ['NODE_ENV=production', { NODE_ENV: 'production' }],
+      ['EventStoreDB', { EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: 'k' }],
+      ['MongoDB', { MONGODB_URI: MONGO }],
+      ['NODE_ENV=production with an issuer', { NODE_ENV: 'production', OIDC_ISSUER: 'https://idp.example.se' }],
+    ])('%s without AUTH_MODE is refused, naming AUTH_MODE', (_name, env: Env) => {
+      expect(configError(env).message).toContain('AUTH_MODE must be set');
+    });
+
+    it('NODE_ENV=production with AUTH_MODE set starts, and says it is production', () => {
+      expect(loadConfig({ NODE_ENV: 'production', ...OIDC })).toMatchObject({ production: true, auth: { mode: 'oidc' } });
+      expect(loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'dev' })).toMatchObject({ production: true, auth: { mode: 'dev' } });
+      expect(loadConfig({ NODE_ENV: 'test' }).production).toBe(false);
+    });
+
+    it.each([
+      ['EventStoreDB', { EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: 'k', TOKEN_SIGNING_KEYS: KEYS }],
+      ['MongoDB', { MONGODB_URI: MONGO }],
+    ])('dev sign-in with %s is refused unless ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES=true', (_name, env: Env) => {
+      expect(configError({ ...env, AUTH_MODE: 'dev' }).message).toContain('ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES');
+      expect(configError({ ...env, AUTH_MODE: 'dev', ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES: 'false' }).message).toContain('ALLOW_DEV_AUTH');
+      const allowed = loadConfig({ ...env, AUTH_MODE: 'dev', ALLOW_DEV_AUTH_WITH_PRODUCTION_STORES: 'true' });
+      expect(allowed).toMatchObject({ production: true, auth: { mode: 'dev' } });
+    });
+  });
+
+  describe('TOKEN_SIGNING_KEYS', () => {
+    it('is read from the variable or from a mounted file, the first key signing', () => {
+      const second = { ...KEY, kid: 'key-0' };
+      expect(loadConfig({ TOKEN_SIGNING_KEYS: JSON.stringify({ keys: [KEY, second] }) }).signingKeys?.map((k) => k.kid)).toEqual(['key-1', 'key-0']);
+      const dir = mkdtempSync(join(tmpdir(), 'kp-keys-'));
+      try {
+        writeFileSync(join(dir, 'keys.json'), KEYS);
+        expect(loadConfig({ TOKEN_SIGNING_KEYS_FILE: join(dir, 'keys.json') }).signingKeys).toEqual([KEY]);
+        expect(configError({ TOKEN_SIGNING_KEYS_FILE: join(dir, 'missing.json') }).message).toContain('TOKEN_SIGNING_KEYS_FILE cannot be read (ENOENT)');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it.each([
+      ['not JSON', 'k1'],
+      ['no keys', '{"keys":[]}'],
+      ['a public key only', JSON.stringify({ keys: [{ ...KEY, d: undefined }] })],
+      ['no kid', JSON.stringify({ keys: [{ ...KEY, kid: undefined }] })],
+      ['an RSA key', JSON.stringify({ keys: [{ ...KEY, kty: 'RSA' }] })],
+      ['two keys with one kid', JSON.stringify({ keys: [KEY, KEY] })],
+    ])('refuses %s, naming the variable', (_what, value) => {
+      expect(configError({ TOKEN_SIGNING_KEYS: value }).message).toContain('TOKEN_SIGNING_KEYS');
+    });
+
+    it('is required with EventStoreDB, so every replica accepts the others\' tokens', () => {
+      expect(configError({ ...OIDC, EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: 'k' }).message).toContain('TOKEN_SIGNING_KEYS');
+    });
+  });
+
   describe('PERSONAL_NUMBER_KEY with EVENTSTORE_CONNECTION_STRING', () => {
     it('is required, so every process derives the same digests', () => {
-      expect(configError({ EVENTSTORE_CONNECTION_STRING: ESDB }).message).toContain('PERSONAL_NUMBER_KEY');
-      expect(configError({ EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: '' }).message).toContain('PERSONAL_NUMBER_KEY');
+      expect(configError({ ...OIDC, EVENTSTORE_CONNECTION_STRING: ESDB }).message).toContain('PERSONAL_NUMBER_KEY');
+      expect(configError({ ...OIDC, EVENTSTORE_CONNECTION_STRING: ESDB, PERSONAL_NUMBER_KEY: '' }).message).toContain('PERSONAL_NUMBER_KEY');
     });
 
     it('is optional with the embedded event store (kept in DATA_DIR instead)', () => {
       expect(loadConfig({}).personalNumberKey).toBeUndefined();
     });
+  });
+});
+
+describe('unknownVariableWarnings', () => {
+  it('names a misspelt variable with one of our prefixes, and the one it most likely meant', () => {
+    expect(unknownVariableWarnings({ MONGO_URI: 'mongodb://db', OIDC_ISSUR: 'x', EVENTSTORE_URL: 'esdb://x', PATH: '/bin', MONGODB_URI: 'mongodb://db' })).toEqual([
+      'EVENTSTORE_URL is not a setting of this service and is ignored',
+      'MONGO_URI is not a setting of this service and is ignored; did you mean MONGODB_URI?',
+      'OIDC_ISSUR is not a setting of this service and is ignored',
+    ]);
+  });
+
+  it('says nothing about the variables we read, nor about others', () => {
+    const env = Object.fromEntries([...CONFIG_VARIABLES, ...OTHER_VARIABLES, 'PATH', 'HOME', 'NODE_OPTIONS'].map((name) => [name, 'x']));
+    expect(unknownVariableWarnings(env)).toEqual([]);
   });
 });
 
@@ -253,7 +394,7 @@ describe('CONFIG_VARIABLES', () => {
     const body = source.slice(source.indexOf('export function loadConfig'));
     const read = new Set([...body.matchAll(/env\.([A-Z_]+)|env, '([A-Z_]+)'/g)].map((m) => m[1] ?? m[2]));
     expect([...read].sort()).toEqual([...CONFIG_VARIABLES].sort());
-    for (const name of CONFIG_VARIABLES) expect({ name, documented: readme.includes(`\`${name}\``) }).toEqual({ name, documented: true });
+    for (const name of [...CONFIG_VARIABLES, ...OTHER_VARIABLES]) expect({ name, documented: readme.includes(`\`${name}\``) }).toEqual({ name, documented: true });
   });
 });
 

@@ -13,3 +13,4 @@ export * from './logger';
 export * from './metrics';
 export * from './paging';
 export * from './i18n';
+export * from './search-words';

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -17,7 +17,15 @@ export function loadOrCreateSecret<T>(dataDir: string, name: string, create: () 
   mkdirSync(join(dataDir, 'secrets'), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(value), { mode: 0o600 });
-  renameSync(tmp, file);
+  // Linked, not renamed, into place: of two processes starting on one DATA_DIR the first one's
+  // secret stays, and the other reads it (a rename would let the second replace it).
+  try {
+    linkSync(tmp, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(tmp);
+  }
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
 

@@ -4,3 +4,5 @@ export * from './notification.queries';
 export { MailReactor } from './mail.reactor';
 export { OutboxDispatcher, OUTBOX, OutboxDoc } from './outbox';
 export { NotificationsModule } from './notifications.module';
+export { LiveNotices, DEFAULT_LIVE_NOTICE_LIMITS } from './live-notices';
+export type { BadgeSink, Badge, LiveNoticeLimits } from './live-notices';

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RecordedEvent } from '@kundportal/eventstore';
-import { AccountImported, PasswordResetRequested, PreferenceQueries, RegistrationApproved, RegistrationRejected } from '@kundportal/identity';
+import { AccountImported, EmailVerificationRequested, PasswordResetRequested, PreferenceQueries, RegistrationApproved, RegistrationRejected } from '@kundportal/identity';
 import { APP_CONFIG, AppConfig, DEFAULT_LANGUAGE, Language, SECRET_TOKENS, SecretTokens } from '@kundportal/kernel';
 import { ORDER_EVENT_TYPES, OrderEvent, OrderHistory } from '@kundportal/ordering';
-import { OrganisationQueries, OrganisationRegistered } from '@kundportal/organisations';
+import { CustomerApplicationRejected, JoinRequestDeclined, JoinRequested, MemberInvited, MemberJoined, OrganisationQueries, OrganisationRegistered } from '@kundportal/organisations';
 import { IndexSpec, Projection, ProjectionContext } from '@kundportal/readstore';
 import { TicketCreated, TicketMessagePosted, TicketTimeline } from '@kundportal/ticketing';
 import { OUTBOX, outboxEntry, OutboxDoc } from './outbox';
@@ -30,6 +30,7 @@ export class MailReactor implements Projection {
   };
   readonly eventTypes: readonly string[] = [
     'OrganisationRegistered',
+    'CustomerApplicationRejected',
     ...ORDER_EVENT_TYPES,
     'TicketCreated',
     'TicketMessagePosted',
@@ -37,6 +38,11 @@ export class MailReactor implements Projection {
     'RegistrationRejected',
     'PasswordResetRequested',
     'AccountImported',
+    'JoinRequested',
+    'MemberJoined',
+    'JoinRequestDeclined',
+    'MemberInvited',
+    'EmailVerificationRequested',
   ];
 
   constructor(
@@ -65,6 +71,7 @@ export class MailReactor implements Projection {
       outbox.updateOne(entry.filter, entry.update, { upsert: true });
     };
     if (event.type === 'OrganisationRegistered') return this.organisationRegistered(event as unknown as OrganisationRegistered, queue);
+    if (event.type === 'CustomerApplicationRejected') return this.applicationRejected(event as unknown as CustomerApplicationRejected, queue);
     if ((ORDER_EVENT_TYPES as readonly string[]).includes(event.type)) return this.orderChanged(event as unknown as OrderEvent, queue);
     if (event.type === 'TicketCreated') return this.ticketCreated(event as unknown as TicketCreated, queue);
     if (event.type === 'TicketMessagePosted') return this.ticketReply(event as unknown as TicketMessagePosted, queue);
@@ -88,6 +95,51 @@ export class MailReactor implements Projection {
       const verificationToken = this.secretTokens.issue(d.verificationId);
       const link = `${this.config.publicBaseUrl}/verify-account?token=${encodeURIComponent(verificationToken)}`;
       return queue(d.email, templates.accountVerification({ name: d.name, username: d.username, verificationToken, link }, await this.languageOf(d.accountId)));
+    }
+    if (event.type === 'EmailVerificationRequested') {
+      const d = (event as unknown as EmailVerificationRequested).data;
+      const verificationToken = this.secretTokens.issue(d.verificationId);
+      const link = `${this.config.publicBaseUrl}/verify-email?token=${encodeURIComponent(verificationToken)}`;
+      return queue(d.email, templates.emailVerification({ name: d.name, email: d.email, verificationToken, link }, await this.languageOf(d.accountId)));
+    }
+    if (event.type === 'JoinRequested') return this.joinRequested(event as unknown as JoinRequested, queue);
+    if (event.type === 'MemberJoined') {
+      const d = (event as unknown as MemberJoined).data;
+      // Only an approved request is news to the person: the others joined by their own act.
+      if (!d.approvedBy) return;
+      const organisationName = (await this.organisations.organisation(d.organisationId))?.name ?? '';
+      return queue(
+        d.email,
+        templates.joinRequestApproved(
+          { name: d.name, organisationName, roles: d.roles, link: `${this.config.publicBaseUrl}/organisations/${d.organisationId}` },
+          await this.languageOf(d.accountId),
+        ),
+      );
+    }
+    if (event.type === 'JoinRequestDeclined') {
+      const d = (event as unknown as JoinRequestDeclined).data;
+      const organisationName = (await this.organisations.organisation(d.organisationId))?.name ?? '';
+      return queue(d.email, templates.joinRequestDeclined({ name: d.name, organisationName, reason: d.reason }, await this.languageOf(d.accountId)));
+    }
+    if (event.type === 'MemberInvited') {
+      const d = (event as unknown as MemberInvited).data;
+      // The log holds only the invitation's id; the token in the link is made here from it and the server's key.
+      const invitationToken = this.secretTokens.issue(d.invitationId);
+      const organisationName = (await this.organisations.organisation(d.organisationId))?.name ?? '';
+      const link = `${this.config.publicBaseUrl}/invitations/${encodeURIComponent(invitationToken)}`;
+      return queue(
+        d.email,
+        templates.invitation({ name: d.name, organisationName, invitedBy: d.invitedBy.name, roles: d.roles, invitationToken, link, expiresAt: d.expiresAt }),
+      );
+    }
+  }
+
+  /** Each administrator of the organisation hears of a new join request. */
+  private async joinRequested({ data: d }: JoinRequested, queue: (to: string, mail: RenderedMail) => void): Promise<void> {
+    const organisationName = (await this.organisations.organisation(d.organisationId))?.name ?? '';
+    const link = `${this.config.publicBaseUrl}/organisations/${d.organisationId}/join-requests`;
+    for (const admin of await this.holders(d.organisationId, 'administrator')) {
+      queue(admin.email, templates.joinRequestReceived({ name: admin.name, requesterName: d.name, requesterEmail: d.email, organisationName, link }, await this.languageOf(admin.accountId)));
     }
   }
 
@@ -138,6 +190,23 @@ export class MailReactor implements Projection {
     queue(d.agreementContact.email, templates.agreementContactInformation({ name: d.agreementContact.name, organisationName: d.name }));
   }
 
+  /** Each contact named in the application hears why (rejections recorded before events named the contacts send nothing). */
+  private applicationRejected({ data: d }: CustomerApplicationRejected, queue: (to: string, mail: RenderedMail) => void): void {
+    if (!d.contacts || !d.organisationName || !d.organisationNumber) return;
+    for (const contact of d.contacts) {
+      queue(
+        contact.email,
+        templates.customerApplicationRejected({
+          name: contact.name,
+          organisationName: d.organisationName,
+          organisationNumber: d.organisationNumber,
+          reason: d.reason,
+          link: `${this.config.publicBaseUrl}/apply`,
+        }),
+      );
+    }
+  }
+
   /** Whoever must act next hears of it; the orderer hears the outcome. */
   private async orderChanged(event: OrderEvent, queue: (to: string, mail: RenderedMail) => void): Promise<void> {
     // What was ordered never changes after submission: read it from the log, not from a read model
@@ -172,6 +241,9 @@ export class MailReactor implements Projection {
     };
     const orderer = async (): Promise<Recipient[]> =>
       submittedBy.accountId ? (await this.organisations.members(customerId)).filter((m) => m.accountId === submittedBy.accountId) : [];
+    /** Whoever the order waited for at `step`, in the organisation whose turn it was. */
+    const waitedFor = async (step: string | null, organisationId: string | null): Promise<Recipient[]> =>
+      step && organisationId ? this.holders(organisationId, step === 'agent-approval' ? 'orderer' : 'attestant') : [];
 
     switch (event.type) {
       case 'OrderSubmitted':
@@ -192,8 +264,7 @@ export class MailReactor implements Projection {
         }
         return;
       case 'OrderFulfilled': {
-        const recipients = [...(await orderer()), ...(agentId ? await this.holders(agentId, 'orderer') : [])];
-        for (const person of recipients) {
+        for (const person of await orderer()) {
           queue(
             person.email,
             templates.orderFulfilled(
@@ -202,12 +273,56 @@ export class MailReactor implements Projection {
             ),
           );
         }
+        // Seed 001: the provider tells the agent that the technical connection of the customer may start.
+        if (agentId) {
+          const agentName = order.viaAgentOrganisationName ?? '';
+          for (const person of [...(await this.holders(agentId, 'orderer')), ...(await this.holders(agentId, 'attestant'))]) {
+            queue(
+              person.email,
+              templates.orderFulfilledAgent({
+                name: person.name,
+                agentOrganisationName: agentName,
+                customerOrganisationName: customerName,
+                offeringName,
+                instructions: event.data.instructions,
+                link,
+              }, await this.languageOf(person.accountId)),
+            );
+          }
+        }
+        return;
+      }
+      case 'OrderWithdrawn': {
+        const d = event.data;
+        for (const person of [...(await orderer()), ...(await waitedFor(d.step, d.organisationId))]) {
+          queue(
+            person.email,
+            templates.orderWithdrawn(
+              { name: person.name, customerOrganisationName: customerName, offeringName, withdrawnBy: d.by.name, reason: d.reason, link },
+              await this.languageOf(person.accountId),
+            ),
+          );
+        }
+        return;
+      }
+      case 'OrderCancelled': {
+        const d = event.data;
+        // The agent of an order via an agent hears too: it would have connected the customer.
+        const agent = agentId ? await this.holders(agentId, 'orderer') : [];
+        for (const person of [...(await orderer()), ...(await waitedFor(d.step, d.organisationId)), ...agent]) {
+          queue(
+            person.email,
+            templates.orderCancelled({ name: person.name, customerOrganisationName: customerName, offeringName, reason: d.reason, link }, await this.languageOf(person.accountId)),
+          );
+        }
         return;
       }
     }
   }
 
+  /** The organisation's members holding the role; a merged duplicate's are those of the record it was merged into. */
   private async holders(organisationId: string, role: string): Promise<Recipient[]> {
-    return (await this.organisations.members(organisationId)).filter((m) => m.roles.includes(role as never));
+    const merged = (await this.organisations.organisation(organisationId))?.mergedInto;
+    return (await this.organisations.members(merged ?? organisationId)).filter((m) => m.roles.includes(role as never));
   }
 }

@@ -7,15 +7,23 @@ import { findPage, READ_STORE, ReadStore } from '@kundportal/readstore';
 import { OUTBOX, OutboxDoc } from './outbox';
 
 export interface NotificationItem {
-  kind: 'approval' | 'ticket-reply' | 'agreement-to-sign';
+  kind: 'approval' | 'ticket-reply' | 'agreement-to-sign' | 'join-request';
   refId: string;
   title: string;
   at: string;
 }
 
 export interface Notifications {
-  badge: { total: number; approvals: number; unreadTickets: number; agreementsToSign: number };
+  /** `needsReply`: staff only, the tickets waiting for an answer from support. */
+  badge: { total: number; approvals: number; unreadTickets: number; agreementsToSign: number; joinRequests: number; needsReply?: number };
   items: NotificationItem[];
+}
+
+/** Who asks for their notices. */
+export interface NotifiedCaller {
+  personalNumber: string | null;
+  accountId: string | null;
+  staff: boolean;
 }
 
 @Injectable()
@@ -28,8 +36,8 @@ export class NotificationQueries {
     @Inject(PERSONAL_NUMBER_DIGEST) private readonly digest: PersonalNumberDigest,
   ) {}
 
-  /** What the caller has to handle now: orders to approve or attest, agreements to sign (as named signatory or role holder). */
-  async forCaller(caller: { personalNumber: string | null; accountId: string | null }): Promise<Notifications> {
+  /** What the caller has to handle now: orders to approve or attest, agreements to sign (as named signatory or role holder), and for staff the tickets waiting for an answer. */
+  async forCaller(caller: NotifiedCaller): Promise<Notifications> {
     const memberships = caller.accountId ? await this.organisations.membershipsOf(caller.accountId) : [];
     const approvals: NotificationItem[] = (await this.orders.approvalsFor(memberships)).map((a) => ({
       kind: 'approval',
@@ -60,10 +68,21 @@ export class NotificationQueries {
         }
       }
     }
+    // Join requests in the organisations the caller administers; `refId` is the organisation, where they are answered.
+    const administratorOf = memberships.filter((m) => m.roles.includes('administrator')).map((m) => m.organisationId);
+    const joinRequests: NotificationItem[] = (await this.organisations.joinRequestsIn(administratorOf)).map((r) => ({
+      kind: 'join-request',
+      refId: r.organisationId,
+      title: `${r.name} asks to join`,
+      at: r.requestedAt ?? '',
+    }));
     // Newest first. `at` is always an ISO 8601 timestamp (toISOString), which sorts as plain text.
-    const items = [...approvals, ...replies, ...toSign.values()].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-    const badge = { approvals: approvals.length, unreadTickets, agreementsToSign: toSign.size };
-    return { badge: { total: badge.approvals + badge.unreadTickets + badge.agreementsToSign, ...badge }, items };
+    const items = [...approvals, ...replies, ...toSign.values(), ...joinRequests].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+    const badge = { approvals: approvals.length, unreadTickets, agreementsToSign: toSign.size, joinRequests: joinRequests.length };
+    const total = badge.approvals + badge.unreadTickets + badge.agreementsToSign + badge.joinRequests;
+    if (!caller.staff) return { badge: { total, ...badge }, items };
+    const needsReply = await this.tickets.needsReplyCount();
+    return { badge: { total: total + needsReply, ...badge, needsReply }, items };
   }
 
   /** The e-mails queued for an address (dev mode's `/dev/outbox`), oldest first. */

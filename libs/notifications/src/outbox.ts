@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { setImmediate as yieldToRequests } from 'node:timers/promises';
-import { Clock, CLOCK, maskEmail } from '@kundportal/kernel';
+import { APP_CONFIG, AppConfig, Clock, CLOCK, maskEmail } from '@kundportal/kernel';
 import { LEASE_KEEPER, Leases, READ_STORE, ReadStore } from '@kundportal/readstore';
 import { MAIL_TRANSPORT, MailTransport } from './mail/mail-transport';
 import { isPermanentMailFailure } from './mail/smtp-mail-transport';
@@ -33,6 +33,27 @@ export function outboxEntry(id: string, to: string, mail: RenderedMail, createdA
   };
 }
 
+/** Data fields that hold a single-use secret (reset and verification tokens). */
+const SECRET_DATA = /token$/i;
+export const REMOVED_ONCE_SENT = '[removed once sent]';
+
+/**
+ * The mail as kept once it has been sent (or given up on): its single-use tokens, and every link
+ * and line of text that holds one, are removed. What the mail was, to whom and when, stays.
+ * Answers null when the mail holds no secret.
+ */
+export function withoutSecrets(mail: Pick<OutboxDoc, 'text' | 'data'>): Pick<OutboxDoc, 'text' | 'data'> | null {
+  const secrets = Object.entries(mail.data)
+    .filter(([key, value]) => SECRET_DATA.test(key) && typeof value === 'string' && value.length > 0)
+    .flatMap(([, value]) => [value as string, encodeURIComponent(value as string)]);
+  if (secrets.length === 0) return null;
+  const scrub = (text: string) => secrets.reduce((out, secret) => out.split(secret).join(REMOVED_ONCE_SENT), text);
+  const data = Object.fromEntries(
+    Object.entries(mail.data).map(([key, value]) => [key, SECRET_DATA.test(key) ? REMOVED_ONCE_SENT : typeof value === 'string' ? scrub(value) : value]),
+  );
+  return { text: scrub(mail.text), data };
+}
+
 const POLL_MS = 250;
 /** With a shared read store, one process at a time sends: the holder of this lease. */
 const DISPATCHER_LEASE = 'outbox-dispatcher';
@@ -63,8 +84,18 @@ export class OutboxDispatcher implements OnApplicationShutdown {
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'auth'>,
     @Optional() @Inject(LEASE_KEEPER) private readonly leases: Leases | null = null,
   ) {}
+
+  /**
+   * Single-use tokens are dropped once a mail is settled, except with AUTH_MODE=dev: there
+   * `/dev/outbox` stands in for the mailbox (tests and trials read their links from it), and
+   * no real person's account is at stake.
+   */
+  private settled(mail: OutboxDoc): Partial<OutboxDoc> {
+    return this.config.auth.mode === 'dev' ? {} : (withoutSecrets(mail) ?? {});
+  }
 
   start(): void {
     this.prunedAt = this.clock.now().getTime() - PRUNE_EVERY_MS + FIRST_PRUNE_AFTER_MS;
@@ -94,7 +125,7 @@ export class OutboxDispatcher implements OnApplicationShutdown {
       await yieldToRequests();
       try {
         await this.transport.send({ to: mail.to, subject: mail.subject, text: mail.text, template: mail.template, data: mail.data });
-        await outbox.updateOne({ _id: mail._id }, { $set: { sentAt: this.clock.now().toISOString() }, $inc: { attempts: 1 } });
+        await outbox.updateOne({ _id: mail._id }, { $set: { sentAt: this.clock.now().toISOString(), ...this.settled(mail) }, $inc: { attempts: 1 } });
       } catch (error) {
         // A recipient the server refuses for good is not retried; anything else is, next round.
         const permanent = isPermanentMailFailure(error);
@@ -102,8 +133,11 @@ export class OutboxDispatcher implements OnApplicationShutdown {
         await outbox.updateOne(
           { _id: mail._id },
           permanent
-            ? { $set: { lastError: (error as Error).message, attempts: MAX_ATTEMPTS } }
-            : { $set: { lastError: (error as Error).message }, $inc: { attempts: 1 } },
+            ? { $set: { lastError: (error as Error).message, attempts: MAX_ATTEMPTS, ...this.settled(mail) } }
+            : {
+                $set: { lastError: (error as Error).message, ...(mail.attempts + 1 >= MAX_ATTEMPTS ? this.settled(mail) : {}) },
+                $inc: { attempts: 1 },
+              },
         );
       }
     }

@@ -24,6 +24,14 @@ const SAMPLE = {
   expiresAt: '2026-12-05T12:00:00.000Z',
   username: 'anna.a',
   verificationToken: 'verification-token',
+  agentOrganisationName: 'Inera AB',
+  withdrawnBy: 'Olle Orderer',
+  organisationNumber: '232100-0131',
+  requesterName: 'Rut Requester',
+  requesterEmail: 'rut@region.se',
+  roles: ['orderer', 'attestant'],
+  invitedBy: 'Ada Administrator',
+  invitationToken: 'invitation-token',
 };
 
 type AnyTemplate = (data: typeof SAMPLE, language?: (typeof LANGUAGES)[number]) => { template: string; subject: string; text: string; data: unknown };
@@ -55,5 +63,25 @@ describe('e-mail templates', () => {
     expect(templates.ticketReply({ ...SAMPLE, link: 'https://portal.example/tickets/1' }, 'en').text).toContain('Read and answer it in the portal: https://portal.example/tickets/1');
     // Plain text: nothing is HTML-escaped.
     expect(templates.ticketReply({ ...SAMPLE, body: 'a < b & "c"' }).text).toContain('a < b & "c"');
+  });
+});
+
+describe('e-mail templates of membership and orders', () => {
+  it('names roles in the recipient’s language and leaves out what was not given', () => {
+    const approved = (language: 'sv' | 'en', roles: string[]) =>
+      templates.joinRequestApproved({ name: 'Anna', organisationName: 'Region Norrland', roles, link: 'https://portal.example/o' }, language).text;
+    expect(approved('sv', ['orderer', 'attestant'])).toContain('Dina roller: beställare, attestant.');
+    expect(approved('en', ['orderer'])).toContain('Your roles: orderer.');
+    expect(approved('sv', [])).not.toContain('roller');
+    const withdrawn = (reason: string | null) =>
+      templates.orderWithdrawn({ name: 'Anna', customerOrganisationName: 'Region Norrland', offeringName: 'Webcert', withdrawnBy: 'Olle', reason, link: 'https://portal.example/x' }, 'sv').text;
+    expect(withdrawn('Fel beställt')).toContain('Skäl: Fel beställt\nhttps://portal.example/x');
+    expect(withdrawn(null)).not.toContain('Skäl');
+    const invitation = templates.invitation(
+      { name: 'Anna', organisationName: 'Region Norrland', invitedBy: 'Ada', roles: ['administrator'], invitationToken: 't', link: 'https://portal.example/i', expiresAt: '2026-12-19' },
+      'sv',
+    );
+    expect(invitation.text).toContain('i Kundportalen som administratör.');
+    expect(invitation.data).toMatchObject({ roles: ['administrator'] });
   });
 });

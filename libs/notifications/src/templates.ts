@@ -16,13 +16,13 @@ export interface RenderedMail {
 type Values = Record<string, string | number | boolean | null | undefined>;
 
 /** A template's subject and text in the language, from its data and any values only the text needs. */
-function render(template: string, data: Values, language: Language, extra: Values = {}): RenderedMail {
+function render(template: string, data: Values | object, language: Language, extra: Values = {}): RenderedMail {
   const values = { ...data, ...extra } as Record<string, string | number | boolean | undefined>;
   return {
     template,
     subject: translate(language, `mail:${template}.subject`, values),
     text: translate(language, `mail:${template}.text`, values),
-    data,
+    data: data as Record<string, unknown>,
   };
 }
 
@@ -67,6 +67,35 @@ export const templates = {
     return render('order-fulfilled', data, language, { viaAgentNote: data.viaAgent ? translate(language, 'mail:order-fulfilled.viaAgentNote') : '' });
   },
 
+  /** To the agent organisation's orderers and attestants: seed 001's last step, the provider telling the agent to connect the customer. */
+  orderFulfilledAgent(
+    data: { name: string; agentOrganisationName: string; customerOrganisationName: string; offeringName: string; instructions: string; link: string },
+    language: Language = DEFAULT_LANGUAGE,
+  ): RenderedMail {
+    return render('order-fulfilled-agent', data, language);
+  },
+
+  /** To the orderer who withdrew it and to whoever was waiting to approve or attest it. */
+  orderWithdrawn(
+    data: { name: string; customerOrganisationName: string; offeringName: string; withdrawnBy: string; reason: string | null; link: string },
+    language: Language = DEFAULT_LANGUAGE,
+  ): RenderedMail {
+    return render('order-withdrawn', data, language, { reasonLine: reasonLine(data.reason, language) });
+  },
+
+  /** To the orderer who submitted it, whoever was waiting to act, and the agent of an order via an agent. */
+  orderCancelled(data: { name: string; customerOrganisationName: string; offeringName: string; reason: string; link: string }, language: Language = DEFAULT_LANGUAGE): RenderedMail {
+    return render('order-cancelled', data, language);
+  },
+
+  /** To each of the application's three contacts. */
+  customerApplicationRejected(
+    data: { name: string; organisationName: string; organisationNumber: string; reason: string; link: string },
+    language: Language = DEFAULT_LANGUAGE,
+  ): RenderedMail {
+    return render('customer-application-rejected', data, language);
+  },
+
   /** Names the ticket by number and subject (the old portal's mails did not say which ticket). */
   ticketReply(data: { name: string; number: string; subject: string; body: string; author: string; link: string | null }, language: Language = DEFAULT_LANGUAGE): RenderedMail {
     // Accounts read and answer in the portal; the open form's requester only by e-mail.
@@ -95,4 +124,40 @@ export const templates = {
   accountVerification(data: { name: string; username: string; verificationToken: string; link: string }, language: Language = DEFAULT_LANGUAGE): RenderedMail {
     return render('account-verification', data, language);
   },
+
+  joinRequestReceived(data: { name: string; requesterName: string; requesterEmail: string; organisationName: string; link: string }, language: Language = DEFAULT_LANGUAGE): RenderedMail {
+    return render('join-request', data, language);
+  },
+
+  joinRequestApproved(data: { name: string; organisationName: string; roles: string[]; link: string }, language: Language = DEFAULT_LANGUAGE): RenderedMail {
+    const rolesNote = data.roles.length > 0 ? translate(language, 'mail:join-request-approved.rolesNote', { roles: roleNames(data.roles, language) }) : '';
+    return render('join-request-approved', data, language, { rolesNote });
+  },
+
+  joinRequestDeclined(data: { name: string; organisationName: string; reason: string | null }, language: Language = DEFAULT_LANGUAGE): RenderedMail {
+    return render('join-request-declined', data, language, { reasonLine: reasonLine(data.reason, language) });
+  },
+
+  /** The link opens the portal's invitation page, which has the invitee sign in with e-ID and join. */
+  invitation(
+    data: { name: string; organisationName: string; invitedBy: string; roles: string[]; invitationToken: string; link: string; expiresAt: string },
+    language: Language = DEFAULT_LANGUAGE,
+  ): RenderedMail {
+    const rolesNote = data.roles.length > 0 ? translate(language, 'mail:invitation.rolesNote', { roles: roleNames(data.roles, language) }) : '';
+    return render('invitation', data, language, { rolesNote });
+  },
+
+  emailVerification(data: { name: string; email: string; verificationToken: string; link: string }, language: Language = DEFAULT_LANGUAGE): RenderedMail {
+    return render('email-verification', data, language);
+  },
 };
+
+/** "Reason: …" on a line of its own, or nothing when none was given. */
+function reasonLine(reason: string | null, language: Language): string {
+  return reason ? translate(language, 'mail:shared.reasonLine', { reason }) : '';
+}
+
+/** Role names as the recipient's language says them, comma separated. */
+function roleNames(roles: string[], language: Language): string {
+  return roles.map((role) => translate(language, `mail:roles.${role}`, { defaultValue: role })).join(', ');
+}

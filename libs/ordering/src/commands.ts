@@ -11,6 +11,7 @@ export interface OrderCaller {
   auditor: boolean;
 }
 
+
 export class SubmitOrder extends Command<CommandAnswer> {
   constructor(
     readonly input: { organisationId: string; offeringId: string; details: unknown; viaAgentOrganisationId?: string },
@@ -41,6 +42,20 @@ export class RejectOrder extends Command<CommandAnswer> {
 
 export class FulfilOrder extends Command<CommandAnswer> {
   constructor(readonly orderId: string, readonly instructions: string, readonly caller: OrderCaller, readonly context: CommandContext) {
+    super();
+  }
+}
+
+/** The orderer who submitted the order takes it back while it waits. */
+export class WithdrawOrder extends Command<CommandAnswer> {
+  constructor(readonly orderId: string, readonly reason: string | null, readonly caller: OrderCaller, readonly context: CommandContext) {
+    super();
+  }
+}
+
+/** Support staff stop an order before it is fulfilled. */
+export class CancelOrder extends Command<CommandAnswer> {
+  constructor(readonly orderId: string, readonly reason: string, readonly caller: OrderCaller, readonly context: CommandContext) {
     super();
   }
 }

@@ -2,13 +2,16 @@ import fc from 'fast-check';
 import { DomainError, ErrorDetail, fold, Forbidden, NotFound, ValidationFailed } from '@kundportal/kernel';
 import { ACCEPTED, asStored, DecidedStep, decideInTurn, Outcome, outcomeOf, refusal } from '@kundportal/kernel/testing';
 import { project, recorded, snapshot } from '@kundportal/readstore/testing';
-import { Acting, OrderCommand, orderDecider, OrderState, OrderStatus, stepOf, stepsOf } from './order.decider';
+import { Acting, AgentForOrder, OrderCommand, orderDecider, OrderState, OrderStatus, stepOf, stepsOf } from './order.decider';
 import { AttestationMethod, OrderEvent, orderStream, Step } from './order.events';
 import { acting, AGENT, at, CUSTOMER, offering, organisation, orderId } from './testing/order-fixtures';
 import { ApprovalDoc, APPROVALS, OrderDoc, ORDERS, ordersProjection } from './order.projections';
 
-const agentOrganisation = { id: AGENT, name: 'Agent AB' };
-const notItsAgent = { id: 'org-other-agent', name: 'Annan Agent AB' };
+const agentOrganisation: AgentForOrder = { id: AGENT, name: 'Agent AB', mergedInto: null, hasOrderer: true, hasAttestant: true };
+const notItsAgent: AgentForOrder = { ...agentOrganisation, id: 'org-other-agent', name: 'Annan Agent AB' };
+const mergedAgent: AgentForOrder = { ...agentOrganisation, mergedInto: 'org-kept-agent' };
+const agentWithoutAttestant: AgentForOrder = { ...agentOrganisation, hasAttestant: false };
+const agentWithoutOrderer: AgentForOrder = { ...agentOrganisation, hasOrderer: false };
 
 /** Members of the customer, of its agent, of both, of neither (another organisation's), staff and an auditor. */
 const CALLERS = {
@@ -31,7 +34,7 @@ const CALLERS = {
 type Caller = keyof typeof CALLERS;
 
 /** What can be wrong with a submission besides who submits it. */
-const FLAWS = ['no-offering', 'detail-problems', 'agreement-unsigned', 'no-attestant', 'not-its-agent'] as const;
+const FLAWS = ['no-offering', 'detail-problems', 'agreement-unsigned', 'no-attestant', 'not-its-agent', 'merged-agent', 'agent-without-attestant', 'agent-without-orderer'] as const;
 type Flaw = (typeof FLAWS)[number];
 const detailProblems: ErrorDetail[] = [{ field: 'details.careUnits', message: 'must be at least 1' }];
 
@@ -41,7 +44,9 @@ type Intent =
   | { kind: 'approve'; caller: Caller }
   | { kind: 'attest'; caller: Caller; method: AttestationMethod }
   | { kind: 'reject'; caller: Caller; reason: string }
-  | { kind: 'fulfil'; caller: Caller };
+  | { kind: 'fulfil'; caller: Caller }
+  | { kind: 'withdraw'; caller: Caller; reason: string | null }
+  | { kind: 'cancel'; caller: Caller; reason: string };
 
 const caller = fc.constantFrom(...(Object.keys(CALLERS) as Caller[]));
 const intent: fc.Arbitrary<Intent> = fc.oneof(
@@ -51,6 +56,9 @@ const intent: fc.Arbitrary<Intent> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('reject' as const), caller, reason: fc.string({ maxLength: 20 }) }) },
   // Only staff fulfil: they ask half the time, so attested orders are fulfilled often enough to check.
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('fulfil' as const), caller: fc.oneof(fc.constant<Caller>('staff'), caller) }) },
+  // Withdrawing and cancelling end the order, so they come rarely, each half the time from the one who may.
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('withdraw' as const), caller: fc.oneof(fc.constant<Caller>('customerOrderer'), caller), reason: fc.option(fc.string({ maxLength: 20 })) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), caller: fc.oneof(fc.constant<Caller>('staff'), caller), reason: fc.string({ minLength: 1, maxLength: 20 }) }) },
 );
 /**
  * Sequences open with the customer's orderer submitting, most often well-formed (after a flawed try or
@@ -79,12 +87,18 @@ const commandFor = (i: Intent, state: OrderState, index: number): OrderCommand =
   const by = CALLERS[i.caller];
   switch (i.kind) {
     case 'submit': {
-      const viaAgent = i.flaw === 'not-its-agent' ? notItsAgent : i.viaAgent ? agentOrganisation : null;
+      const FLAWED_AGENTS: Partial<Record<Flaw, AgentForOrder>> = {
+        'not-its-agent': notItsAgent,
+        'merged-agent': mergedAgent,
+        'agent-without-attestant': agentWithoutAttestant,
+        'agent-without-orderer': agentWithoutOrderer,
+      };
+      const viaAgent = (i.flaw && FLAWED_AGENTS[i.flaw]) || (i.viaAgent ? agentOrganisation : null);
       return {
         type: 'SubmitOrder',
         orderId,
         organisation: { ...organisation, agreementSigned: i.flaw !== 'agreement-unsigned', hasAttestant: i.flaw !== 'no-attestant' },
-        by: asSeenBy(by, { customer: true, agent: viaAgent === agentOrganisation }),
+        by: asSeenBy(by, { customer: true, agent: viaAgent !== null && viaAgent.id === AGENT }),
         offering: i.flaw === 'no-offering' ? null : offering,
         detailProblems: i.flaw === 'detail-problems' ? detailProblems : [],
         details: i.flaw === 'detail-problems' ? {} : { careUnits: 3 },
@@ -100,6 +114,10 @@ const commandFor = (i: Intent, state: OrderState, index: number): OrderCommand =
       return { type: 'RejectOrder', by: asSeenBy(by, involved(state)), reason: i.reason, now };
     case 'fulfil':
       return { type: 'FulfilOrder', by: asSeenBy(by, involved(state)), instructions: 'Vi kontaktar er om anslutning.', now };
+    case 'withdraw':
+      return { type: 'WithdrawOrder', by: asSeenBy(by, involved(state)), reason: i.reason, now };
+    case 'cancel':
+      return { type: 'CancelOrder', by: asSeenBy(by, involved(state)), reason: i.reason, now };
   }
 };
 
@@ -110,7 +128,7 @@ const TURNS: Record<Step, { side: 'customer' | 'agent'; role: string }> = {
   attestation: { side: 'customer', role: 'attestant' },
 };
 const chainOf = (viaAgent: boolean): Step[] => (viaAgent ? ['agent-approval', 'agent-attestation', 'attestation'] : ['attestation']);
-const STEPS_OF: Record<'ApproveOrder' | 'AttestOrder' | 'RejectOrder', Step[]> = {
+const STEPS_OF: Record<string, Step[]> = {
   ApproveOrder: ['agent-approval'],
   AttestOrder: ['agent-attestation', 'attestation'],
   RejectOrder: ['agent-approval', 'agent-attestation', 'attestation'],
@@ -120,13 +138,17 @@ const seesOrder = (by: Acting) => by.staff || by.auditor || by.customer.member |
 
 const NEXT: Record<OrderStatus | 'none', readonly OrderStatus[]> = {
   none: ['awaiting-agent-approval', 'awaiting-attestation'],
-  'awaiting-agent-approval': ['awaiting-agent-attestation', 'rejected'],
-  'awaiting-agent-attestation': ['awaiting-attestation', 'rejected'],
-  'awaiting-attestation': ['attested', 'rejected'],
-  attested: ['fulfilled'],
+  'awaiting-agent-approval': ['awaiting-agent-attestation', 'rejected', 'withdrawn', 'cancelled'],
+  'awaiting-agent-attestation': ['awaiting-attestation', 'rejected', 'withdrawn', 'cancelled'],
+  'awaiting-attestation': ['attested', 'rejected', 'withdrawn', 'cancelled'],
+  attested: ['fulfilled', 'cancelled'],
   fulfilled: [],
   rejected: [],
+  withdrawn: [],
+  cancelled: [],
 };
+/** The order's end outside the chain: its last step, if any. */
+const ENDINGS = ['fulfilment', 'withdrawal', 'cancellation'];
 const statusOf = (state: OrderState): OrderStatus | 'none' => (state.exists ? state.status : 'none');
 
 const NOT_FOUND = refusal(NotFound, 'NOT_FOUND');
@@ -144,15 +166,25 @@ const expectedOutcome = (command: OrderCommand, state: OrderState): Outcome => {
       if (command.detailProblems.length > 0) return refusal(ValidationFailed, 'VALIDATION_FAILED');
       if (!command.organisation.agreementSigned) return refusal(DomainError, 'AGREEMENT_NOT_SIGNED');
       if (!command.organisation.hasAttestant) return refusal(DomainError, 'NO_ATTESTANT');
-      if (command.viaAgent && !command.organisation.agentOrganisationIds.includes(command.viaAgent.id)) {
+      if (command.viaAgent && (!command.organisation.agentOrganisationIds.includes(command.viaAgent.id) || command.viaAgent.mergedInto !== null)) {
         return refusal(DomainError, 'NOT_AN_AGENT_OF_ORGANISATION');
       }
+      if (command.viaAgent && (!command.viaAgent.hasOrderer || !command.viaAgent.hasAttestant)) return refusal(DomainError, 'AGENT_CANNOT_ACT');
       return ACCEPTED;
     }
     case 'FulfilOrder':
       if (!state.exists || !seesOrder(by)) return NOT_FOUND;
       if (!by.staff) return FORBIDDEN;
       return state.status === 'attested' ? ACCEPTED : refusal(DomainError, 'ORDER_STATE_CONFLICT');
+    case 'WithdrawOrder':
+      if (!state.exists || !seesOrder(by)) return NOT_FOUND;
+      // Only the submitter, still a member of the customer organisation, and never as an auditor.
+      if (by.auditor || !by.customer.member || by.person.accountId !== state.order.submittedBy.accountId) return FORBIDDEN;
+      return stepOf(state.status) !== null ? ACCEPTED : refusal(DomainError, 'ORDER_STATE_CONFLICT');
+    case 'CancelOrder':
+      if (!state.exists || !seesOrder(by)) return NOT_FOUND;
+      if (!by.staff) return FORBIDDEN;
+      return stepOf(state.status) !== null || state.status === 'attested' ? ACCEPTED : refusal(DomainError, 'ORDER_STATE_CONFLICT');
     default: {
       if (!state.exists || !seesOrder(by)) return NOT_FOUND;
       if (by.auditor) return FORBIDDEN;
@@ -174,7 +206,10 @@ const mayHaveCaused = (event: OrderEvent, by: Acting): boolean => {
     case 'OrderRejected':
       return holds(by, event.data.step);
     case 'OrderFulfilled':
+    case 'OrderCancelled':
       return by.staff;
+    case 'OrderWithdrawn':
+      return by.customer.member && by.person.accountId !== null && by.person.accountId === event.data.by.accountId;
   }
 };
 
@@ -203,15 +238,28 @@ const checkStep = (step: DecidedStep<OrderCommand, OrderEvent, OrderState>) => {
   reached.statuses.add(after.status);
   // Each step names the order, its customer, and the organisation whose turn it was.
   if (event.type !== 'OrderSubmitted') expect(event.data.orderId).toBe(orderId);
-  if (event.type === 'OrderApprovedByAgent' || event.type === 'OrderAttested' || event.type === 'OrderRejected') {
+  if (event.type === 'OrderApprovedByAgent' || event.type === 'OrderAttested' || event.type === 'OrderRejected' || event.type === 'OrderWithdrawn') {
     expect(event.data.customerOrganisationId).toBe(CUSTOMER);
     expect(event.data.organisationId).toBe(TURNS[event.data.step].side === 'agent' ? AGENT : CUSTOMER);
     expect(event.data.step).toBe(before.exists ? stepOf(before.status) : null);
   }
-  // The steps taken are the chain's, in its order, each once: an order is attested at most once per step.
-  const chain = [...chainOf(after.order.viaAgentOrganisationId !== null), 'fulfilment'];
+  // A withdrawal or cancellation names where the order waited, so whoever waited can be told.
+  if (event.type === 'OrderCancelled') {
+    expect(event.data.step).toBe(before.exists ? stepOf(before.status) : undefined);
+    expect(event.data.organisationId).toBe(event.data.step === null ? null : TURNS[event.data.step].side === 'agent' ? AGENT : CUSTOMER);
+  }
+  // Each step records how its actor signed in, apart from how it was attested.
+  expect(stepsOf(after).at(-1)?.signInMethod ?? command.by.signInMethod).toBe(command.by.signInMethod);
+  // The steps taken are the chain's, in its order, each once, then at most one ending: an order is attested at most once per step.
+  const chain = chainOf(after.order.viaAgentOrganisationId !== null) as string[];
   const steps = stepsOf(after);
-  expect(steps.map((s) => s.step)).toEqual(chain.slice(0, steps.length));
+  const ending = steps.filter((s) => ENDINGS.includes(s.step));
+  expect(ending.length).toBeLessThanOrEqual(1);
+  if (ending.length === 1) expect(steps.at(-1)).toBe(ending[0]);
+  const chainSteps = steps.filter((s) => !ENDINGS.includes(s.step));
+  expect(chainSteps.map((s) => s.step)).toEqual(chain.slice(0, chainSteps.length));
+  // Only an attested order is fulfilled: every step of its chain taken.
+  if (ending[0]?.step === 'fulfilment') expect(chainSteps.map((s) => s.step)).toEqual(chain);
   for (const s of steps.slice(0, -1)) expect(['approved', 'attested']).toContain(s.outcome);
   const attested = steps.filter((s) => s.outcome === 'attested').map((s) => s.step);
   expect(new Set(attested).size).toBe(attested.length);
@@ -252,6 +300,7 @@ describe('orderDecider under random command sequences', () => {
       '422 AGREEMENT_NOT_SIGNED',
       '422 NO_ATTESTANT',
       '422 NOT_AN_AGENT_OF_ORGANISATION',
+      '422 AGENT_CANNOT_ACT',
     ]) {
       expect(reached.refusals).toContain(refusal);
     }
@@ -323,7 +372,27 @@ describe('orderDecider under random command sequences', () => {
       decide: (command, state) =>
         orderDecider.decide(command.type === 'AttestOrder' && command.by.auditor ? { ...command, by: { ...command.by, auditor: false, customer: { member: true, roles: ['attestant'] } } } : command, state),
     };
-    for (const broken of [secondAttestation, twoEvents, fulfilWithoutAttestation, auditorAttests]) {
+    const withdrawnByAnyone: typeof orderDecider = {
+      ...orderDecider,
+      decide: (command, state) =>
+        orderDecider.decide(
+          command.type === 'WithdrawOrder' && state.exists ? { ...command, by: { ...command.by, customer: { member: true, roles: [] }, person: state.order.submittedBy } } : command,
+          state,
+        ),
+    };
+    const cancelAfterFulfilment: typeof orderDecider = {
+      ...orderDecider,
+      decide: (command, state) =>
+        command.type === 'CancelOrder' && command.by.staff && state.exists && state.status === 'fulfilled'
+          ? [{ type: 'OrderCancelled', data: { orderId, customerOrganisationId: CUSTOMER, step: null, organisationId: null, reason: 'x', by: command.by.person, signInMethod: null, at: at(0).toISOString() } }]
+          : orderDecider.decide(command, state),
+    };
+    const agentWhoCannotAct: typeof orderDecider = {
+      ...orderDecider,
+      decide: (command, state) =>
+        orderDecider.decide(command.type === 'SubmitOrder' && command.viaAgent ? { ...command, viaAgent: { ...command.viaAgent, hasOrderer: true, hasAttestant: true } } : command, state),
+    };
+    for (const broken of [agentWhoCannotAct, secondAttestation, twoEvents, fulfilWithoutAttestation, auditorAttests, withdrawnByAnyone, cancelAfterFulfilment]) {
       expect(fc.check(keepsItsInvariants(broken), { numRuns: RUNS, endOnFailure: true }).failed).toBe(true);
     }
   });

@@ -1,6 +1,6 @@
 import { AppError, DomainError, ErrorDetail, fold, Forbidden, NotFound, ValidationFailed } from '@kundportal/kernel';
 import { DeciderSpecification } from '@kundportal/kernel/testing';
-import { Acting, OrderCommand, orderDecider, OrderState, OrderStatus, StepRecord, stepsOf } from './order.decider';
+import { Acting, AgentForOrder, OrderCommand, orderDecider, OrderState, OrderStatus, StepRecord, stepOf, stepsOf } from './order.decider';
 import {
   AttestationMethod,
   OrderApprovedByAgent,
@@ -10,6 +10,8 @@ import {
   OrderFulfilled,
   OrderRejected,
   OrderSubmitted,
+  OrderCancelled,
+  OrderWithdrawn,
   Step,
 } from './order.events';
 import { acting, AGENT, at, CUSTOMER, offering, organisation, orderId, submittedAt } from './testing/order-fixtures';
@@ -40,7 +42,7 @@ const submit = (overrides: Partial<Submit> = {}): OrderCommand => ({
   now: submittedAt,
   ...overrides,
 });
-const viaAgent = { id: AGENT, name: 'Agent AB' };
+const viaAgent: AgentForOrder = { id: AGENT, name: 'Agent AB', mergedInto: null, hasOrderer: true, hasAttestant: true };
 const approve = (by: Acting, now = at(10)): OrderCommand => ({ type: 'ApproveOrder', by, now });
 const attest = (by: Acting, method: AttestationMethod = 'bankid', now = at(20)): OrderCommand => ({ type: 'AttestOrder', by, method, now });
 const reject = (by: Acting, reason = 'Fel antal vårdenheter', now = at(30)): OrderCommand => ({ type: 'RejectOrder', by, reason, now });
@@ -68,7 +70,7 @@ const submitted = (agent = false): OrderSubmitted => ({
 });
 const approved = (by = agentOrderer, when = at(10)): OrderApprovedByAgent => ({
   type: 'OrderApprovedByAgent',
-  data: { orderId, customerOrganisationId: CUSTOMER, step: 'agent-approval', organisationId: AGENT, by: by.person, at: when.toISOString() },
+  data: { orderId, customerOrganisationId: CUSTOMER, step: 'agent-approval', organisationId: AGENT, by: by.person, signInMethod: by.signInMethod, at: when.toISOString() },
 });
 const attested = (step: 'agent-attestation' | 'attestation', by: Acting, method: AttestationMethod = 'bankid', when = at(20)): OrderAttested => ({
   type: 'OrderAttested',
@@ -79,6 +81,7 @@ const attested = (step: 'agent-attestation' | 'attestation', by: Acting, method:
     organisationId: step === 'agent-attestation' ? AGENT : CUSTOMER,
     method,
     by: by.person,
+    signInMethod: by.signInMethod,
     at: when.toISOString(),
   },
 });
@@ -91,13 +94,43 @@ const rejected = (step: Step, by: Acting, reason = 'Fel antal vårdenheter', whe
     organisationId: step === 'attestation' ? CUSTOMER : AGENT,
     reason,
     by: by.person,
+    signInMethod: by.signInMethod,
     at: when.toISOString(),
   },
 });
 const fulfilled = (by = staff, instructions = 'Vi kontaktar er om anslutning.', when = at(40)): OrderFulfilled => ({
   type: 'OrderFulfilled',
-  data: { orderId, instructions, by: by.person, at: when.toISOString() },
+  data: { orderId, instructions, by: by.person, signInMethod: by.signInMethod, at: when.toISOString() },
 });
+
+const withdrawn = (step: Step, reason: string | null = 'Beställd av misstag', when = at(35), by = customerOrderer): OrderWithdrawn => ({
+  type: 'OrderWithdrawn',
+  data: {
+    orderId,
+    customerOrganisationId: CUSTOMER,
+    step,
+    organisationId: step === 'attestation' ? CUSTOMER : AGENT,
+    reason,
+    by: by.person,
+    signInMethod: by.signInMethod,
+    at: when.toISOString(),
+  },
+});
+const cancelled = (step: Step | null, reason = 'Kunden ringde och drog tillbaka beställningen', when = at(45)): OrderCancelled => ({
+  type: 'OrderCancelled',
+  data: {
+    orderId,
+    customerOrganisationId: CUSTOMER,
+    step,
+    organisationId: step === null ? null : step === 'attestation' ? CUSTOMER : AGENT,
+    reason,
+    by: staff.person,
+    signInMethod: staff.signInMethod,
+    at: when.toISOString(),
+  },
+});
+const withdraw = (by: Acting, reason: string | null = 'Beställd av misstag', now = at(35)): OrderCommand => ({ type: 'WithdrawOrder', by, reason, now });
+const cancel = (by: Acting, reason = 'Kunden ringde och drog tillbaka beställningen', now = at(45)): OrderCommand => ({ type: 'CancelOrder', by, reason, now });
 
 /** Histories leaving the order in each status. */
 const direct = {
@@ -105,6 +138,8 @@ const direct = {
   attested: [submitted(), attested('attestation', customerAttestant)],
   rejected: [submitted(), rejected('attestation', customerAttestant)],
   fulfilled: [submitted(), attested('attestation', customerAttestant), fulfilled()],
+  withdrawn: [submitted(), withdrawn('attestation')],
+  cancelled: [submitted(), attested('attestation', customerAttestant), cancelled(null)],
 } satisfies Partial<Record<OrderStatus, OrderEvent[]>>;
 const viaAgentOrder = {
   'awaiting-agent-approval': [submitted(true)],
@@ -119,8 +154,10 @@ const viaAgentOrder = {
     attested('attestation', customerAttestant),
     fulfilled(),
   ],
+  withdrawn: [submitted(true), approved(), withdrawn('agent-attestation')],
+  cancelled: [submitted(true), cancelled('agent-approval')],
 } satisfies Record<OrderStatus, OrderEvent[]>;
-const finished = ['attested', 'rejected', 'fulfilled'] as const;
+const finished = ['attested', 'rejected', 'fulfilled', 'withdrawn', 'cancelled'] as const;
 
 const isCode = (code: string, statusCode: number) => (e: AppError) => e.code === code && e.statusCode === statusCode;
 const stateConflict = isCode('ORDER_STATE_CONFLICT', 409);
@@ -246,8 +283,34 @@ describe('orderDecider', () => {
         expect(error.details).toEqual([{ field: 'viaAgentOrganisationId', message: expect.any(String) }]);
         spec
           .given([])
-          .when(submit({ viaAgent: { id: 'org-other-agent', name: 'Annan Agent AB' } }))
+          .when(submit({ viaAgent: { ...viaAgent, id: 'org-other-agent', name: 'Annan Agent AB' } }))
           .thenThrows(DomainError, isCode('NOT_AN_AGENT_OF_ORGANISATION', 422));
+      });
+
+      it('422 NOT_AN_AGENT_OF_ORGANISATION via an agent record merged into another, even while the link to it is still there', () => {
+        const error = spec
+          .given([])
+          .when(submit({ viaAgent: { ...viaAgent, mergedInto: 'org-kept-agent' } }))
+          .thenThrows(DomainError, isCode('NOT_AN_AGENT_OF_ORGANISATION', 422));
+        expect(error.details).toEqual([{ field: 'viaAgentOrganisationId', message: expect.stringContaining('org-kept-agent') }]);
+      });
+
+      it('422 AGENT_CANNOT_ACT via an agent with no orderer, no attestant, or neither: the order would wait for ever', () => {
+        for (const [agent, named] of [
+          [{ ...viaAgent, hasOrderer: false }, 'orderer'],
+          [{ ...viaAgent, hasAttestant: false }, 'attestant'],
+          [{ ...viaAgent, hasOrderer: false, hasAttestant: false }, 'orderer and no attestant'],
+        ] as const) {
+          const error = spec.given([]).when(submit({ viaAgent: agent })).thenThrows(DomainError, isCode('AGENT_CANNOT_ACT', 422));
+          expect(error.details).toEqual([{ field: 'viaAgentOrganisationId', message: `the agent has no ${named}` }]);
+        }
+        // Not its agent comes first: an organisation that is not the agent learns nothing of who it has.
+        spec
+          .given([])
+          .when(submit({ viaAgent: { ...viaAgent, id: 'org-other-agent', hasOrderer: false } }))
+          .thenThrows(DomainError, isCode('NOT_AN_AGENT_OF_ORGANISATION', 422));
+        // A direct order does not depend on any agent.
+        spec.given([]).when(submit()).then([submitted()]);
       });
 
       it('409 ORDER_EXISTS when the order exists already, whatever its status', () => {
@@ -461,6 +524,85 @@ describe('orderDecider', () => {
     });
   });
 
+  describe('WithdrawOrder', () => {
+    it('lets the orderer who submitted it withdraw the order at any waiting step, naming that step and whose turn it was', () => {
+      spec.given(direct['awaiting-attestation']).when(withdraw(customerOrderer)).then([withdrawn('attestation')]);
+      spec.given(viaAgentOrder['awaiting-agent-approval']).when(withdraw(customerOrderer)).then([withdrawn('agent-approval')]);
+      spec.given(viaAgentOrder['awaiting-agent-attestation']).when(withdraw(customerOrderer)).then([withdrawn('agent-attestation')]);
+      spec.given(viaAgentOrder['awaiting-attestation']).when(withdraw(customerOrderer)).then([withdrawn('attestation')]);
+    });
+
+    it('the reason is optional; the order is withdrawn and nobody waits for it any more', () => {
+      spec.given(direct['awaiting-attestation']).when(withdraw(customerOrderer, null)).then([withdrawn('attestation', null)]);
+      const state = fold(orderDecider, [...direct['awaiting-attestation'], withdrawn('attestation', null)]);
+      expect(state).toMatchObject({ status: 'withdrawn' });
+      expect(stepsOf(state)).toEqual([
+        { step: 'withdrawal', organisationId: CUSTOMER, by: customerOrderer.person, at: at(35).toISOString(), method: null, signInMethod: 'bankid', outcome: 'withdrawn' },
+      ]);
+      expect(stepOf('withdrawn')).toBeNull();
+    });
+
+    it('409 ORDER_STATE_CONFLICT once the order waits for nobody: attested, rejected, fulfilled, withdrawn or cancelled', () => {
+      for (const status of finished) {
+        spec.given(viaAgentOrder[status]).when(withdraw(customerOrderer)).thenThrows(DomainError, stateConflict);
+        spec.given(direct[status]).when(withdraw(customerOrderer)).thenThrows(DomainError, stateConflict);
+      }
+    });
+
+    it('Forbidden to anyone else who sees the order: another orderer, the attestants, the agent, staff and auditors', () => {
+      const otherOrderer = acting('otto', { customer: ['orderer'] });
+      for (const by of [otherOrderer, customerAttestant, customerMember, agentOrderer, agentAttestant, staff, acting('ada', { auditor: true })]) {
+        spec.given(viaAgentOrder['awaiting-agent-approval']).when(withdraw(by)).thenThrows(Forbidden);
+      }
+      // The submitter who is no longer a member of the customer organisation (seen through the agent) may not.
+      const formerMember: Acting = { ...customerOrderer, customer: { member: false, roles: [] }, agent: { member: true, roles: [] } };
+      spec.given(viaAgentOrder['awaiting-agent-approval']).when(withdraw(formerMember)).thenThrows(Forbidden);
+    });
+
+    it('NotFound for a caller who cannot see the order, and for an order that does not exist', () => {
+      spec.given(direct['awaiting-attestation']).when(withdraw(stranger)).thenThrows(NotFound);
+      spec.given(direct['awaiting-attestation']).when(withdraw({ ...customerOrderer, customer: { member: false, roles: [] } })).thenThrows(NotFound);
+      spec.given([]).when(withdraw(customerOrderer)).thenThrows(NotFound);
+    });
+  });
+
+  describe('CancelOrder', () => {
+    it('lets staff cancel an order at any waiting step, or attested, with a reason', () => {
+      spec.given(viaAgentOrder['awaiting-agent-approval']).when(cancel(staff)).then([cancelled('agent-approval')]);
+      spec.given(viaAgentOrder['awaiting-agent-attestation']).when(cancel(staff)).then([cancelled('agent-attestation')]);
+      spec.given(viaAgentOrder['awaiting-attestation']).when(cancel(staff)).then([cancelled('attestation')]);
+      spec.given(direct['awaiting-attestation']).when(cancel(staff)).then([cancelled('attestation')]);
+      spec.given(direct.attested).when(cancel(staff)).then([cancelled(null)]);
+      const state = fold(orderDecider, viaAgentOrder.cancelled);
+      expect(state).toMatchObject({ status: 'cancelled' });
+      expect(stepsOf(state).at(-1)).toEqual({
+        step: 'cancellation',
+        organisationId: null,
+        by: staff.person,
+        at: at(45).toISOString(),
+        method: null,
+        signInMethod: 'siths',
+        outcome: 'cancelled',
+        reason: 'Kunden ringde och drog tillbaka beställningen',
+      });
+    });
+
+    it('409 ORDER_STATE_CONFLICT once fulfilled, rejected, withdrawn or cancelled', () => {
+      for (const status of ['rejected', 'fulfilled', 'withdrawn', 'cancelled'] as const) {
+        spec.given(viaAgentOrder[status]).when(cancel(staff)).thenThrows(DomainError, stateConflict);
+        spec.given(direct[status]).when(cancel(staff)).thenThrows(DomainError, stateConflict);
+      }
+    });
+
+    it('Forbidden to anyone who sees the order but is not staff (the submitter withdraws instead); NotFound to others', () => {
+      for (const by of [customerOrderer, customerAttestant, agentOrderer, agentAttestant, acting('ada', { auditor: true })]) {
+        spec.given(viaAgentOrder['awaiting-agent-approval']).when(cancel(by)).thenThrows(Forbidden);
+      }
+      spec.given(direct['awaiting-attestation']).when(cancel(stranger)).thenThrows(NotFound);
+      spec.given([]).when(cancel(staff)).thenThrows(NotFound);
+    });
+  });
+
   describe('evolve', () => {
     const fullAgentFlow = viaAgentOrder.fulfilled;
 
@@ -502,10 +644,10 @@ describe('orderDecider', () => {
     it('records each step: who, when, which organisation, the method and the outcome', () => {
       const state = fold(orderDecider, fullAgentFlow);
       const steps: StepRecord[] = [
-        { step: 'agent-approval', organisationId: AGENT, by: agentOrderer.person, at: at(10).toISOString(), method: null, outcome: 'approved' },
-        { step: 'agent-attestation', organisationId: AGENT, by: agentAttestant.person, at: at(20).toISOString(), method: 'sms-otp', outcome: 'attested' },
-        { step: 'attestation', organisationId: CUSTOMER, by: customerAttestant.person, at: at(20).toISOString(), method: 'bankid', outcome: 'attested' },
-        { step: 'fulfilment', organisationId: null, by: staff.person, at: at(40).toISOString(), method: null, outcome: 'fulfilled' },
+        { step: 'agent-approval', organisationId: AGENT, by: agentOrderer.person, at: at(10).toISOString(), method: null, signInMethod: 'bankid', outcome: 'approved' },
+        { step: 'agent-attestation', organisationId: AGENT, by: agentAttestant.person, at: at(20).toISOString(), method: 'sms-otp', signInMethod: 'bankid', outcome: 'attested' },
+        { step: 'attestation', organisationId: CUSTOMER, by: customerAttestant.person, at: at(20).toISOString(), method: 'bankid', signInMethod: 'bankid', outcome: 'attested' },
+        { step: 'fulfilment', organisationId: null, by: staff.person, at: at(40).toISOString(), method: null, signInMethod: 'siths', outcome: 'fulfilled' },
       ];
       expect(stepsOf(state)).toEqual(steps);
       expect(state).toEqual({
@@ -519,7 +661,16 @@ describe('orderDecider', () => {
 
     it('records a rejection with its step, organisation and reason', () => {
       const state = fold(orderDecider, [...direct['awaiting-attestation'], rejected('attestation', customerAttestant, 'För dyrt')]);
-      const rejection: StepRecord = { step: 'attestation', organisationId: CUSTOMER, by: customerAttestant.person, at: at(30).toISOString(), method: null, outcome: 'rejected', reason: 'För dyrt' };
+      const rejection: StepRecord = {
+        step: 'attestation',
+        organisationId: CUSTOMER,
+        by: customerAttestant.person,
+        at: at(30).toISOString(),
+        method: null,
+        signInMethod: 'bankid',
+        outcome: 'rejected',
+        reason: 'För dyrt',
+      };
       expect(state).toEqual({
         exists: true,
         status: 'rejected',
@@ -531,6 +682,13 @@ describe('orderDecider', () => {
 
     it('a submitted order has no steps and no instructions yet', () => {
       expect(fold(orderDecider, [submitted()])).toEqual({ exists: true, status: 'awaiting-attestation', order: submitted().data, trail: null, instructions: null });
+    });
+
+    it('replays steps recorded before events named the sign-in method: the method is unknown (null), never the attestation method', () => {
+      const old = attested('attestation', customerAttestant, 'sms-otp');
+      delete (old.data as { signInMethod?: unknown }).signInMethod;
+      const [step] = stepsOf(fold(orderDecider, [submitted(), old]));
+      expect(step).toMatchObject({ method: 'sms-otp', signInMethod: null, outcome: 'attested' });
     });
 
     it('ignores step events that come before any submission', () => {

@@ -5,6 +5,7 @@ import {
   OrderEvent,
   OrderSubmitted,
   PersonRef,
+  SignInMethod,
   Step,
 } from './order.events';
 
@@ -15,16 +16,24 @@ export const ORDER_STATUSES = [
   'attested',
   'fulfilled',
   'rejected',
+  'withdrawn',
+  'cancelled',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
+/** Statuses in which the order waits for someone in the chain. */
+export const WAITING_STATUSES: readonly OrderStatus[] = ['awaiting-agent-approval', 'awaiting-agent-attestation', 'awaiting-attestation'];
+
 export interface StepRecord {
-  step: Step | 'fulfilment';
+  step: Step | 'fulfilment' | 'withdrawal' | 'cancellation';
   organisationId: string | null;
   by: PersonRef;
   at: string;
+  /** How the step was attested (BankID or a one-time SMS code); null for steps that are not attestations. */
   method: AttestationMethod | null;
-  outcome: 'approved' | 'attested' | 'rejected' | 'fulfilled';
+  /** How the person taking the step signed in; null when the event does not say. Never the attestation method. */
+  signInMethod: SignInMethod | null;
+  outcome: 'approved' | 'attested' | 'rejected' | 'fulfilled' | 'withdrawn' | 'cancelled';
   reason?: string;
 }
 
@@ -53,6 +62,8 @@ export function stepsOf(state: OrderState): StepRecord[] {
 /** What the caller may do in each organisation of the order, read from the log at decision time. */
 export interface Acting {
   person: PersonRef;
+  /** How the caller signed in, recorded with each step they take. */
+  signInMethod: SignInMethod | null;
   staff: boolean;
   /** Sees every order (like staff) and may act on none. */
   auditor: boolean;
@@ -69,6 +80,17 @@ export interface OrganisationForOrder {
   agentOrganisationIds: string[];
 }
 
+/** The agent an order goes via, as the log has it at submission. */
+export interface AgentForOrder {
+  id: string;
+  name: string;
+  /** Set when this record was merged into another: it is nobody's agent any more. */
+  mergedInto: string | null;
+  /** Whether someone there may approve (an orderer) and attest (an attestant) the order. */
+  hasOrderer: boolean;
+  hasAttestant: boolean;
+}
+
 export type OrderCommand =
   | {
       type: 'SubmitOrder';
@@ -78,13 +100,15 @@ export type OrderCommand =
       offering: OrderedOffering | null;
       detailProblems: ErrorDetail[];
       details: Record<string, unknown>;
-      viaAgent: { id: string; name: string } | null;
+      viaAgent: AgentForOrder | null;
       now: Date;
     }
   | { type: 'ApproveOrder'; by: Acting; now: Date }
   | { type: 'AttestOrder'; by: Acting; method: AttestationMethod; now: Date }
   | { type: 'RejectOrder'; by: Acting; reason: string; now: Date }
-  | { type: 'FulfilOrder'; by: Acting; instructions: string; now: Date };
+  | { type: 'FulfilOrder'; by: Acting; instructions: string; now: Date }
+  | { type: 'WithdrawOrder'; by: Acting; reason: string | null; now: Date }
+  | { type: 'CancelOrder'; by: Acting; reason: string; now: Date };
 
 
 /** Who acts at each waiting step: the organisation's side and the role. */
@@ -177,10 +201,18 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
         if (!organisation.hasAttestant) {
           throw DomainError.rule('NO_ATTESTANT', 'The organisation has no attestant to attest the order; an administrator must appoint one.');
         }
-        if (command.viaAgent && !organisation.agentOrganisationIds.includes(command.viaAgent.id)) {
-          throw DomainError.rule('NOT_AN_AGENT_OF_ORGANISATION', 'That organisation is not an agent of yours.', [
-            { field: 'viaAgentOrganisationId', message: 'not an agent of the organisation' },
-          ]);
+        const { viaAgent } = command;
+        if (viaAgent && (!organisation.agentOrganisationIds.includes(viaAgent.id) || viaAgent.mergedInto !== null)) {
+          const why = viaAgent.mergedInto ? `merged into ${viaAgent.mergedInto}, which is the agent now` : 'not an agent of the organisation';
+          throw DomainError.rule('NOT_AN_AGENT_OF_ORGANISATION', 'That organisation is not an agent of yours.', [{ field: 'viaAgentOrganisationId', message: why }]);
+        }
+        // An order nobody at the agent can approve or attest would wait for ever.
+        if (viaAgent && (!viaAgent.hasOrderer || !viaAgent.hasAttestant)) {
+          const missing = [...(viaAgent.hasOrderer ? [] : ['orderer']), ...(viaAgent.hasAttestant ? [] : ['attestant'])].join(' and no ');
+          const context = viaAgent.hasOrderer ? 'noAttestant' : viaAgent.hasAttestant ? 'noOrderer' : 'noOrdererNorAttestant';
+          throw DomainError.rule('AGENT_CANNOT_ACT', `The agent organisation has no ${missing} to handle the order; it must appoint one first.`, [
+            { field: 'viaAgentOrganisationId', message: `the agent has no ${missing}` },
+          ]).withParams({ context });
         }
         return [
           {
@@ -212,6 +244,7 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
               step: 'agent-approval',
               organisationId: orgAt(order.order, step),
               by: command.by.person,
+              signInMethod: command.by.signInMethod,
               at: command.now.toISOString(),
             },
           },
@@ -230,6 +263,7 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
               organisationId: orgAt(order.order, step),
               method: command.method,
               by: command.by.person,
+              signInMethod: command.by.signInMethod,
               at: command.now.toISOString(),
             },
           },
@@ -248,6 +282,7 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
               organisationId: orgAt(order.order, step),
               reason: command.reason,
               by: command.by.person,
+              signInMethod: command.by.signInMethod,
               at: command.now.toISOString(),
             },
           },
@@ -265,7 +300,70 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
           });
         }
         return [
-          { type: 'OrderFulfilled', data: { orderId: state.order.orderId, instructions: command.instructions, by: command.by.person, at: command.now.toISOString() } },
+          {
+            type: 'OrderFulfilled',
+            data: {
+              orderId: state.order.orderId,
+              instructions: command.instructions,
+              by: command.by.person,
+              signInMethod: command.by.signInMethod,
+              at: command.now.toISOString(),
+            },
+          },
+        ];
+      }
+
+      case 'WithdrawOrder': {
+        const { by } = command;
+        if (!state.exists || !sees(by)) throw new NotFound('order');
+        if (by.auditor) throw auditorsDoNotAct();
+        const submitter = state.order.submittedBy.accountId;
+        if (!by.customer.member || submitter === null || by.person.accountId !== submitter) {
+          throw new Forbidden('submitterWithdraws');
+        }
+        const step = stepOf(state.status);
+        if (step === null) {
+          throw DomainError.conflict('ORDER_STATE_CONFLICT', `The order is ${state.status}; only a waiting order can be withdrawn.`).withParams({ context: 'withdraw', status: state.status });
+        }
+        return [
+          {
+            type: 'OrderWithdrawn',
+            data: {
+              orderId: state.order.orderId,
+              customerOrganisationId: state.order.organisationId,
+              step,
+              organisationId: orgAt(state.order, step),
+              reason: command.reason,
+              by: by.person,
+              signInMethod: by.signInMethod,
+              at: command.now.toISOString(),
+            },
+          },
+        ];
+      }
+
+      case 'CancelOrder': {
+        const { by } = command;
+        if (!state.exists || !sees(by)) throw new NotFound('order');
+        if (!by.staff) throw new Forbidden('staffCancel');
+        const step = stepOf(state.status);
+        if (step === null && state.status !== 'attested') {
+          throw DomainError.conflict('ORDER_STATE_CONFLICT', `The order is ${state.status}; only an order not yet fulfilled can be cancelled.`).withParams({ context: 'cancel', status: state.status });
+        }
+        return [
+          {
+            type: 'OrderCancelled',
+            data: {
+              orderId: state.order.orderId,
+              customerOrganisationId: state.order.organisationId,
+              step,
+              organisationId: step === null ? null : orgAt(state.order, step),
+              reason: command.reason,
+              by: by.person,
+              signInMethod: by.signInMethod,
+              at: command.now.toISOString(),
+            },
+          },
         ];
       }
 
@@ -275,61 +373,68 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
   },
 
   evolve(state, event) {
-    switch (event.type) {
-      case 'OrderSubmitted':
-        return {
-          exists: true,
-          status: event.data.viaAgentOrganisationId ? 'awaiting-agent-approval' : 'awaiting-attestation',
-          order: event.data,
-          trail: null,
-          instructions: null,
-        };
-      case 'OrderApprovedByAgent':
-        if (!state.exists) return state;
-        return {
-          ...state,
-          status: 'awaiting-agent-attestation',
-          trail: withStep(state, { step: 'agent-approval', organisationId: event.data.organisationId, by: event.data.by, at: event.data.at, method: null, outcome: 'approved' }),
-        };
-      case 'OrderAttested':
-        if (!state.exists) return state;
-        return {
-          ...state,
-          status: event.data.step === 'agent-attestation' ? 'awaiting-attestation' : 'attested',
-          trail: withStep(state, {
-            step: event.data.step,
-            organisationId: event.data.organisationId,
-            by: event.data.by,
-            at: event.data.at,
-            method: event.data.method,
-            outcome: 'attested',
-          }),
-        };
-      case 'OrderRejected':
-        if (!state.exists) return state;
-        return {
-          ...state,
-          status: 'rejected',
-          trail: withStep(state, {
-            step: event.data.step,
-            organisationId: event.data.organisationId,
-            by: event.data.by,
-            at: event.data.at,
-            method: null,
-            outcome: 'rejected',
-            reason: event.data.reason,
-          }),
-        };
-      case 'OrderFulfilled':
-        if (!state.exists) return state;
-        return {
-          ...state,
-          status: 'fulfilled',
-          instructions: event.data.instructions,
-          trail: withStep(state, { step: 'fulfilment', organisationId: null, by: event.data.by, at: event.data.at, method: null, outcome: 'fulfilled' }),
-        };
-      default:
-        return assertNever(event);
+    if (event.type === 'OrderSubmitted') {
+      return {
+        exists: true,
+        status: event.data.viaAgentOrganisationId ? 'awaiting-agent-approval' : 'awaiting-attestation',
+        order: event.data,
+        trail: null,
+        instructions: null,
+      };
     }
+    if (!state.exists) return state;
+    const { status, step } = transitionOf(event);
+    return {
+      ...state,
+      status,
+      trail: withStep(state, step),
+      ...(event.type === 'OrderFulfilled' ? { instructions: event.data.instructions } : {}),
+    };
   },
 };
+
+/** The status an event after submission leaves the order in, and the step it records: for the write side and the read models alike. */
+export function transitionOf(event: Exclude<OrderEvent, OrderSubmitted>): { status: OrderStatus; step: StepRecord } {
+  const { by, at } = event.data;
+  const signInMethod = event.data.signInMethod ?? null;
+  switch (event.type) {
+    case 'OrderApprovedByAgent':
+      return {
+        status: 'awaiting-agent-attestation',
+        step: { step: 'agent-approval', organisationId: event.data.organisationId, by, at, method: null, signInMethod, outcome: 'approved' },
+      };
+    case 'OrderAttested':
+      return {
+        status: event.data.step === 'agent-attestation' ? 'awaiting-attestation' : 'attested',
+        step: { step: event.data.step, organisationId: event.data.organisationId, by, at, method: event.data.method, signInMethod, outcome: 'attested' },
+      };
+    case 'OrderRejected':
+      return {
+        status: 'rejected',
+        step: { step: event.data.step, organisationId: event.data.organisationId, by, at, method: null, signInMethod, outcome: 'rejected', reason: event.data.reason },
+      };
+    case 'OrderFulfilled':
+      return { status: 'fulfilled', step: { step: 'fulfilment', organisationId: null, by, at, method: null, signInMethod, outcome: 'fulfilled' } };
+    case 'OrderWithdrawn':
+      return {
+        status: 'withdrawn',
+        step: {
+          step: 'withdrawal',
+          organisationId: event.data.customerOrganisationId,
+          by,
+          at,
+          method: null,
+          signInMethod,
+          outcome: 'withdrawn',
+          ...(event.data.reason ? { reason: event.data.reason } : {}),
+        },
+      };
+    case 'OrderCancelled':
+      return {
+        status: 'cancelled',
+        step: { step: 'cancellation', organisationId: null, by, at, method: null, signInMethod, outcome: 'cancelled', reason: event.data.reason },
+      };
+    default:
+      return assertNever(event);
+  }
+}

@@ -4,14 +4,25 @@ import { CatalogueWriteSide, normaliseOrderDetails, validateOrderDetails } from 
 import { CommandExecutor } from '@kundportal/eventstore';
 import { CommandAnswer, CommandContext, derivedId, newId, NotFound } from '@kundportal/kernel';
 import { OrganisationFacts, OrganisationFactsReader } from '@kundportal/organisations';
-import { ApproveOrder, AttestOrder, FulfilOrder, OrderCaller, RejectOrder, SubmitOrder } from './commands';
-import { Acting, OrderCommand, orderDecider } from './order.decider';
+import { ApproveOrder, AttestOrder, CancelOrder, FulfilOrder, OrderCaller, RejectOrder, SubmitOrder, WithdrawOrder } from './commands';
+import { Acting, AgentForOrder, OrderCommand, orderDecider } from './order.decider';
 import { orderStream } from './order.events';
 
 const side = (facts: OrganisationFacts | null, accountId: string | null) => ({
   member: facts?.isMember(accountId) ?? false,
   roles: facts?.rolesOf(accountId) ?? [],
 });
+
+/** The agent as the order decision needs it; `via` is what the log answers for its id (a merged record answers as the one it was merged into). */
+function agentFor(id: string, via: OrganisationFacts | null): AgentForOrder {
+  return {
+    id,
+    name: via?.name ?? '',
+    mergedInto: via && via.organisationId !== id ? via.organisationId : null,
+    hasOrderer: (via?.holders('orderer').length ?? 0) > 0,
+    hasAttestant: (via?.holders('attestant').length ?? 0) > 0,
+  };
+}
 
 /**
  * Every decision reads the organisations involved from the log (not from read models), so roles
@@ -38,6 +49,7 @@ export class SubmitOrderHandler implements ICommandHandler<SubmitOrder> {
     }
     const by: Acting = {
       person: { accountId: caller.accountId, name: caller.name },
+      signInMethod: context.actor.method ?? null,
       staff: caller.staff,
       auditor: caller.auditor,
       customer: side(organisation, caller.accountId),
@@ -61,7 +73,7 @@ export class SubmitOrderHandler implements ICommandHandler<SubmitOrder> {
         offering,
         detailProblems,
         details: offering && detailProblems.length === 0 ? normaliseOrderDetails(offering.fields, input.details as Record<string, unknown>) : {},
-        viaAgent: input.viaAgentOrganisationId ? { id: input.viaAgentOrganisationId, name: via?.name ?? '' } : null,
+        viaAgent: input.viaAgentOrganisationId ? agentFor(input.viaAgentOrganisationId, via) : null,
         now: context.now,
       },
       context,
@@ -82,6 +94,7 @@ abstract class OrderStepHandler {
     const agent = state.exists && state.order.viaAgentOrganisationId ? await this.organisations.read(state.order.viaAgentOrganisationId) : null;
     const by: Acting = {
       person: { accountId: caller.accountId, name: caller.name },
+      signInMethod: context.actor.method ?? null,
       staff: caller.staff,
       auditor: caller.auditor,
       customer: side(customer, caller.accountId),
@@ -120,4 +133,26 @@ export class FulfilOrderHandler extends OrderStepHandler implements ICommandHand
   }
 }
 
-export const ORDER_COMMAND_HANDLERS = [SubmitOrderHandler, ApproveOrderHandler, AttestOrderHandler, RejectOrderHandler, FulfilOrderHandler];
+@CommandHandler(WithdrawOrder)
+export class WithdrawOrderHandler extends OrderStepHandler implements ICommandHandler<WithdrawOrder> {
+  execute({ orderId, reason, caller, context }: WithdrawOrder): Promise<CommandAnswer> {
+    return this.step(orderId, caller, context, (by) => ({ type: 'WithdrawOrder', by, reason, now: context.now }));
+  }
+}
+
+@CommandHandler(CancelOrder)
+export class CancelOrderHandler extends OrderStepHandler implements ICommandHandler<CancelOrder> {
+  execute({ orderId, reason, caller, context }: CancelOrder): Promise<CommandAnswer> {
+    return this.step(orderId, caller, context, (by) => ({ type: 'CancelOrder', by, reason, now: context.now }));
+  }
+}
+
+export const ORDER_COMMAND_HANDLERS = [
+  SubmitOrderHandler,
+  ApproveOrderHandler,
+  AttestOrderHandler,
+  RejectOrderHandler,
+  FulfilOrderHandler,
+  WithdrawOrderHandler,
+  CancelOrderHandler,
+];

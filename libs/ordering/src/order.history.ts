@@ -3,7 +3,7 @@ import { EVENT_STORE, EventStore, RecordedEvent } from '@kundportal/eventstore';
 import { NotFound } from '@kundportal/kernel';
 import { OrganisationFactsReader } from '@kundportal/organisations';
 import { orderDecider, OrderState, stepsOf } from './order.decider';
-import { OrderEvent, orderStream, OrderSubmitted } from './order.events';
+import { orderEventOf, orderStream, OrderSubmitted } from './order.events';
 
 /**
  * The order as auditors see it: the write side's own state, folded with the same `evolve`. In a
@@ -20,6 +20,8 @@ export function orderStateView(state: OrderState, withSteps = true) {
     organisationName: o.organisationName,
     viaAgentOrganisationId: o.viaAgentOrganisationId,
     offering: o.offering,
+    /** Recorded at submission from the catalogue: the fee this order carries whatever the catalogue says later. */
+    startupFee: o.offering.startupFee,
     details: o.details,
     submittedBy: o.submittedBy,
     submittedAt: o.submittedAt,
@@ -59,13 +61,16 @@ export class OrderHistory {
   async history(orderId: string) {
     let state = orderDecider.initialState();
     const events = (await this.events(orderId)).map((e) => {
-      state = orderDecider.evolve(state, { type: e.type, data: e.data } as OrderEvent);
+      const event = orderEventOf(e);
+      state = orderDecider.evolve(state, event);
       return {
         revision: Number(e.revision),
         position: e.position.toString(),
         type: e.type,
         at: e.metadata.occurredAt,
+        // How the actor signed in, and (for an attestation) how the step was attested: two different things.
         actor: { id: e.metadata.actor.id, name: e.metadata.actor.name, method: e.metadata.actor.method ?? null },
+        attestationMethod: event.type === 'OrderAttested' ? event.data.method : null,
         correlationId: e.metadata.correlationId,
         data: e.data,
         state: orderStateView(state, false),
@@ -80,7 +85,7 @@ export class OrderHistory {
     let revision: number | null = null;
     for (const e of await this.events(orderId)) {
       if (Date.parse(e.metadata.occurredAt) > at.getTime()) break;
-      state = orderDecider.evolve(state, { type: e.type, data: e.data } as OrderEvent);
+      state = orderDecider.evolve(state, orderEventOf(e));
       revision = Number(e.revision);
     }
     if (!state.exists) return { revision: null, state: null, roles: null };

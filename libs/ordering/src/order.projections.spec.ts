@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@kundportal/eventstore';
 import { project, recorded, snapshot } from '@kundportal/readstore/testing';
 import { OrderStatus, StepRecord } from './order.decider';
-import { OrderApprovedByAgent, OrderAttested, OrderFulfilled, OrderRejected, OrderSubmitted, orderStream } from './order.events';
+import { OrderApprovedByAgent, OrderAttested, OrderCancelled, OrderFulfilled, OrderRejected, OrderSubmitted, orderStream, OrderWithdrawn } from './order.events';
 import { AGENT, CUSTOMER, offering } from './testing/order-fixtures';
 import { ApprovalDoc, APPROVALS, OrderDoc, ORDERS, ordersProjection } from './order.projections';
 
@@ -41,7 +41,7 @@ function stream(orderId: string, viaAgent: boolean) {
     attested: (step: 'agent-attestation' | 'attestation'): OrderAttested => ({
       type: 'OrderAttested',
       data: step === 'agent-attestation'
-        ? { ...common, step, organisationId: AGENT, method: 'sms-otp', by: arvid, at: time(20) }
+        ? { ...common, step, organisationId: AGENT, method: 'sms-otp', by: arvid, signInMethod: 'freja', at: time(20) }
         : { ...common, step, organisationId: CUSTOMER, method: 'bankid', by: astrid, at: time(30) },
     }),
     rejected: (step: 'agent-approval' | 'attestation', reason: string): OrderRejected => ({
@@ -49,13 +49,31 @@ function stream(orderId: string, viaAgent: boolean) {
       data: { ...common, step, organisationId: step === 'attestation' ? CUSTOMER : AGENT, reason, by: step === 'attestation' ? astrid : agnes, at: time(25) },
     }),
     fulfilled: (): OrderFulfilled => ({ type: 'OrderFulfilled', data: { orderId, instructions: 'Anslutning kan börja.', by: kim, at: time(40) } }),
+    withdrawn: (step: 'agent-approval' | 'attestation', reason: string | null): OrderWithdrawn => ({
+      type: 'OrderWithdrawn',
+      data: { ...common, step, organisationId: step === 'attestation' ? CUSTOMER : AGENT, reason, by: olof, signInMethod: 'bankid', at: time(15) },
+    }),
+    cancelled: (step: 'agent-attestation' | null): OrderCancelled => ({
+      type: 'OrderCancelled',
+      data: { ...common, step, organisationId: step === null ? null : AGENT, reason: 'Kunden ringde', by: kim, signInMethod: 'siths', at: time(35) },
+    }),
   };
 }
 
-const approvalStep: StepRecord = { step: 'agent-approval', organisationId: AGENT, by: agnes, at: time(10), method: null, outcome: 'approved' };
-const agentAttestationStep: StepRecord = { step: 'agent-attestation', organisationId: AGENT, by: arvid, at: time(20), method: 'sms-otp', outcome: 'attested' };
-const attestationStep: StepRecord = { step: 'attestation', organisationId: CUSTOMER, by: astrid, at: time(30), method: 'bankid', outcome: 'attested' };
-const fulfilmentStep: StepRecord = { step: 'fulfilment', organisationId: null, by: kim, at: time(40), method: null, outcome: 'fulfilled' };
+/** Steps recorded before events named the sign-in method (and with metadata that does not either) have it null. */
+const approvalStep: StepRecord = { step: 'agent-approval', organisationId: AGENT, by: agnes, at: time(10), method: null, signInMethod: null, outcome: 'approved' };
+const agentAttestationStep: StepRecord = {
+  step: 'agent-attestation',
+  organisationId: AGENT,
+  by: arvid,
+  at: time(20),
+  method: 'sms-otp',
+  signInMethod: 'freja',
+  outcome: 'attested',
+};
+const attestationStep: StepRecord = { step: 'attestation', organisationId: CUSTOMER, by: astrid, at: time(30), method: 'bankid', signInMethod: null, outcome: 'attested' };
+const fulfilmentStep: StepRecord = { step: 'fulfilment', organisationId: null, by: kim, at: time(40), method: null, signInMethod: null, outcome: 'fulfilled' };
+const STARTUP_FEE = { amount: 5000, currency: 'SEK' };
 
 const directOrder = (() => {
   const s = stream('order-direct', false);
@@ -98,6 +116,7 @@ describe('orders projection', () => {
         offeringId: 'webcert-fristaende',
         offeringName: 'Webcert Fristående',
         details: { careUnits: 3 },
+        startupFee: STARTUP_FEE,
         status: 'awaiting-attestation',
         viaAgentOrganisationId: null,
         viaAgentOrganisationName: null,
@@ -143,7 +162,7 @@ describe('orders projection', () => {
       expect(order).toMatchObject({
         status: 'rejected',
         lastChangedAt: time(25),
-        steps: [{ step: 'attestation', organisationId: CUSTOMER, by: astrid, at: time(25), method: null, outcome: 'rejected', reason: 'För dyrt' }],
+        steps: [{ step: 'attestation', organisationId: CUSTOMER, by: astrid, at: time(25), method: null, signInMethod: null, outcome: 'rejected', reason: 'För dyrt' }],
       });
       expect(approval).toMatchObject(notWaiting);
     });
@@ -187,6 +206,7 @@ describe('orders projection', () => {
         offeringId: 'webcert-fristaende',
         offeringName: 'Webcert Fristående',
         details: { careUnits: 3 },
+        startupFee: STARTUP_FEE,
         status: expected.status,
         viaAgentOrganisationId: AGENT,
         viaAgentOrganisationName: 'Agent AB',
@@ -208,10 +228,63 @@ describe('orders projection', () => {
       expect(order).toMatchObject({
         status: 'rejected',
         visibleTo: [CUSTOMER, AGENT],
-        steps: [{ step: 'agent-approval', organisationId: AGENT, by: agnes, at: time(25), method: null, outcome: 'rejected', reason: 'Okänd kund' }],
+        steps: [{ step: 'agent-approval', organisationId: AGENT, by: agnes, at: time(25), method: null, signInMethod: null, outcome: 'rejected', reason: 'Okänd kund' }],
       });
       expect(approval).toMatchObject({ ...notWaiting, customerOrganisationId: CUSTOMER, revision: 1 });
     });
+  });
+
+  describe('withdrawn and cancelled orders', () => {
+    it('withdrawn by its orderer while waiting for the agent: waits for nobody, the withdrawal recorded with its reason', async () => {
+      const s = stream('order-withdrawn', true);
+      const { order, approval } = await after([s.submitted, s.next(s.withdrawn('agent-approval', 'Fel tjänst'))], 2);
+      expect(order).toMatchObject({
+        status: 'withdrawn',
+        lastChangedAt: time(15),
+        visibleTo: [CUSTOMER, AGENT],
+        steps: [{ step: 'withdrawal', organisationId: CUSTOMER, by: olof, at: time(15), method: null, signInMethod: 'bankid', outcome: 'withdrawn', reason: 'Fel tjänst' }],
+        revision: 1,
+      });
+      expect(approval).toEqual({ _id: 'order-withdrawn', ...approvalBase, ...notWaiting, revision: 1 });
+    });
+
+    it('withdrawn without a reason: the step has none', async () => {
+      const s = stream('order-withdrawn-quietly', false);
+      const { order } = await after([s.submitted, s.next(s.withdrawn('attestation', null))], 2);
+      expect(order.steps).toEqual([{ step: 'withdrawal', organisationId: CUSTOMER, by: olof, at: time(15), method: null, signInMethod: 'bankid', outcome: 'withdrawn' }]);
+    });
+
+    it('cancelled by staff at the agent’s attestation, or once attested: waits for nobody', async () => {
+      const s = stream('order-cancelled', true);
+      const waiting = await after([s.submitted, s.next(s.approved()), s.next(s.cancelled('agent-attestation'))], 3);
+      expect(waiting.order).toMatchObject({
+        status: 'cancelled',
+        lastChangedAt: time(35),
+        steps: [approvalStep, { step: 'cancellation', organisationId: null, by: kim, at: time(35), method: null, signInMethod: 'siths', outcome: 'cancelled', reason: 'Kunden ringde' }],
+      });
+      expect(waiting.approval).toEqual({ _id: 'order-cancelled', ...approvalBase, ...notWaiting, revision: 2 });
+
+      const d = stream('order-cancelled-attested', false);
+      const attested = await after([d.submitted, d.next(d.attested('attestation')), d.next(d.cancelled(null))], 3);
+      expect(attested.order).toMatchObject({ status: 'cancelled', steps: [attestationStep, expect.objectContaining({ step: 'cancellation' })] });
+      expect(attested.approval).toMatchObject({ ...notWaiting, revision: 2 });
+    });
+
+    it('a replayed withdrawal changes nothing, and an older step replayed after it does not bring the approval back', async () => {
+      const s = stream('order-withdrawn-replayed', true);
+      const history = [s.submitted, s.next(s.withdrawn('agent-approval', null))];
+      const once = await state(history);
+      expect(await state([...history, ...history])).toEqual(once);
+      expect(once.approvals[0]).toMatchObject(notWaiting);
+    });
+  });
+
+  it('takes the sign-in method of a step recorded before events named it from the event’s metadata', async () => {
+    const s = stream('order-old', false);
+    const old = s.next(s.attested('attestation'));
+    const withMethod = { ...old, metadata: { ...old.metadata, actor: { ...old.metadata.actor, method: 'bankid' as const } } };
+    const { order } = await after([s.submitted, withMethod], 2);
+    expect(order.steps).toEqual([{ ...attestationStep, signInMethod: 'bankid' }]);
   });
 
   it('keeps orders apart', async () => {

@@ -1,7 +1,7 @@
 import { RecordedEvent } from '@kundportal/eventstore';
 import { IndexSpec, Projection, ProjectionContext } from '@kundportal/readstore';
-import { OrderStatus, StepRecord } from './order.decider';
-import { OrderEvent, ORDER_EVENT_TYPES, PersonRef, Step } from './order.events';
+import { OrderStatus, StepRecord, transitionOf } from './order.decider';
+import { ORDER_EVENT_TYPES, orderEventOf, PersonRef, Step } from './order.events';
 
 export const ORDERS = 'orders';
 export const APPROVALS = 'order_approvals';
@@ -13,6 +13,8 @@ export interface OrderDoc {
   offeringId: string;
   offeringName: string;
   details: Record<string, unknown>;
+  /** The start-up fee the order was placed with, as the catalogue had it at submission. */
+  startupFee: unknown;
   status: OrderStatus;
   viaAgentOrganisationId: string | null;
   viaAgentOrganisationName: string | null;
@@ -57,30 +59,6 @@ function turn(status: OrderStatus, customerOrganisationId: string, agentOrganisa
   return { waiting: true, step: t.step, waitingOrganisationId: t.side === 'agent' ? agentOrganisationId : customerOrganisationId, role: t.role };
 }
 
-/** The status an event leaves the order in, and the step it records. */
-function transition(event: Exclude<OrderEvent, { type: 'OrderSubmitted' }>): { status: OrderStatus; step: StepRecord } {
-  const { by, at } = event.data;
-  switch (event.type) {
-    case 'OrderApprovedByAgent':
-      return {
-        status: 'awaiting-agent-attestation',
-        step: { step: 'agent-approval', organisationId: event.data.organisationId, by, at, method: null, outcome: 'approved' },
-      };
-    case 'OrderAttested':
-      return {
-        status: event.data.step === 'agent-attestation' ? 'awaiting-attestation' : 'attested',
-        step: { step: event.data.step, organisationId: event.data.organisationId, by, at, method: event.data.method, outcome: 'attested' },
-      };
-    case 'OrderRejected':
-      return {
-        status: 'rejected',
-        step: { step: event.data.step, organisationId: event.data.organisationId, by, at, method: null, outcome: 'rejected', reason: event.data.reason },
-      };
-    case 'OrderFulfilled':
-      return { status: 'fulfilled', step: { step: 'fulfilment', organisationId: null, by, at, method: null, outcome: 'fulfilled' } };
-  }
-}
-
 /**
  * Orders for their lists and detail pages, and the approvals overview: per order, whose turn it is.
  * Each document carries the stream revision it reflects and ignores older events; approvals that
@@ -88,14 +66,15 @@ function transition(event: Exclude<OrderEvent, { type: 'OrderSubmitted' }>): { s
  */
 export const ordersProjection: Projection = {
   name: 'orders',
-  version: 1,
+  // 2: the start-up fee, withdrawals and cancellations, and each step's sign-in method.
+  version: 2,
   collections: {
     [ORDERS]: [{ keys: { visibleTo: 1, lastChangedAt: -1 } }],
     [APPROVALS]: [{ keys: { waitingOrganisationId: 1, waiting: 1 } }],
   } as Record<string, IndexSpec[]>,
   eventTypes: ORDER_EVENT_TYPES,
   apply(recorded: RecordedEvent, ctx: ProjectionContext) {
-    const event = recorded as unknown as OrderEvent;
+    const event = orderEventOf(recorded);
     const revision = Number(recorded.revision);
     const orders = ctx.collection<OrderDoc>(ORDERS);
     const approvals = ctx.collection<ApprovalDoc>(APPROVALS);
@@ -112,6 +91,7 @@ export const ordersProjection: Projection = {
             offeringId: d.offering.offeringId,
             offeringName: d.offering.name,
             details: d.details,
+            startupFee: d.offering.startupFee,
             status,
             viaAgentOrganisationId: d.viaAgentOrganisationId,
             viaAgentOrganisationName: d.viaAgentOrganisationName,
@@ -144,7 +124,7 @@ export const ordersProjection: Projection = {
       return;
     }
 
-    const { status, step } = transition(event);
+    const { status, step } = transitionOf(event);
     const newer = { _id: event.data.orderId, revision: { $lt: revision } };
     // The agent acted at agent steps; only the agent's approval leads to another agent step.
     const agent = event.type === 'OrderApprovedByAgent' ? event.data.organisationId : null;

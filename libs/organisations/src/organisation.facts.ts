@@ -18,6 +18,8 @@ export interface OrganisationFacts {
   isMember(accountId: string | null): boolean;
   rolesOf(accountId: string | null): Role[];
   holders(role: Role): string[];
+  /** Whether the invitation is open (not used, not expired) at that moment. */
+  invitationOpen(invitationId: string, at: Date): boolean;
 }
 
 @Injectable()
@@ -61,6 +63,10 @@ function factsOf(state: OrganisationState): OrganisationFacts | null {
     isMember: (accountId) => accountId !== null && members.has(accountId),
     rolesOf: (accountId) => (accountId === null ? [] : members.get(accountId)?.roles ?? []),
     holders: (role) => [...members.entries()].filter(([, m]) => m.roles.includes(role)).map(([id]) => id),
+    invitationOpen: (invitationId, at) => {
+      const invitation = state.invitations.get(invitationId);
+      return invitation !== undefined && Date.parse(invitation.expiresAt) > at.getTime();
+    },
   };
 }
 

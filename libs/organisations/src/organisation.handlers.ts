@@ -1,20 +1,29 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandExecutor } from '@kundportal/eventstore';
-import { commandAnswer, CommandAnswer, derivedId, DomainError, NotFound, PERSONAL_NUMBER_DIGEST, PersonalNumberDigest } from '@kundportal/kernel';
+import { randomBytes } from 'node:crypto';
+import { commandAnswer, CommandAnswer, derivedId, DomainError, NotFound, PERSONAL_NUMBER_DIGEST, PersonalNumberDigest, SECRET_TOKENS, SecretTokens } from '@kundportal/kernel';
 import { applicationDecider } from './application/application.decider';
 import {
   ApproveCustomerApplication,
+  ApproveJoinRequest,
   CallerRef,
+  DeclineJoinRequest,
+  InviteMember,
+  LeaveOrganisation,
+  MergeMembership,
+  RemoveMember,
   JoinOrganisation,
   LinkAgent,
   RejectCustomerApplication,
   SetMemberRoles,
   MergeOrganisations,
+  MoveMergedAgent,
   SetUserLimit,
   SignAgreement,
   SubmitCustomerApplication,
 } from './commands';
+import { OrganisationFactsReader } from './organisation.facts';
 import { Acting, organisationDecider } from './organisation/organisation.decider';
 import { applicationStream, organisationStream } from './streams';
 
@@ -191,6 +200,13 @@ export class LinkAgentHandler extends OrganisationCommandHandler implements ICom
         { field: 'agentOrganisationId', message: 'no such organisation' },
       ]);
     }
+    // A merged record is nobody's agent: the record it was merged into is the one to link.
+    if (agent.state.mergedInto) {
+      throw DomainError.conflict('ORGANISATION_MERGED', `The agent's record was merged into ${agent.state.mergedInto}; link that one.`).withParams({
+        context: 'agent',
+        into: agent.state.mergedInto,
+      });
+    }
     const outcome = await this.executor.execute(
       organisationDecider,
       organisationStream(organisationId),
@@ -253,22 +269,155 @@ export class MergeOrganisationsHandler extends OrganisationCommandHandler implem
   }
 }
 
+/**
+ * The organisation's link to an agent whose record was merged moves to the record that lives on
+ * (followed to its end, should that have been merged too). Idempotent: a link gone already, or an
+ * agent not merged, changes nothing.
+ */
+@CommandHandler(MoveMergedAgent)
+export class MoveMergedAgentHandler implements ICommandHandler<MoveMergedAgent> {
+  constructor(private readonly executor: CommandExecutor, private readonly facts: OrganisationFactsReader) {}
+
+  async execute({ organisationId, agentOrganisationId, context }: MoveMergedAgent): Promise<CommandAnswer> {
+    const kept = await this.facts.read(agentOrganisationId);
+    if (!kept || kept.organisationId === agentOrganisationId) return commandAnswer(organisationId, await this.executor.headPosition(), { moved: false });
+    const outcome = await this.executor.execute(
+      organisationDecider,
+      organisationStream(organisationId),
+      { type: 'MoveMergedAgent', agentOrganisationId, mergedInto: kept.organisationId, now: context.now },
+      context,
+    );
+    return commandAnswer(organisationId, outcome.position, { moved: outcome.events.length > 0 });
+  }
+}
+
 @CommandHandler(JoinOrganisation)
 export class JoinOrganisationHandler implements ICommandHandler<JoinOrganisation> {
   constructor(private readonly executor: CommandExecutor) {}
 
-  async execute({ organisationId, member, context }: JoinOrganisation): Promise<CommandAnswer> {
+  async execute({ organisationId, member, context }: JoinOrganisation) {
     const outcome = await this.executor.execute(
       organisationDecider,
       organisationStream(organisationId),
       { type: 'JoinMember', ...member, now: context.now },
       context,
     );
-    return commandAnswer(organisationId, outcome.position, { joined: outcome.events.length > 0 });
+    const active = outcome.state.exists && outcome.state.members.has(member.accountId);
+    return { ...commandAnswer(organisationId, outcome.position), joined: outcome.events.length > 0, membership: active ? ('active' as const) : ('pending' as const) };
+  }
+}
+
+@CommandHandler(ApproveJoinRequest)
+export class ApproveJoinRequestHandler extends OrganisationCommandHandler implements ICommandHandler<ApproveJoinRequest> {
+  async execute({ organisationId, accountId, roles, caller, context }: ApproveJoinRequest): Promise<CommandAnswer> {
+    const outcome = await this.executor.execute(
+      organisationDecider,
+      organisationStream(organisationId),
+      { type: 'ApproveJoinRequest', accountId, roles, by: this.acting(caller, context), now: context.now },
+      context,
+    );
+    return commandAnswer(accountId, outcome.position, { organisationId, membership: 'active', roles: [...new Set(roles)] });
+  }
+}
+
+@CommandHandler(DeclineJoinRequest)
+export class DeclineJoinRequestHandler extends OrganisationCommandHandler implements ICommandHandler<DeclineJoinRequest> {
+  async execute({ organisationId, accountId, reason, caller, context }: DeclineJoinRequest): Promise<CommandAnswer> {
+    const outcome = await this.executor.execute(
+      organisationDecider,
+      organisationStream(organisationId),
+      { type: 'DeclineJoinRequest', accountId, reason, by: this.acting(caller, context), now: context.now },
+      context,
+    );
+    return commandAnswer(accountId, outcome.position, { organisationId, membership: 'declined' });
+  }
+}
+
+/** How long an invitation's link works. */
+export const INVITATION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
+
+/** The organisation an invitation belongs to, from its id (`<organisationId>~<random>`), once the link's MAC is checked. */
+export const invitationOrganisation = (invitationId: string) => invitationId.split('~')[0];
+
+/** Resolves an invitation link's token to its id, or null when the MAC does not hold. */
+@Injectable()
+export class InvitationTokens {
+  constructor(@Inject(SECRET_TOKENS) private readonly tokens: SecretTokens) {}
+
+  invitationOf(token: string): { invitationId: string; organisationId: string } | null {
+    const invitationId = this.tokens.verify(token);
+    if (!invitationId || !invitationId.includes('~')) return null;
+    return { invitationId, organisationId: invitationOrganisation(invitationId) };
+  }
+}
+
+@CommandHandler(InviteMember)
+export class InviteMemberHandler extends OrganisationCommandHandler implements ICommandHandler<InviteMember> {
+  async execute({ organisationId, invitee, caller, context }: InviteMember): Promise<CommandAnswer> {
+    const invitationId = `${organisationId}~${randomBytes(16).toString('hex')}`;
+    const outcome = await this.executor.execute(
+      organisationDecider,
+      organisationStream(organisationId),
+      {
+        type: 'InviteMember',
+        invitationId,
+        name: invitee.name,
+        email: invitee.email.toLowerCase(),
+        roles: invitee.roles,
+        expiresAt: new Date(context.now.getTime() + INVITATION_TTL_MS),
+        by: this.acting(caller, context),
+        now: context.now,
+      },
+      context,
+    );
+    // The invitation's id is not an answer: the link (made from it with the server's key) goes only to the invitee.
+    return commandAnswer(organisationId, outcome.position, { expiresAt: new Date(context.now.getTime() + INVITATION_TTL_MS).toISOString() });
+  }
+}
+
+@CommandHandler(RemoveMember)
+export class RemoveMemberHandler extends OrganisationCommandHandler implements ICommandHandler<RemoveMember> {
+  async execute({ organisationId, accountId, caller, context }: RemoveMember): Promise<CommandAnswer> {
+    const outcome = await this.executor.execute(
+      organisationDecider,
+      organisationStream(organisationId),
+      { type: 'RemoveMember', accountId, by: this.acting(caller, context), now: context.now },
+      context,
+    );
+    return commandAnswer(accountId, outcome.position, { organisationId });
+  }
+}
+
+@CommandHandler(LeaveOrganisation)
+export class LeaveOrganisationHandler extends OrganisationCommandHandler implements ICommandHandler<LeaveOrganisation> {
+  async execute({ organisationId, caller, context }: LeaveOrganisation): Promise<CommandAnswer> {
+    const outcome = await this.executor.execute(
+      organisationDecider,
+      organisationStream(organisationId),
+      { type: 'LeaveOrganisation', by: this.acting(caller, context), now: context.now },
+      context,
+    );
+    return commandAnswer(organisationId, outcome.position);
+  }
+}
+
+@CommandHandler(MergeMembership)
+export class MergeMembershipHandler implements ICommandHandler<MergeMembership> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  async execute({ organisationId, fromAccountId, into, context }: MergeMembership): Promise<CommandAnswer> {
+    const outcome = await this.executor.execute(
+      organisationDecider,
+      organisationStream(organisationId),
+      { type: 'MergeMember', fromAccountId, into, now: context.now },
+      context,
+    );
+    return commandAnswer(organisationId, outcome.position);
   }
 }
 
 export const ORGANISATION_COMMAND_HANDLERS = [
+  MergeMembershipHandler,
   SubmitCustomerApplicationHandler,
   ApproveCustomerApplicationHandler,
   RejectCustomerApplicationHandler,
@@ -278,4 +427,10 @@ export const ORGANISATION_COMMAND_HANDLERS = [
   SetUserLimitHandler,
   MergeOrganisationsHandler,
   JoinOrganisationHandler,
+  MoveMergedAgentHandler,
+  ApproveJoinRequestHandler,
+  DeclineJoinRequestHandler,
+  InviteMemberHandler,
+  RemoveMemberHandler,
+  LeaveOrganisationHandler,
 ];

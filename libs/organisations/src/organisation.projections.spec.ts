@@ -54,8 +54,18 @@ describe('organisations projection', () => {
       },
     ]);
     expect(state.organisation_members).toEqual([
-      expect.objectContaining({ _id: 'org-1:acc-1', organisationId: 'org-1', accountId: 'acc-1', roles: ['administrator', 'orderer'] }),
+      // A MemberJoined, of before join requests existed too, is an active membership.
+      expect.objectContaining({ _id: 'org-1:acc-1', organisationId: 'org-1', accountId: 'acc-1', roles: ['administrator', 'orderer'], status: 'active' }),
     ]);
+  });
+
+  it('moves an agent link off a merged agent record to the kept one, and a replay changes nothing', async () => {
+    const unlinked = recorded('AgentUnlinked', { organisationId: 'org-1', agentOrganisationId: 'org-2', reason: 'agent-merged', mergedInto: 'org-3', at: '2026-01-04T08:00:00.000Z' });
+    const kept = recorded('AgentLinked', { organisationId: 'org-1', agentOrganisationId: 'org-3' });
+    const moved = [...history, unlinked, kept];
+    const state = await snapshot(organisationsProjection, await project(organisationsProjection, moved));
+    expect(state.organisations).toEqual([expect.objectContaining({ _id: 'org-1', agentOrganisationIds: ['org-3'] })]);
+    expect(await snapshot(organisationsProjection, await project(organisationsProjection, [...moved, unlinked, kept]))).toEqual(state);
   });
 
   it('changes nothing when events are replayed (each event twice, or the whole history again)', async () => {
@@ -65,6 +75,48 @@ describe('organisations projection', () => {
     const replayed = await snapshot(organisationsProjection, await project(organisationsProjection, history, store));
     expect(twice).toEqual(once);
     expect(replayed).toEqual(once);
+  });
+});
+
+describe('organisations projection: memberships and their status', () => {
+  const asked = (accountId: string, at: string) =>
+    recorded('JoinRequested', { organisationId: 'org-1', accountId, name: accountId, email: `${accountId}@region.se`, personalNumberDigest: null, requestedAt: at });
+  const by = { id: 'acc-1', name: 'Anna', staff: false };
+  const history = [
+    registered,
+    joined,
+    asked('acc-2', '2026-01-04T08:00:00.000Z'),
+    asked('acc-3', '2026-01-04T09:00:00.000Z'),
+    asked('acc-4', '2026-01-04T10:00:00.000Z'),
+    recorded('MemberJoined', {
+      organisationId: 'org-1',
+      accountId: 'acc-2',
+      name: 'acc-2',
+      email: 'acc-2@region.se',
+      personalNumberDigest: null,
+      roles: ['orderer'],
+      joinedAt: '2026-01-05T08:00:00.000Z',
+      approvedBy: by,
+    }),
+    recorded('JoinRequestDeclined', { organisationId: 'org-1', accountId: 'acc-3', name: 'acc-3', email: 'acc-3@region.se', reason: null, by, at: '2026-01-05T09:00:00.000Z' }),
+    recorded('MemberRemoved', { organisationId: 'org-1', accountId: 'acc-2', left: true, by: { ...by, id: 'acc-2' }, at: '2026-01-06T09:00:00.000Z' }),
+  ];
+
+  it('keeps each person with the status of their membership: approved, declined, left, still waiting', async () => {
+    const state = await snapshot(organisationsProjection, await project(organisationsProjection, history));
+    const statuses = Object.fromEntries((state.organisation_members as unknown as Array<{ accountId: string; status: string; roles: string[] }>).map((m) => [m.accountId, [m.status, m.roles]]));
+    expect(statuses).toEqual({
+      'acc-1': ['active', ['administrator']],
+      'acc-2': ['left', []],
+      'acc-3': ['declined', []],
+      'acc-4': ['pending', []],
+    });
+  });
+
+  it('changes nothing when the events are replayed', async () => {
+    const once = await snapshot(organisationsProjection, await project(organisationsProjection, history));
+    const twice = await snapshot(organisationsProjection, await project(organisationsProjection, history.flatMap((e) => [e, e])));
+    expect(twice).toEqual(once);
   });
 });
 

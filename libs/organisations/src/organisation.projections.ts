@@ -37,6 +37,9 @@ export interface OrganisationDoc {
   [key: string]: unknown;
 }
 
+/** Only `active` is a membership; the others are kept so the person's and the organisation's screens can say what became of it. */
+export type MemberStatus = 'active' | 'pending' | 'declined' | 'removed' | 'left';
+
 export interface MemberDoc {
   _id: string;
   organisationId: string;
@@ -44,7 +47,10 @@ export interface MemberDoc {
   name: string;
   email: string;
   roles: Role[];
-  joinedAt: string;
+  status: MemberStatus;
+  /** When they became a member; null while they only asked to. */
+  joinedAt: string | null;
+  requestedAt?: string | null;
   [key: string]: unknown;
 }
 
@@ -91,7 +97,7 @@ export const customerApplicationsProjection: Projection = {
 /** Organisations and their members, for `/organisations/*`, `/me` and access checks. */
 export const organisationsProjection: Projection = {
   name: 'organisations',
-  version: 2,
+  version: 3,
   collections: {
     [COLLECTIONS.organisations]: [
       { keys: { organisationNumber: 1 }, unique: true },
@@ -99,7 +105,7 @@ export const organisationsProjection: Projection = {
       { keys: { agentOrganisationIds: 1 } },
       { keys: { mergedInto: 1 } },
     ],
-    [COLLECTIONS.members]: [{ keys: { organisationId: 1 } }, { keys: { accountId: 1 } }],
+    [COLLECTIONS.members]: [{ keys: { organisationId: 1, status: 1 } }, { keys: { accountId: 1 } }],
   },
   eventTypes: ORGANISATION_EVENT_TYPES,
   apply(recorded: RecordedEvent, ctx: ProjectionContext) {
@@ -136,12 +142,45 @@ export const organisationsProjection: Projection = {
             name: d.name,
             email: d.email,
             roles: d.roles,
+            status: 'active',
             joinedAt: d.joinedAt,
+            requestedAt: null,
           },
           { upsert: true },
         );
         break;
       }
+      case 'JoinRequested': {
+        const d = event.data;
+        members.replaceOne(
+          { _id: memberDocId(d.organisationId, d.accountId) },
+          {
+            _id: memberDocId(d.organisationId, d.accountId),
+            organisationId: d.organisationId,
+            accountId: d.accountId,
+            name: d.name,
+            email: d.email,
+            roles: [],
+            status: 'pending',
+            joinedAt: null,
+            requestedAt: d.requestedAt,
+          },
+          { upsert: true },
+        );
+        break;
+      }
+      case 'JoinRequestDeclined':
+        members.updateOne({ _id: memberDocId(event.data.organisationId, event.data.accountId) }, { $set: { status: 'declined', roles: [] } });
+        break;
+      case 'MemberRemoved':
+        members.updateOne(
+          { _id: memberDocId(event.data.organisationId, event.data.accountId) },
+          { $set: { status: event.data.left ? 'left' : 'removed', roles: [] } },
+        );
+        break;
+      case 'MemberInvited':
+        // The invitation lives in the log until it is used; the member list shows the person once they join.
+        break;
       case 'MemberRolesChanged':
         members.updateOne({ _id: memberDocId(event.data.organisationId, event.data.accountId) }, { $set: { roles: event.data.roles } });
         break;
@@ -153,6 +192,9 @@ export const organisationsProjection: Projection = {
         break;
       case 'AgentLinked':
         organisations.updateOne({ _id: event.data.organisationId }, { $addToSet: { agentOrganisationIds: event.data.agentOrganisationId } });
+        break;
+      case 'AgentUnlinked':
+        organisations.updateOne({ _id: event.data.organisationId }, { $pull: { agentOrganisationIds: event.data.agentOrganisationId } });
         break;
       case 'UserLimitSet':
         organisations.updateOne({ _id: event.data.organisationId }, { $set: { userLimit: event.data.limit } });
@@ -166,7 +208,8 @@ export const organisationsProjection: Projection = {
           members.updateOne(
             { _id: memberDocId(d.organisationId, m.accountId) },
             {
-              $setOnInsert: { organisationId: d.organisationId, accountId: m.accountId, name: m.name, email: m.email, joinedAt: d.at },
+              $setOnInsert: { organisationId: d.organisationId, accountId: m.accountId, name: m.name, email: m.email, joinedAt: d.at, requestedAt: null },
+              $set: { status: 'active' },
               $addToSet: { roles: { $each: m.roles } },
             },
             { upsert: true },

@@ -35,21 +35,40 @@ export class OrganisationQueries {
       .find({ signatoryDigest: personalNumberDigest, 'agreement.status': 'awaiting-signature' });
   }
 
+  /** The organisation's members: active memberships only. */
   members(organisationId: string): Promise<MemberDoc[]> {
-    return this.store.collection<MemberDoc>(COLLECTIONS.members).find({ organisationId }, { sort: MEMBER_ORDER });
+    return this.store.collection<MemberDoc>(COLLECTIONS.members).find({ organisationId, status: 'active' }, { sort: MEMBER_ORDER });
   }
 
   /** A page of `members`, by name. */
   memberPage(organisationId: string, page: PageRequest): Promise<Page<MemberDoc>> {
-    return findPage(this.store.collection<MemberDoc>(COLLECTIONS.members), { organisationId }, { sort: MEMBER_ORDER }, page);
+    return findPage(this.store.collection<MemberDoc>(COLLECTIONS.members), { organisationId, status: 'active' }, { sort: MEMBER_ORDER }, page);
+  }
+
+  /** Join requests waiting in the organisation, oldest first. */
+  joinRequests(organisationId: string, page: PageRequest): Promise<Page<MemberDoc>> {
+    return findPage(this.store.collection<MemberDoc>(COLLECTIONS.members), { organisationId, status: 'pending' }, { sort: { requestedAt: 1, _id: 1 } }, page);
+  }
+
+  /** Join requests waiting in any of these organisations (an administrator's badge). */
+  joinRequestsIn(organisationIds: string[]): Promise<MemberDoc[]> {
+    if (organisationIds.length === 0) return Promise.resolve([]);
+    return this.store
+      .collection<MemberDoc>(COLLECTIONS.members)
+      .find({ organisationId: { $in: organisationIds }, status: 'pending' }, { sort: { requestedAt: 1, _id: 1 } });
+  }
+
+  /** The organisations the account asked to join and that have not answered yet. */
+  pendingOf(accountId: string): Promise<MemberDoc[]> {
+    return this.store.collection<MemberDoc>(COLLECTIONS.members).find({ accountId, status: 'pending' });
   }
 
   /**
-   * The accounts' memberships. A member of a record that took in merged duplicates is also a member
+   * The account's active memberships: a pending, declined or former member is not a member. A member of a record that took in merged duplicates is also a member
    * of those (with the same roles), so the duplicates' orders and tickets follow them.
    */
   async membershipsOf(accountId: string): Promise<MemberDoc[]> {
-    const own = await this.store.collection<MemberDoc>(COLLECTIONS.members).find({ accountId });
+    const own = await this.store.collection<MemberDoc>(COLLECTIONS.members).find({ accountId, status: 'active' });
     if (own.length === 0) return own;
     const duplicates = await this.store
       .collection<OrganisationDoc>(COLLECTIONS.organisations)

@@ -20,6 +20,9 @@ export class CreateTicket extends Command<CommandAnswer> {
       serviceId?: string;
       collaboratorAccountIds?: string[];
       onBehalfOfAccountId?: string;
+      /** A caller by phone known by e-mail: theirs when it is an account's verified e-mail. */
+      onBehalfOfEmail?: string;
+      onBehalfOfName?: string;
     },
     readonly caller: TicketCaller,
     readonly context: CommandContext,

@@ -43,6 +43,16 @@ export class TicketPeople {
     }
     return { accountId: account._id, name: account.name, email: account.email };
   }
+
+  /**
+   * Someone known only by an e-mail (the open form, a call to support): the account's person when it
+   * is the verified e-mail of an account that exists now; otherwise nobody's, answered by e-mail.
+   */
+  async byEmail(email: string, name: string): Promise<TicketPerson> {
+    const address = email.toLowerCase();
+    const account = await this.accounts.byVerifiedEmail(address);
+    return account ? { accountId: account._id, name: account.name, email: address } : { accountId: null, name, email: address };
+  }
 }
 
 type NewTicket = Omit<Extract<TicketCommand, { type: 'CreateTicket' }>['ticket'], 'ticketId' | 'number'>;
@@ -80,7 +90,7 @@ export class CreateTicketHandler implements ICommandHandler<CreateTicket> {
   ) {}
 
   async execute({ input, caller, context }: CreateTicket): Promise<CommandAnswer> {
-    const requester = await this.requester(input.onBehalfOfAccountId, caller);
+    const requester = await this.requester(input, caller);
     if (input.organisationId) {
       // The ticket is about one of the requester's organisations; staff writing their own ticket may name any.
       const memberships = requester.accountId ? await this.organisations.membershipsOf(requester.accountId) : [];
@@ -111,7 +121,7 @@ export class CreateTicketHandler implements ICommandHandler<CreateTicket> {
         type: input.type,
         subject: input.subject,
         description: input.description,
-        channel: input.onBehalfOfAccountId ? 'phone' : 'portal',
+        channel: input.onBehalfOfAccountId || input.onBehalfOfEmail ? 'phone' : 'portal',
         requester,
         organisationId: input.organisationId ?? null,
         serviceId: input.serviceId ?? null,
@@ -122,11 +132,16 @@ export class CreateTicketHandler implements ICommandHandler<CreateTicket> {
     );
   }
 
-  /** Account holders ask for themselves; staff may ask on behalf of an account (by phone). */
-  private async requester(onBehalfOf: string | undefined, caller: TicketCaller): Promise<TicketPerson> {
-    if (onBehalfOf !== undefined) {
+  /** Account holders ask for themselves; staff may ask on behalf of an account or an e-mail (by phone). */
+  private async requester(input: CreateTicket['input'], caller: TicketCaller): Promise<TicketPerson> {
+    const { onBehalfOfAccountId, onBehalfOfEmail } = input;
+    if (onBehalfOfAccountId !== undefined || onBehalfOfEmail !== undefined) {
       if (!caller.staff) throw new Forbidden('staffOnBehalf');
-      return this.people.person(onBehalfOf, 'onBehalfOfAccountId');
+      if (onBehalfOfAccountId !== undefined && onBehalfOfEmail !== undefined) {
+        throw DomainError.rule('ONE_REQUESTER', 'Name the caller by account or by e-mail, not both.', [{ field: 'onBehalfOfEmail', message: 'not with onBehalfOfAccountId' }]);
+      }
+      if (onBehalfOfAccountId !== undefined) return this.people.person(onBehalfOfAccountId, 'onBehalfOfAccountId');
+      return this.people.byEmail(onBehalfOfEmail as string, input.onBehalfOfName ?? (onBehalfOfEmail as string));
     }
     if (caller.accountId) return this.people.person(caller.accountId, 'requester');
     if (caller.staff) return { accountId: null, name: caller.name, email: null };
@@ -136,12 +151,17 @@ export class CreateTicketHandler implements ICommandHandler<CreateTicket> {
 
 @CommandHandler(CreatePublicTicket)
 export class CreatePublicTicketHandler implements ICommandHandler<CreatePublicTicket> {
-  constructor(private readonly opening: TicketOpening) {}
+  constructor(private readonly opening: TicketOpening, private readonly people: TicketPeople) {}
 
-  /** The open form: the ticket belongs to no account, now or ever; replies go by e-mail. */
-  execute({ input, context }: CreatePublicTicket): Promise<CommandAnswer> {
+  /**
+   * The open form. Sent with the verified e-mail of an account that exists now, the ticket shows in
+   * that account (its channel says it came from the open form); otherwise it belongs to no account,
+   * now or ever (an account made later does not take it), and replies go by e-mail.
+   */
+  async execute({ input, context }: CreatePublicTicket): Promise<CommandAnswer> {
     const email = input.email.toLowerCase();
     const ticketId = context.idempotencyKey ? derivedId('public-ticket', email, context.idempotencyKey) : newId();
+    const requester = await this.people.byEmail(email, input.name);
     return this.opening.open(
       ticketId,
       {
@@ -149,7 +169,7 @@ export class CreatePublicTicketHandler implements ICommandHandler<CreatePublicTi
         subject: input.subject,
         description: input.description,
         channel: 'public-form',
-        requester: { accountId: null, name: input.name, email },
+        requester,
         organisationId: null,
         serviceId: null,
         collaborators: [],

@@ -14,7 +14,7 @@ import {
   TicketStatusChanged,
   ticketStream,
 } from './ticket.events';
-import { TICKET_MESSAGES, TicketDoc, TicketMessageDoc, TICKETS, ticketsProjection } from './ticket.projections';
+import { subjectWords, TICKET_MESSAGES, TicketDoc, TicketMessageDoc, TICKETS, ticketsProjection } from './ticket.projections';
 
 const ORG = 'org-skola';
 const rut: TicketPerson = { accountId: 'acc-rut', name: 'Rut Rektor', email: 'rut@skola.example' };
@@ -123,6 +123,10 @@ describe('tickets projection', () => {
         lastStaffReplyAt: null,
         unreadBy: [],
         attachments: [],
+        customerSpokeLast: true,
+        needsReply: true,
+        priorityRank: 2,
+        words: ['schemat', 'visar', 'fel', 'vecka'],
         revision: 0,
       });
       expect(messages).toEqual([]);
@@ -284,6 +288,68 @@ describe('tickets projection', () => {
     });
   });
 
+  describe('needs reply, priority rank and subject words (staff lists)', () => {
+    const t = ticket('ticket-1');
+    const customerMessage = (id: string, minutes: number) => t.next(t.message(id, author(rut), minutes));
+    const staffReply = (id: string, minutes: number) => t.next(t.reply(id, minutes));
+    const needs = async (events: RecordedEvent[]) => (await after(events)).doc.needsReply;
+
+    it('a new ticket needs a reply: the description is the customer’s first message', async () => {
+      expect(await needs([t.created])).toBe(true);
+    });
+
+    it('a staff reply answers it; the customer writing again makes it wait again', async () => {
+      const reply = staffReply('m-1', 5);
+      expect(await needs([t.created, reply])).toBe(false);
+      expect(await needs([t.created, reply, customerMessage('m-2', 6)])).toBe(true);
+      expect(await needs([t.created, reply, customerMessage('m-2', 6), staffReply('m-3', 7)])).toBe(false);
+    });
+
+    it('an internal note is no answer, and a note after a reply does not make it wait', async () => {
+      const note = (id: string, minutes: number) => t.next(t.message(id, kim, minutes, { internal: true }));
+      expect(await needs([t.created, note('n-1', 3)])).toBe(true);
+      expect(await needs([t.created, staffReply('m-1', 5), note('n-2', 6)])).toBe(false);
+    });
+
+    it('a staff reply with nobody to tell (an open-form ticket) still answers it', async () => {
+      const p = ticket('ticket-public', { requester: visitor, collaborators: [], channel: 'public-form' });
+      expect((await after([p.created])).doc.needsReply).toBe(true);
+      expect((await after([p.created, p.next(p.reply('m-p', 4, []))])).doc.needsReply).toBe(false);
+    });
+
+    it('solved or closed waits for nobody; reopened, it waits again if the customer spoke last', async () => {
+      const solved = t.next(t.statusChanged('solved', 'open', 10));
+      const reopened = t.next(t.statusChanged('open', 'solved', 20));
+      expect(await needs([t.created, solved])).toBe(false);
+      expect(await needs([t.created, solved, reopened])).toBe(true);
+      expect(await needs([t.created, t.next(t.closed(10))])).toBe(false);
+
+      const answered = ticket('ticket-2', { number: 'T-1002' });
+      const reply = answered.next(answered.reply('m-1', 5));
+      const solvedAfter = answered.next(answered.statusChanged('solved', 'open', 10));
+      const reopenedAfter = answered.next(answered.statusChanged('pending', 'solved', 20));
+      expect((await after([answered.created, reply, solvedAfter, reopenedAfter])).doc.needsReply).toBe(false);
+    });
+
+    it('a customer writing on a solved ticket waits again', async () => {
+      expect(await needs([t.created, t.next(t.statusChanged('solved', 'open', 10)), customerMessage('m-1', 12)])).toBe(true);
+    });
+
+    it('pending (waiting for the customer) still owes an answer while the customer spoke last', async () => {
+      expect(await needs([t.created, t.next(t.statusChanged('pending', 'open', 10))])).toBe(true);
+    });
+
+    it('the priority rank sorts urgent first and follows every change', async () => {
+      const rank = async (priority: 'low' | 'normal' | 'high' | 'urgent') => (await after([t.created, t.next(t.priorityChanged(priority, 3))])).doc.priorityRank;
+      expect([await rank('urgent'), await rank('high'), await rank('normal'), await rank('low')]).toEqual([0, 1, 2, 3]);
+    });
+
+    it('subject words: lower case, Swedish letters kept, split at punctuation, each once', () => {
+      expect(subjectWords('Åtkomst nekad: Webcert-inloggning, åtkomst NEKAD (fel 1234)')).toEqual(['åtkomst', 'nekad', 'webcert', 'inloggning', 'fel', '1234']);
+      expect(subjectWords('  --  ')).toEqual([]);
+    });
+  });
+
   describe('replays change nothing', () => {
     const t = ticket('ticket-1');
     const created = t.created;
@@ -298,19 +364,23 @@ describe('tickets projection', () => {
     const laterReply = t.next(t.reply('msg-4', 9, [rut, cai, bo]));
     const readByCai = read('ticket-1', 'acc-cai', time(9));
     const closed = t.next(t.closed(10));
-    const history = [created, attached, customerMessage, internalNote, priority, reply, readByRut, collaborator, status, laterReply, readByCai, closed];
+    const reopened = t.next(t.statusChanged('open', 'closed', 11));
+    const history = [created, attached, customerMessage, internalNote, priority, reply, readByRut, collaborator, status, laterReply, readByCai, closed, reopened];
 
     it('the history gives what each step says', async () => {
       const { doc, messages } = await after(history);
       expect(doc).toMatchObject({
-        status: 'closed',
+        status: 'open',
         priority: 'high',
+        priorityRank: 1,
         participants: ['acc-rut', 'acc-cai', 'acc-bo'],
         unreadBy: ['acc-rut', 'acc-bo'],
         lastStaffReplyAt: time(9),
-        lastActivityAt: time(10),
-        staffLastActivityAt: time(10),
-        revision: 9,
+        lastActivityAt: time(11),
+        staffLastActivityAt: time(11),
+        customerSpokeLast: false,
+        needsReply: false,
+        revision: 10,
       });
       expect(doc.attachments.map((a) => a.id)).toEqual(['att-1']);
       expect(messages.map((m) => m._id)).toEqual(['msg-1', 'msg-2', 'msg-3', 'msg-4']);

@@ -1,5 +1,6 @@
 import { RecordedEvent } from '@kundportal/eventstore';
-import { IndexSpec, Projection, ProjectionContext } from '@kundportal/readstore';
+import { searchWords } from '@kundportal/kernel';
+import { Filter, IndexSpec, Projection, ProjectionCollection, ProjectionContext } from '@kundportal/readstore';
 import { Author, TicketEvent, TICKET_EVENT_TYPES, TicketPerson, TicketPriority, TicketRead, TicketStatus, TicketType } from './ticket.events';
 
 export const TICKETS = 'tickets';
@@ -38,9 +39,27 @@ export interface TicketDoc {
   /** Participants with a staff reply they have not opened yet. */
   unreadBy: string[];
   attachments: TicketAttachmentDoc[];
+  /** The latest public message is a customer's (a new ticket's description counts as one). */
+  customerSpokeLast: boolean;
+  /**
+   * Staff owe an answer: the customer spoke last, and staff have not set the ticket solved (nor has
+   * it been closed) since. A customer who writes on a solved ticket is waiting again.
+   */
+  needsReply: boolean;
+  /** `priority` as a number that sorts urgent first (see PRIORITY_RANK). */
+  priorityRank: number;
+  /** The subject's words, for staff search (see subjectWords). */
+  words: string[];
   revision: number;
   [key: string]: unknown;
 }
+
+/** Urgent first: the staff queue sorts by this ascending. */
+export const PRIORITY_RANK: Record<TicketPriority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+
+/** The subject's words, for staff search. */
+export const subjectWords = (subject: string): string[] => searchWords(subject);
+
 
 export interface TicketMessageDoc {
   _id: string;
@@ -60,7 +79,7 @@ export interface TicketMessageDoc {
  */
 export const ticketsProjection: Projection = {
   name: 'tickets',
-  version: 1,
+  version: 2,
   collections: {
     [TICKETS]: [
       { keys: { participants: 1, lastActivityAt: -1 } },
@@ -68,6 +87,11 @@ export const ticketsProjection: Projection = {
       // Unread replies newest first: the notifications read the first page straight off this index.
       { keys: { unreadBy: 1, lastStaffReplyAt: -1 } },
       { keys: { number: 1 }, unique: true },
+      // Staff: the needs-reply queue (priority, then oldest first) and the needs-reply list by activity;
+      // the badge counts straight off the leading field.
+      { keys: { needsReply: 1, priorityRank: 1, createdAt: 1 } },
+      { keys: { needsReply: 1, staffLastActivityAt: -1 } },
+      { keys: { words: 1 } },
     ],
     [TICKET_MESSAGES]: [{ keys: { ticketId: 1, at: 1 } }],
   } as Record<string, IndexSpec[]>,
@@ -109,6 +133,10 @@ export const ticketsProjection: Projection = {
               lastStaffReplyAt: null,
               unreadBy: [],
               attachments: [],
+              customerSpokeLast: true,
+              needsReply: true,
+              priorityRank: PRIORITY_RANK.normal,
+              words: subjectWords(d.subject),
               revision,
             },
           },
@@ -130,6 +158,7 @@ export const ticketsProjection: Projection = {
             staffLastActivityAt: d.at,
             ...(d.internal ? {} : { lastActivityAt: d.at }),
             ...(d.notify.length > 0 ? { lastStaffReplyAt: d.at, unreadBy: notified } : {}),
+            ...(d.internal ? {} : { customerSpokeLast: !d.author.staff, needsReply: !d.author.staff }),
           },
         });
         return;
@@ -145,12 +174,11 @@ export const ticketsProjection: Projection = {
       }
       case 'TicketStatusChanged':
       case 'TicketClosed':
-        tickets.updateOne(newer, {
-          $set: { revision, status: event.type === 'TicketClosed' ? 'closed' : event.data.status, lastActivityAt: event.data.at, staffLastActivityAt: event.data.at },
-        });
-        return;
+        return statusChanged(tickets, newer, revision, event.type === 'TicketClosed' ? 'closed' : event.data.status, event.data.at);
       case 'TicketPriorityChanged':
-        tickets.updateOne(newer, { $set: { revision, priority: event.data.priority, staffLastActivityAt: event.data.at } });
+        tickets.updateOne(newer, {
+          $set: { revision, priority: event.data.priority, priorityRank: PRIORITY_RANK[event.data.priority], staffLastActivityAt: event.data.at },
+        });
         return;
       case 'TicketAttachmentAdded': {
         const d = event.data;
@@ -161,3 +189,13 @@ export const ticketsProjection: Projection = {
     }
   },
 };
+
+/**
+ * Solved or closed owes nobody an answer; reopened, it does if the customer spoke last, which only
+ * the document knows (status changes are rare, so the read is too).
+ */
+async function statusChanged(tickets: ProjectionCollection<TicketDoc>, newer: Filter, revision: number, status: TicketStatus, at: string): Promise<void> {
+  const reopened = status === 'open' || status === 'pending';
+  const doc = reopened ? await tickets.findOne({ _id: newer._id }) : null;
+  tickets.updateOne(newer, { $set: { revision, status, needsReply: doc?.customerSpokeLast ?? false, lastActivityAt: at, staffLastActivityAt: at } });
+}

@@ -2,8 +2,8 @@ import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { CreateAccount, ImportLegacyAccount, Principal, VerifyLegacyAccount } from '@kundportal/identity';
-import { CreateAccountDto } from '../dto/organisations.dto';
+import { CreateAccount, ImportLegacyAccount, JoinAnotherOrganisation, Principal, VerifyLegacyAccount } from '@kundportal/identity';
+import { AcceptInvitationDto, CreateAccountDto } from '../dto/organisations.dto';
 import { LegacyAccountDto, VerifyAccountDto } from '../dto/registrations.dto';
 import { CurrentPrincipal, StaffOnly } from '../http/auth';
 import { CallerService } from '../http/caller.service';
@@ -35,5 +35,13 @@ export class AccountsController {
   async verify(@Body() body: VerifyAccountDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
     const caller = await this.callers.resolve(principal);
     return this.commands.execute(new VerifyLegacyAccount(principal, body.token, this.callers.context(request, caller)));
+  }
+
+  @Post('invitations/accept')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Accept an invitation with an existing account: joins the inviting organisation active, with the invitation’s roles' })
+  async acceptInvitation(@Body() body: AcceptInvitationDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const caller = await this.callers.resolve(principal);
+    return this.commands.execute(new JoinAnotherOrganisation(principal, { invitationToken: body.token }, this.callers.context(request, caller)));
   }
 }

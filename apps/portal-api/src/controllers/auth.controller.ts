@@ -8,8 +8,10 @@ import { PasswordResetDto, PasswordResetRequestDto, PasswordSignInDto } from '..
 import { CallerService } from '../http/caller.service';
 import { DevSignInDto, TokenDto } from '../dto/auth.dto';
 import { Public } from '../http/auth';
+import { NoIdempotencyKey } from '../http/idempotency';
 
 @ApiTags('sign-in')
+@NoIdempotencyKey()
 @Controller('auth')
 export class AuthController {
   constructor(

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Injectable, Param, PipeTransform, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { NotFound } from '@kundportal/kernel';
 import { Principal } from '@kundportal/identity';
@@ -9,6 +9,7 @@ import { PublishOfferingDto, PublishServiceDto } from '../dto/catalogue.dto';
 import { listAnswer, PageQuery, pageRequest } from '../dto/paging.dto';
 import { CurrentPrincipal, StaffOnly } from '../http/auth';
 import { CallerService } from '../http/caller.service';
+import { CatalogueDto } from '../dto/answers.dto';
 
 /** Service ids in paths are slugs; anything else names nothing that exists. */
 @Injectable()
@@ -40,6 +41,7 @@ export class CatalogueController {
 
   @Get()
   @ApiOperation({ summary: 'The services and the offerings that can be ordered now, with their order forms' })
+  @ApiOkResponse({ type: CatalogueDto })
   async list(@Query() query: PageQuery) {
     const page = pageRequest(query);
     return listAnswer(await this.catalogue.services(page), page, (s) => ({

@@ -17,7 +17,7 @@ export class RegistrationsController {
 
   @Post()
   @Public()
-  @ApiOperation({ summary: 'Register with e-mail and password for a registered organisation; pending until staff approve (public)' })
+  @ApiOperation({ summary: 'Register with e-mail and password for a registered organisation; pending until staff approve (public). An e-mail that already has an account or registration gets the same answer and nothing is recorded' })
   submit(@Body() body: RegistrationDto, @Req() request: FastifyRequest) {
     return this.commands.execute(new SubmitRegistration(body, this.callers.context(request)));
   }

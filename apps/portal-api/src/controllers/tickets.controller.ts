@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { NotFound, pageOf, skipOf } from '@kundportal/kernel';
+import { Forbidden, NotFound, pageOf, skipOf } from '@kundportal/kernel';
 import { Principal } from '@kundportal/identity';
 import { OrganisationQueries } from '@kundportal/organisations';
 import {
@@ -14,6 +14,7 @@ import {
   CreateTicket,
   MarkTicketRead,
   PostTicketMessage,
+  StaffTicketListItem,
   TicketCaller,
   TicketDoc,
   TicketQueries,
@@ -23,6 +24,7 @@ import {
   CollaboratorDto,
   CreateTicketDto,
   PublicTicketDto,
+  STAFF_TICKET_FILTERS,
   TicketListQuery,
   TicketMessageDto,
   TicketPriorityDto,
@@ -32,6 +34,7 @@ import { listAnswer, PageQuery, pageRequest } from '../dto/paging.dto';
 import { CurrentPrincipal, Public, StaffOnly } from '../http/auth';
 import { Caller, CallerService } from '../http/caller.service';
 import { IdPipe } from '../http/id.pipe';
+import { TicketsDto, TicketDto } from '../dto/answers.dto';
 
 /** Who may read tickets, and how: shared by the ticket and attachment routes. */
 export async function ticketCaller(callers: CallerService, organisations: OrganisationQueries, principal: Principal): Promise<{ caller: Caller; ticketCaller: TicketCaller }> {
@@ -58,6 +61,27 @@ export async function visibleTicket(tickets: TicketQueries, id: string, reader: 
       (ticket.organisationId !== null && reader.administratorOf.includes(ticket.organisationId)));
   if (!ticket || !sees) throw new NotFound('ticket');
   return ticket;
+}
+
+/** A ticket as staff lists show it: what customers see, plus priority, whether it waits for an answer, and whose it is. */
+export function staffTicketItem(t: StaffTicketListItem, reader: { accountId: string | null }) {
+  return {
+    id: t._id,
+    number: t.number,
+    subject: t.subject,
+    type: t.type,
+    status: t.status,
+    createdAt: t.createdAt,
+    lastActivityAt: t.staffLastActivityAt,
+    unread: reader.accountId !== null && t.unreadBy.includes(reader.accountId),
+    priority: t.priority,
+    needsReply: t.needsReply,
+    organisationId: t.organisationId,
+    requester: { accountId: t.requester.accountId, name: t.requester.name },
+    channel: t.channel,
+    fromOpenForm: t.channel === 'public-form',
+    viaOrganisation: false,
+  };
 }
 
 @ApiTags('tickets')
@@ -98,28 +122,47 @@ export class TicketsController {
 
   @Get('tickets')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'The caller’s tickets (own, collaborating, and as administrator their organisations’), newest activity first; staff see all' })
+  @ApiOperation({
+    summary:
+      'The caller’s tickets (own, collaborating, and as administrator their organisations’), newest activity first; staff see all, with `needsReply`, and may filter and sort (see the query parameters)',
+  })
+  @ApiOkResponse({ type: TicketsDto })
   async list(@Query() query: TicketListQuery, @CurrentPrincipal() principal: Principal) {
     const { ticketCaller: reader } = await this.who(principal);
     const page = pageRequest(query);
-    return listAnswer(await this.tickets.list(reader, { status: query.status, skip: skipOf(page), limit: page.pageSize }), page, (t) => ({
+    const paging = { skip: skipOf(page), limit: page.pageSize };
+    if (reader.staff) {
+      const filter = {
+        status: query.status,
+        needsReply: query.needsReply === undefined ? undefined : query.needsReply === 'true',
+        priority: query.priority,
+        type: query.type,
+        organisationId: query.organisationId?.toLowerCase(),
+        q: query.q,
+      };
+      return listAnswer(await this.tickets.staffList(filter, { order: query.sort ?? 'activity', ...paging }), page, (t) => staffTicketItem(t, reader));
+    }
+    const staffOnly = STAFF_TICKET_FILTERS.filter((name) => query[name] !== undefined);
+    if (staffOnly.length > 0) throw new Forbidden('staffTicketFilters').withParams({ filters: staffOnly.join(', ') });
+    return listAnswer(await this.tickets.list(reader, { status: query.status, ...paging }), page, (t) => ({
         id: t._id,
         number: t.number,
         subject: t.subject,
         type: t.type,
         status: t.status,
         createdAt: t.createdAt,
-        lastActivityAt: reader.staff ? t.staffLastActivityAt : t.lastActivityAt,
+        lastActivityAt: t.lastActivityAt,
         unread: reader.accountId !== null && t.unreadBy.includes(reader.accountId),
-        ...(reader.staff ? { priority: t.priority } : {}),
+        fromOpenForm: t.channel === 'public-form',
         // Seen as an administrator of the ticket's organisation, not as someone on it.
-        viaOrganisation: !reader.staff && !(reader.accountId !== null && t.participants.includes(reader.accountId)),
+        viaOrganisation: !(reader.accountId !== null && t.participants.includes(reader.accountId)),
     }));
   }
 
   @Get('tickets/:id')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'A ticket with its messages; marks it read for the caller. Customers never see priority or internal notes' })
+  @ApiOkResponse({ type: TicketDto })
   async get(@Param('id', IdPipe) id: string, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { caller, ticketCaller: reader } = await this.who(principal);
     const ticket = await visibleTicket(this.tickets, id, reader);
@@ -139,6 +182,7 @@ export class TicketsController {
       description: ticket.description,
       status: ticket.status,
       requester: { accountId: ticket.requester.accountId, name: ticket.requester.name },
+      fromOpenForm: ticket.channel === 'public-form',
       collaborators: ticket.collaborators.map((c) => ({ accountId: c.accountId, name: c.name })),
       messages: messages.map((m) => ({
         id: m._id,
@@ -152,7 +196,14 @@ export class TicketsController {
       createdAt: ticket.createdAt,
       lastActivityAt: reader.staff ? ticket.staffLastActivityAt : ticket.lastActivityAt,
       ...(reader.staff
-        ? { priority: ticket.priority, channel: ticket.channel, organisationId: ticket.organisationId, serviceId: ticket.serviceId, requesterEmail: ticket.requester.email }
+        ? {
+            priority: ticket.priority,
+            needsReply: ticket.needsReply,
+            channel: ticket.channel,
+            organisationId: ticket.organisationId,
+            serviceId: ticket.serviceId,
+            requesterEmail: ticket.requester.email,
+          }
         : {}),
     };
   }

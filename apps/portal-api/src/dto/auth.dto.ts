@@ -3,7 +3,7 @@ import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'cla
 import { IsPersonalNumber, Trim } from '../http/validators';
 
 export class DevSignInDto {
-  @ApiProperty({ example: '199001012380', description: 'Personnummer, 12 digits with a valid check digit' })
+  @ApiProperty({ example: '199001012385', description: 'Personnummer, 12 digits with a valid check digit' })
   @IsPersonalNumber()
   personalNumber!: string;
 

@@ -106,6 +106,12 @@ export class OrderFieldDto {
   @Min(1)
   @Max(STRING_FIELD_MAX_LENGTH)
   maxLength?: number;
+
+  @ApiPropertyOptional({ example: 'careUnits', description: 'Care-unit lists only: the integer field whose value the list’s length must equal' })
+  @IsOptional()
+  @IsString()
+  @Matches(FIELD_NAME_PATTERN, { message: 'must be the name of a field of the form' })
+  countField?: string;
 }
 
 export class PublishOfferingDto {

@@ -14,7 +14,7 @@ export class SubmitOrderDto {
   @Matches(/^[a-z0-9][a-z0-9-]{0,99}$/, { message: 'must be an offering id from the catalogue' })
   offeringId!: string;
 
-  @ApiProperty({ example: { careUnits: 3 }, description: 'Values for the offering’s order-form fields' })
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { careUnits: 3 }, description: 'Values for the offering’s order-form fields' })
   @IsObject()
   details!: Record<string, unknown>;
 
@@ -62,4 +62,22 @@ export class OrderListQuery extends PageQuery {
   @IsOptional()
   @IsIn(ORDER_STATUSES)
   status?: OrderStatus;
+}
+
+export class WithdrawOrderDto {
+  @ApiPropertyOptional({ example: 'Ordered by mistake; we will order again with all our care units.' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+}
+
+export class CancelOrderDto {
+  @ApiProperty({ example: 'The customer asked us by phone to stop the order.' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason!: string;
 }

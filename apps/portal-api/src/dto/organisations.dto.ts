@@ -102,6 +102,61 @@ export class CreateAccountDto {
   @ApiProperty({ example: '212000-0142' })
   @IsOrganisationNumber()
   organisationNumber!: string;
+
+  @ApiPropertyOptional({ description: 'The token of an invitation link from this organisation: the account joins it active, with the invitation’s roles' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  invitationToken?: string;
+}
+
+export class JoinOrganisationDto {
+  @ApiProperty({ example: '212000-0142' })
+  @IsOrganisationNumber()
+  organisationNumber!: string;
+
+  @ApiPropertyOptional({ description: 'The token of an invitation link from this organisation' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  invitationToken?: string;
+}
+
+export class AcceptInvitationDto {
+  @ApiProperty({ description: 'The token from the invitation link' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  token!: string;
+}
+
+export class ApproveJoinRequestDto {
+  @ApiPropertyOptional({ enum: ROLES, isArray: true, default: [] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(ROLES.length * 2)
+  @IsIn(ROLES, { each: true })
+  roles?: Role[];
+}
+
+export class DeclineJoinRequestDto {
+  @ApiPropertyOptional({ example: 'Not employed here' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+}
+
+export class InvitationDto extends ContactDto {
+  @ApiPropertyOptional({ enum: ROLES, isArray: true, default: [] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(ROLES.length * 2)
+  @IsIn(ROLES, { each: true })
+  roles?: Role[];
 }
 
 export class SetRolesDto {
@@ -132,4 +187,20 @@ export class ApplicationListQuery extends PageQuery {
   @IsOptional()
   @IsIn(APPLICATION_STATUSES)
   status?: (typeof APPLICATION_STATUSES)[number];
+}
+
+export class VerifyEmailDto {
+  @ApiProperty({ description: 'The token from the e-mail verification link' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  token!: string;
+}
+
+export class ChangeEmailDto {
+  @ApiProperty({ example: 'anna.andersson@region.se' })
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
 }

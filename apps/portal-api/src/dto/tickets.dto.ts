@@ -12,11 +12,12 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { PRIORITIES, SETTABLE_STATUSES, TICKET_TYPES, TicketPriority, TicketType } from '@kundportal/ticketing';
+import { PRIORITIES, SETTABLE_STATUSES, StaffTicketOrder, TICKET_TYPES, TicketPriority, TicketType } from '@kundportal/ticketing';
 import { Trim } from '../http/validators';
 import { PageQuery } from './paging.dto';
 
 const STATUSES = ['open', 'pending', 'solved', 'closed'] as const;
+const STAFF_TICKET_ORDERS: readonly StaffTicketOrder[] = ['activity', 'queue'];
 
 export class CreateTicketDto {
   @ApiProperty({ enum: TICKET_TYPES })
@@ -59,6 +60,24 @@ export class CreateTicketDto {
   @IsOptional()
   @IsUUID()
   onBehalfOfAccountId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Staff only: the e-mail of the caller the ticket is for (a call to support). The ticket shows in the account whose verified e-mail it is; otherwise it is answered by e-mail',
+  })
+  @IsOptional()
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
+  onBehalfOfEmail?: string;
+
+  @ApiPropertyOptional({ description: 'Staff only, with onBehalfOfEmail: the caller’s name when no account has that e-mail' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  onBehalfOfName?: string;
 }
 
 export class PublicTicketDto {
@@ -138,4 +157,44 @@ export class TicketListQuery extends PageQuery {
   @IsOptional()
   @IsIn(STATUSES)
   status?: (typeof STATUSES)[number];
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Staff: only the tickets that wait (or do not wait) for an answer' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  needsReply?: 'true' | 'false';
+
+  @ApiPropertyOptional({ enum: PRIORITIES, description: 'Staff only' })
+  @IsOptional()
+  @IsIn(PRIORITIES)
+  priority?: TicketPriority;
+
+  @ApiPropertyOptional({ enum: TICKET_TYPES, description: 'Staff only' })
+  @IsOptional()
+  @IsIn(TICKET_TYPES)
+  type?: TicketType;
+
+  @ApiPropertyOptional({ description: 'Staff only' })
+  @IsOptional()
+  @IsUUID()
+  organisationId?: string;
+
+  @ApiPropertyOptional({ description: 'Staff only: a ticket number (T-n, or n alone), or words that all occur in the subject (whole words, any case)' })
+  @Trim()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({
+    enum: STAFF_TICKET_ORDERS,
+    default: 'activity',
+    description: 'Staff only. `activity`: newest activity first; `queue`: waiting for an answer first, then urgent to low priority, then oldest first',
+  })
+  @IsOptional()
+  @IsIn(STAFF_TICKET_ORDERS)
+  sort?: StaffTicketOrder;
 }
+
+/** The list's filters only staff may use (customers never see priority, nor other organisations' tickets). */
+export const STAFF_TICKET_FILTERS = ['needsReply', 'priority', 'type', 'organisationId', 'q', 'sort'] as const;

@@ -1,7 +1,17 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, OnModuleInit, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { createHash } from 'node:crypto';
-import { APP_CONFIG, AppConfig, Clock, CLOCK, DomainError, ValidationFailed } from '@kundportal/kernel';
+import { createHmac } from 'node:crypto';
+import {
+  APP_CONFIG,
+  AppConfig,
+  Clock,
+  CLOCK,
+  DomainError,
+  PERSONAL_NUMBER_DIGEST,
+  PersonalNumberDigest,
+  ValidationFailed,
+} from '@kundportal/kernel';
 import { DuplicateKeyError, READ_STORE, ReadStore } from '@kundportal/readstore';
 import type { AuthenticatedRequest } from './auth';
 import { IDEMPOTENCY_HEADER } from './caller.service';
@@ -29,6 +39,23 @@ export class EarlierAnswer extends Error {
   }
 }
 
+const NO_IDEMPOTENCY_KEY = 'kp:no-idempotency-key';
+/**
+ * Routes whose answers must not be kept (sign-in hands out tokens, reset takes a secret): an
+ * Idempotency-Key sent to them is ignored, and each request runs on its own.
+ */
+export const NoIdempotencyKey = () => SetMetadata(NO_IDEMPOTENCY_KEY, true);
+
+/** Body fields never put into a fingerprint: a stored digest of a password could be guessed offline. */
+const SECRET_FIELD = /password|token|secret/i;
+
+/** The body as fingerprinted: secret fields' values left out (their names stay, so a request without one still differs). */
+function withoutSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, SECRET_FIELD.test(key) ? null : withoutSecrets(child)]));
+}
+
 /** The key a request claimed, kept on the request until its answer is stored. */
 const CLAIMED = Symbol('idempotency-claim');
 type ClaimingRequest = FastifyRequest & { [CLAIMED]?: string };
@@ -36,11 +63,33 @@ type ClaimingRequest = FastifyRequest & { [CLAIMED]?: string };
 /** The idempotency store: one document per caller and key, claimed before the command runs. */
 @Injectable()
 export class IdempotencyKeys implements OnModuleInit {
+  /** Keyed digests: ids and fingerprints in the store reveal nothing about the keys or bodies without the service's secret. */
+  private readonly digestKey: Buffer;
+
   constructor(
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(PERSONAL_NUMBER_DIGEST) digest: PersonalNumberDigest,
+  ) {
+    this.digestKey = createHmac('sha256', digest.secret).update('kundportal:idempotency').digest();
+  }
+
+  /**
+   * The stored id and the fingerprint of a request. A signed-in caller's keys are theirs alone; an
+   * anonymous caller's are scoped by the client address (as TRUST_PROXY defines it), so strangers
+   * choosing the same key neither see each other's answers nor block each other, while a retry
+   * from the same place still gets the first answer (or IDEMPOTENCY_KEY_REUSED for another body).
+   */
+  identify(caller: { subject: string } | { address: string }, key: string, method: string, url: string, body: unknown): { id: string; fingerprint: string } {
+    const fingerprint = this.digest(`${method} ${url}\u0000${JSON.stringify(withoutSecrets(body ?? null))}`);
+    const id = this.digest('subject' in caller ? `caller\u0000${caller.subject}\u0000${key}` : `anonymous\u0000${caller.address}\u0000${key}`);
+    return { id, fingerprint };
+  }
+
+  private digest(text: string): string {
+    return createHmac('sha256', this.digestKey).update(text).digest('hex');
+  }
 
   /**
    * The embedded read store belongs to one process at a time (its file is locked), so a claim still
@@ -110,15 +159,16 @@ export class IdempotencyKeys implements OnModuleInit {
  */
 @Injectable()
 export class IdempotencyGuard implements CanActivate {
-  constructor(private readonly keys: IdempotencyKeys) {}
+  constructor(private readonly keys: IdempotencyKeys, private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest & ClaimingRequest>();
     const key = request.headers[IDEMPOTENCY_HEADER];
     if (typeof key !== 'string' || (request.method !== 'POST' && request.method !== 'PUT')) return true;
+    if (this.reflector.getAllAndOverride<boolean>(NO_IDEMPOTENCY_KEY, [context.getHandler(), context.getClass()])) return true;
     if (key.length === 0 || key.length > 200) throw ValidationFailed.field('Idempotency-Key', 'must be 1 to 200 characters');
-    const id = createHash('sha256').update(`${request.principal?.subject ?? 'anonymous'}\u0000${key}`).digest('hex');
-    const fingerprint = createHash('sha256').update(`${request.method} ${request.url}\u0000${JSON.stringify(request.body ?? null)}`).digest('hex');
+    const caller = request.principal ? { subject: request.principal.subject } : { address: request.ip };
+    const { id, fingerprint } = this.keys.identify(caller, key, request.method, request.url, request.body);
     return this.keys.claim(id, fingerprint).then((earlier) => {
       if (earlier) throw new EarlierAnswer(earlier.statusCode ?? 200, earlier.body);
       request[CLAIMED] = id;
@@ -138,10 +188,14 @@ export function storeAnswers(fastify: FastifyInstance, keys: IdempotencyKeys): v
     const id = request[CLAIMED];
     if (id === undefined) return done(null, payload);
     delete request[CLAIMED];
-    const stored =
-      reply.statusCode >= 500
-        ? keys.forget(id)
-        : keys.finish(id, reply.statusCode, typeof payload === 'string' && payload.length > 0 ? JSON.parse(payload) : null);
+    const body = reply.statusCode < 500 && typeof payload === 'string' && payload.length > 0 ? JSON.parse(payload) : null;
+    // An answer that holds a secret is never kept: the key is freed, and a repeat runs on its own.
+    const stored = reply.statusCode >= 500 || holdsSecret(body) ? keys.forget(id) : keys.finish(id, reply.statusCode, body);
     stored.then(() => done(null, payload), (error: Error) => done(error));
   });
+}
+
+function holdsSecret(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([key, child]) => SECRET_FIELD.test(key) || holdsSecret(child));
 }

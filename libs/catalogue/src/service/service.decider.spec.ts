@@ -216,7 +216,7 @@ describe('serviceDecider', () => {
   });
 
   describe('the seed', () => {
-    it('is Webcert with Webcert Fristående: a required integer careUnits of at least 1', () => {
+    it('is Webcert with Webcert Fristående: a required integer careUnits of at least 1, and the optional list of those care units', () => {
       const events = seedEvents(now);
       expect(events).toEqual([
         { type: 'ServicePublished', data: { serviceId: 'webcert', name: 'Webcert', description: SEED_SERVICE.description, publishedAt: now.toISOString() } },
@@ -228,7 +228,10 @@ describe('serviceDecider', () => {
             version: 1,
             name: 'Webcert Fristående',
             startupFee: SEED_OFFERING.startupFee,
-            fields: [{ name: 'careUnits', label: 'Number of care units (vårdenheter)', type: 'integer', required: true, min: 1 }],
+            fields: [
+              { name: 'careUnits', label: 'Number of care units (vårdenheter)', type: 'integer', required: true, min: 1 },
+              { name: 'careUnitList', label: 'The care units to connect, each with its HSA-id', type: 'care-unit-list', required: false, countField: 'careUnits' },
+            ],
             publishedAt: now.toISOString(),
           },
         },

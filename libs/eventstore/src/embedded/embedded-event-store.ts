@@ -1,3 +1,4 @@
+import { upcast } from '../upcasting';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -102,6 +103,11 @@ export class EmbeddedEventStore implements EventStore {
     mkdirSync(options.dataDir, { recursive: true });
     const file = join(options.dataDir, options.fileName ?? 'events.sqlite');
     return new EmbeddedEventStore(new Database(file), file);
+  }
+
+  /** A consistent copy of the log into `path`, taken with SQLite's online backup while appends go on. */
+  async backup(path: string): Promise<void> {
+    await this.db.backup(path);
   }
 
   appendToStream(
@@ -297,7 +303,7 @@ function isDuplicateEventId(error: unknown): boolean {
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
-  return {
+  return upcast({
     id: row.event_id,
     streamId: row.stream_id,
     revision: BigInt(row.revision),
@@ -305,5 +311,5 @@ function toRecorded(row: EventRow): RecordedEvent {
     type: row.type,
     data: JSON.parse(row.data),
     metadata: JSON.parse(row.metadata),
-  };
+  });
 }

@@ -1,3 +1,4 @@
+import { upcast } from '../upcasting';
 import {
   ANY,
   AllStreamResolvedEvent,
@@ -109,7 +110,14 @@ export class EsdbEventStore implements EventStore {
 
   /** Creates the adapter; the channel opens lazily on the first call (use `health()` to check). */
   static connect(connectionString: string, options: EsdbEventStoreOptions = {}): EsdbEventStore {
-    return new EsdbEventStore(EventStoreDBClient.connectionString(withKeepAlive(connectionString)), options);
+    let client: EventStoreDBClient;
+    try {
+      client = EventStoreDBClient.connectionString(withKeepAlive(connectionString));
+    } catch (error) {
+      // The client's parser says what is wrong (an unknown setting, a bad host); say which variable it was.
+      throw new Error(`EVENTSTORE_CONNECTION_STRING is not valid: ${(error as Error).message}`);
+    }
+    return new EsdbEventStore(client, options);
   }
 
   async appendToStream(
@@ -364,7 +372,7 @@ function fromClientEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): Reco
       `EventStoreDB sent ${event.streamId}@${event.revision} without a position (server older than 22.6?)`,
     );
   }
-  return {
+  return upcast({
     id: event.id,
     streamId: event.streamId,
     revision: BigInt(event.revision),
@@ -372,7 +380,7 @@ function fromClientEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): Reco
     type: event.type,
     data: event.data,
     metadata: event.metadata as unknown as EventMetadata,
-  };
+  });
 }
 
 /** An event straight from the wire (our filtered $all reads). */
@@ -382,7 +390,7 @@ function fromWireEvent(read: ReadResp.ReadEvent): RecordedEvent | null {
   const metadata = recorded.getMetadataMap();
   const isJson = metadata.get('content-type') === 'application/json';
   const customMetadata = recorded.getCustomMetadata_asU8();
-  return {
+  return upcast({
     id: recorded.getId()?.getString() ?? '',
     streamId: Buffer.from(recorded.getStreamIdentifier()?.getStreamName_asU8() ?? new Uint8Array()).toString('utf8'),
     revision: BigInt(recorded.getStreamRevision()),
@@ -390,7 +398,7 @@ function fromWireEvent(read: ReadResp.ReadEvent): RecordedEvent | null {
     type: metadata.get('type') ?? '',
     data: isJson ? JSON.parse(Buffer.from(recorded.getData_asU8()).toString('utf8')) : recorded.getData_asU8(),
     metadata: (customMetadata.length > 0 ? parseJson(customMetadata) : undefined) as EventMetadata,
-  };
+  });
 }
 
 function parseJson(bytes: Uint8Array): unknown {

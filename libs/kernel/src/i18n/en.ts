@@ -40,6 +40,18 @@ export const en: Resources = {
     FORBIDDEN_staffInternalNotes: 'Only support staff write internal notes.',
     FORBIDDEN_staffTicketStatus: 'Only support staff set the status.',
     FORBIDDEN_staffTicketPriority: 'Only support staff set the priority.',
+    UNAUTHENTICATED_notEid: 'The token is not from an e-ID sign-in.',
+    UNAUTHENTICATED_tooLongLived: 'The access token lives too long.',
+    FORBIDDEN_submitterWithdraws: 'Only the orderer who submitted the order may withdraw it.',
+    FORBIDDEN_staffCancel: 'Only support staff cancel orders.',
+    FORBIDDEN_administratorsApproveJoinRequests: 'Only the organisation’s administrators approve join requests.',
+    FORBIDDEN_administratorsDeclineJoinRequests: 'Only the organisation’s administrators decline join requests.',
+    FORBIDDEN_administratorsRemoveMembers: 'Only the organisation’s administrators remove members.',
+    FORBIDDEN_administratorsInvite: 'Only the organisation’s administrators invite people.',
+    FORBIDDEN_administratorsOnly: 'Only the organisation’s administrators may see this.',
+    FORBIDDEN_roleToSeeMembers: 'Members with a role in the organisation see its members.',
+    FORBIDDEN_roleToSeeOrders: 'Members with a role in the organisation see its orders.',
+    FORBIDDEN_staffTicketFilters: 'Only support staff filter tickets by {{filters}}.',
     NOT_FOUND: '{{thing}} was not found.',
     METHOD_NOT_ALLOWED: 'That method is not allowed here.',
     NOT_ACCEPTABLE: 'The answer cannot be given in the format asked for.',
@@ -108,6 +120,20 @@ export const en: Resources = {
     TICKET_EXISTS: 'The ticket exists already.',
     TICKET_CLOSED: 'The ticket is closed.',
     ALREADY_ON_TICKET: 'That person is on the ticket already.',
+    INVALID_TOKEN_invitation: 'The invitation is not valid (used, expired or withdrawn).',
+    ORDER_STATE_CONFLICT_withdraw: 'The order is {{status}}; only a waiting order can be withdrawn.',
+    ORDER_STATE_CONFLICT_cancel: 'The order is {{status}}; only an order not yet fulfilled can be cancelled.',
+    ORGANISATION_MERGED_agent: 'The agent’s record was merged into {{into}}; link that one.',
+    AGENT_CANNOT_ACT: 'The agent organisation cannot handle the order; it must appoint someone with the role first.',
+    AGENT_CANNOT_ACT_noOrderer: 'The agent organisation has no orderer to handle the order; it must appoint one first.',
+    AGENT_CANNOT_ACT_noAttestant: 'The agent organisation has no attestant to handle the order; it must appoint one first.',
+    AGENT_CANNOT_ACT_noOrdererNorAttestant: 'The agent organisation has no orderer and no attestant to handle the order; it must appoint them first.',
+    BACKUP_IN_PROGRESS: 'A backup is being made; try again when it is done.',
+    BACKUP_NOT_EMBEDDED: 'Only the embedded deployment is backed up here; back up EventStoreDB and MongoDB with their own tools.',
+    EMAIL_IN_USE: 'Another account uses that e-mail.',
+    EMAIL_IS_SIGN_IN: 'A password account signs in with its e-mail; ask support to change it.',
+    NO_ACCOUNT: 'Create your account first.',
+    ONE_REQUESTER: 'Name the caller by account or by e-mail, not both.',
   },
 
   things: {
@@ -123,6 +149,7 @@ export const en: Resources = {
     order: 'The order',
     ticket: 'The ticket',
     attachment: 'The attachment',
+    joinRequest: 'The join request',
     projection: 'The projection',
   },
 
@@ -224,6 +251,68 @@ export const en: Resources = {
       text:
         'Hello {{name}},\n\nYour account {{username}} from the old portal has moved to the new Kundportal. ' +
         'Verify it once, signing in with BankID or Freja eID, to keep your roles: {{link}}\n',
+    },
+    'order-fulfilled-agent': {
+      subject: 'Technical connection may start: {{offeringName}} for {{customerOrganisationName}}',
+      text:
+        'Hello {{name}},\n\nThe order of {{offeringName}} that {{customerOrganisationName}} placed via {{agentOrganisationName}} is fulfilled. ' +
+        'As its agent, {{agentOrganisationName}} may now start the technical connection of {{customerOrganisationName}} to the service.\n\nInstructions:\n{{instructions}}\n\n{{link}}\n',
+    },
+    'order-withdrawn': {
+      subject: 'Order withdrawn: {{offeringName}} for {{customerOrganisationName}}',
+      text:
+        'Hello {{name}},\n\n{{withdrawnBy}} withdrew the order of {{offeringName}} for {{customerOrganisationName}}. ' +
+        'Nobody needs to approve or attest it any more.\n{{reasonLine}}{{link}}\n',
+    },
+    'order-cancelled': {
+      subject: 'Order cancelled: {{offeringName}} for {{customerOrganisationName}}',
+      text:
+        'Hello {{name}},\n\nSupport cancelled the order of {{offeringName}} for {{customerOrganisationName}}. ' +
+        'Nobody needs to act on it any more, and it will not be fulfilled.\nReason: {{reason}}\n{{link}}\n',
+    },
+    'customer-application-rejected': {
+      subject: 'The customer application of {{organisationName}} was not approved',
+      text:
+        'Hello {{name}},\n\nYou are named as a contact in the customer application of {{organisationName}} ({{organisationNumber}}). ' +
+        'Support could not approve it.\nReason: {{reason}}\n\nOnce the reason is dealt with, the organisation may apply again: {{link}}\n',
+    },
+    'join-request': {
+      subject: '{{requesterName}} asks to join {{organisationName}}',
+      text:
+        'Hello {{name}},\n\n{{requesterName}} ({{requesterEmail}}) asks to join {{organisationName}} in Kundportal.\n' +
+        'As its administrator, approve the request (and give roles) or decline it here: {{link}}\n',
+    },
+    'join-request-approved': {
+      subject: 'You are now a member of {{organisationName}}',
+      text: 'Hello {{name}},\n\nYour request to join {{organisationName}} has been approved.{{rolesNote}}\n{{link}}\n',
+      rolesNote: ' Your roles: {{roles}}.',
+    },
+    'join-request-declined': {
+      subject: 'Your request to join {{organisationName}} was declined',
+      text: 'Hello {{name}},\n\nYour request to join {{organisationName}} was declined.\n{{reasonLine}}',
+    },
+    invitation: {
+      subject: '{{invitedBy}} invites you to {{organisationName}} in Kundportal',
+      text:
+        'Hello {{name}},\n\n{{invitedBy}} invites you to join {{organisationName}} in Kundportal{{rolesNote}}.\n' +
+        'Open the link, sign in with BankID or Freja eID and you are a member (the link works once, until {{expiresAt}}): {{link}}\n',
+      rolesNote: ' as {{roles}}',
+    },
+    'email-verification': {
+      subject: 'Confirm your e-mail address for Kundportal',
+      text:
+        'Hello {{name}},\n\nConfirm that {{email}} is your address: {{link}}\n' +
+        'Until then we send you what you ask for, but do not link tickets sent to us from this address to your account.\n',
+    },
+    /** Parts several e-mails share. */
+    shared: {
+      reasonLine: 'Reason: {{reason}}\n',
+    },
+    roles: {
+      administrator: 'administrator',
+      orderer: 'orderer',
+      attestant: 'attestant',
+      signatory: 'signatory',
     },
   },
 };

@@ -38,6 +38,18 @@ export const sv = {
     FORBIDDEN_staffInternalNotes: 'Bara supporten skriver interna anteckningar.',
     FORBIDDEN_staffTicketStatus: 'Bara supporten ändrar ärendets status.',
     FORBIDDEN_staffTicketPriority: 'Bara supporten ändrar ärendets prioritet.',
+    UNAUTHENTICATED_notEid: 'Token kommer inte från en inloggning med e-legitimation.',
+    UNAUTHENTICATED_tooLongLived: 'Åtkomsttoken gäller för länge.',
+    FORBIDDEN_submitterWithdraws: 'Bara beställaren som skickade beställningen får dra tillbaka den.',
+    FORBIDDEN_staffCancel: 'Bara supporten får avbryta beställningar.',
+    FORBIDDEN_administratorsApproveJoinRequests: 'Bara organisationens administratörer får godkänna förfrågningar om att gå med.',
+    FORBIDDEN_administratorsDeclineJoinRequests: 'Bara organisationens administratörer får avslå förfrågningar om att gå med.',
+    FORBIDDEN_administratorsRemoveMembers: 'Bara organisationens administratörer får ta bort medlemmar.',
+    FORBIDDEN_administratorsInvite: 'Bara organisationens administratörer får bjuda in personer.',
+    FORBIDDEN_administratorsOnly: 'Bara organisationens administratörer får se detta.',
+    FORBIDDEN_roleToSeeMembers: 'Bara medlemmar med en roll i organisationen ser dess medlemmar.',
+    FORBIDDEN_roleToSeeOrders: 'Bara medlemmar med en roll i organisationen ser dess beställningar.',
+    FORBIDDEN_staffTicketFilters: 'Bara supporten filtrerar ärenden på {{filters}}.',
     NOT_FOUND: '{{thing}} hittades inte.',
     METHOD_NOT_ALLOWED: 'Metoden är inte tillåten här.',
     NOT_ACCEPTABLE: 'Svaret kan inte ges i det format som begärs.',
@@ -106,6 +118,20 @@ export const sv = {
     TICKET_EXISTS: 'Ärendet finns redan.',
     TICKET_CLOSED: 'Ärendet är stängt.',
     ALREADY_ON_TICKET: 'Personen är redan med i ärendet.',
+    INVALID_TOKEN_invitation: 'Inbjudan är inte giltig. Den har redan använts, har gått ut eller har dragits tillbaka.',
+    ORDER_STATE_CONFLICT_withdraw: 'Beställningen är {{status}}. Bara en beställning som väntar kan dras tillbaka.',
+    ORDER_STATE_CONFLICT_cancel: 'Beställningen är {{status}}. Bara en beställning som inte har levererats kan avbrytas.',
+    ORGANISATION_MERGED_agent: 'Ombudets organisation har slagits ihop med en annan ({{into}}). Koppla den i stället.',
+    AGENT_CANNOT_ACT: 'Ombudsorganisationen kan inte hantera beställningen. Den behöver först utse någon med rätt roll.',
+    AGENT_CANNOT_ACT_noOrderer: 'Ombudsorganisationen har ingen beställare som kan hantera beställningen. Den behöver utse en först.',
+    AGENT_CANNOT_ACT_noAttestant: 'Ombudsorganisationen har ingen attestant som kan hantera beställningen. Den behöver utse en först.',
+    AGENT_CANNOT_ACT_noOrdererNorAttestant: 'Ombudsorganisationen har varken beställare eller attestant som kan hantera beställningen. Den behöver utse dem först.',
+    BACKUP_IN_PROGRESS: 'En säkerhetskopia görs just nu. Försök igen när den är klar.',
+    BACKUP_NOT_EMBEDDED: 'Här säkerhetskopieras bara den inbyggda driftsättningen. Säkerhetskopiera EventStoreDB och MongoDB med deras egna verktyg.',
+    EMAIL_IN_USE: 'Ett annat konto använder den e-postadressen.',
+    EMAIL_IS_SIGN_IN: 'Ett konto med lösenord loggar in med sin e-postadress. Be supporten att ändra den.',
+    NO_ACCOUNT: 'Skapa ditt konto först.',
+    ONE_REQUESTER: 'Ange personen antingen med konto eller med e-postadress, inte båda.',
   },
 
   /** What a NOT_FOUND names (`new NotFound('order')`), in the definite form that starts its sentence. */
@@ -122,6 +148,7 @@ export const sv = {
     order: 'Beställningen',
     ticket: 'Ärendet',
     attachment: 'Bilagan',
+    joinRequest: 'Förfrågan om att gå med',
     projection: 'Projektionen',
   },
 
@@ -205,6 +232,20 @@ export const sv = {
     'not a registered account': 'inte ett registrerat konto',
     'not a service in the catalogue': 'inte en tjänst i katalogen',
     'must be one of sv, en': 'måste vara sv eller en',
+    'applies to care-unit-list fields only': 'gäller bara fält med vårdenheter',
+    'is not a property of a care unit': 'är inte en uppgift om en vårdenhet',
+    'must be a care unit { name, hsaId }': 'måste vara en vårdenhet { name, hsaId }',
+    'must be a list of care units, each { name, hsaId }': 'måste vara en lista med vårdenheter, var och en { name, hsaId }',
+    'must be an HSA-id such as SE{{n}}-{{n2}}CQ': 'måste vara ett HSA-id, till exempel SE{{n}}-{{n2}}CQ',
+    'must be the name of a field of the form': 'måste vara namnet på ett fält i formuläret',
+    'must name an integer field of the form': 'måste ange ett heltalsfält i formuläret',
+    'names a care unit already in the list': 'anger en vårdenhet som redan finns i listan',
+    'not a valid invitation': 'inte en giltig inbjudan',
+    'not a valid link': 'inte en giltig länk',
+    'not with onBehalfOfAccountId': 'inte tillsammans med onBehalfOfAccountId',
+    'the agent has no orderer': 'ombudet har ingen beställare',
+    'the agent has no attestant': 'ombudet har ingen attestant',
+    'the agent has no orderer and no attestant': 'ombudet har varken beställare eller attestant',
   } as Record<string, string>,
 
   /** Every e-mail, by template name: `subject` and `text`, interpolated with the template's data. */
@@ -278,6 +319,68 @@ export const sv = {
       text:
         'Hej {{name}},\n\nDitt konto {{username}} från den gamla portalen har flyttat till nya Kundportalen. ' +
         'Verifiera det en gång genom att logga in med BankID eller Freja eID, så behåller du dina roller: {{link}}\n',
+    },
+    'order-fulfilled-agent': {
+      subject: 'Den tekniska anslutningen kan börja: {{offeringName}} för {{customerOrganisationName}}',
+      text:
+        'Hej {{name}},\n\nBeställningen av {{offeringName}} som {{customerOrganisationName}} gjorde via {{agentOrganisationName}} är klar. ' +
+        'Som ombud kan {{agentOrganisationName}} nu börja ansluta {{customerOrganisationName}} tekniskt till tjänsten.\n\nInstruktioner:\n{{instructions}}\n\n{{link}}\n',
+    },
+    'order-withdrawn': {
+      subject: 'Beställningen har dragits tillbaka: {{offeringName}} för {{customerOrganisationName}}',
+      text:
+        'Hej {{name}},\n\n{{withdrawnBy}} har dragit tillbaka beställningen av {{offeringName}} för {{customerOrganisationName}}. ' +
+        'Ingen behöver godkänna eller attestera den längre.\n{{reasonLine}}{{link}}\n',
+    },
+    'order-cancelled': {
+      subject: 'Beställningen har avbrutits: {{offeringName}} för {{customerOrganisationName}}',
+      text:
+        'Hej {{name}},\n\nSupporten har avbrutit beställningen av {{offeringName}} för {{customerOrganisationName}}. ' +
+        'Ingen behöver göra något mer med den, och den kommer inte att levereras.\nSkäl: {{reason}}\n{{link}}\n',
+    },
+    'customer-application-rejected': {
+      subject: 'Kundansökan från {{organisationName}} godkändes inte',
+      text:
+        'Hej {{name}},\n\nDu är kontaktperson i kundansökan från {{organisationName}} ({{organisationNumber}}). ' +
+        'Supporten kunde inte godkänna den.\nSkäl: {{reason}}\n\nNär det är åtgärdat kan organisationen ansöka igen: {{link}}\n',
+    },
+    'join-request': {
+      subject: '{{requesterName}} vill gå med i {{organisationName}}',
+      text:
+        'Hej {{name}},\n\n{{requesterName}} ({{requesterEmail}}) vill gå med i {{organisationName}} i Kundportalen.\n' +
+        'Som administratör kan du godkänna förfrågan (och ge roller) eller avslå den här: {{link}}\n',
+    },
+    'join-request-approved': {
+      subject: 'Du är nu medlem i {{organisationName}}',
+      text: 'Hej {{name}},\n\nDin förfrågan om att gå med i {{organisationName}} har godkänts.{{rolesNote}}\n{{link}}\n',
+      rolesNote: ' Dina roller: {{roles}}.',
+    },
+    'join-request-declined': {
+      subject: 'Din förfrågan om att gå med i {{organisationName}} avslogs',
+      text: 'Hej {{name}},\n\nDin förfrågan om att gå med i {{organisationName}} har avslagits.\n{{reasonLine}}',
+    },
+    invitation: {
+      subject: '{{invitedBy}} bjuder in dig till {{organisationName}} i Kundportalen',
+      text:
+        'Hej {{name}},\n\n{{invitedBy}} bjuder in dig att gå med i {{organisationName}} i Kundportalen{{rolesNote}}.\n' +
+        'Öppna länken och logga in med BankID eller Freja eID, så blir du medlem (länken fungerar en gång, till {{expiresAt}}): {{link}}\n',
+      rolesNote: ' som {{roles}}',
+    },
+    'email-verification': {
+      subject: 'Bekräfta din e-postadress för Kundportalen',
+      text:
+        'Hej {{name}},\n\nBekräfta att {{email}} är din adress: {{link}}\n' +
+        'Tills dess skickar vi det du ber om, men ärenden som skickas till oss från adressen kopplas inte till ditt konto.\n',
+    },
+    /** Parts several e-mails share. */
+    shared: {
+      reasonLine: 'Skäl: {{reason}}\n',
+    },
+    roles: {
+      administrator: 'administratör',
+      orderer: 'beställare',
+      attestant: 'attestant',
+      signatory: 'firmatecknare',
     },
   } as Record<string, Record<string, string>>,
 };

@@ -23,6 +23,7 @@ export const organisation: OrganisationForOrder = {
 /** `null` for a side: not a member of that organisation; an array: a member holding these roles. */
 export const acting = (name: string, sides: { customer?: string[] | null; agent?: string[] | null; staff?: boolean; auditor?: boolean }): Acting => ({
   person: { accountId: sides.staff || sides.auditor ? null : `acc-${name}`, name },
+  signInMethod: sides.staff || sides.auditor ? 'siths' : 'bankid',
   staff: sides.staff ?? false,
   auditor: sides.auditor ?? false,
   customer: { member: sides.customer != null, roles: sides.customer ?? [] },

@@ -48,7 +48,18 @@ const approved = (orgId = organisationId): CustomerApplicationApproved => ({
 
 const rejected: CustomerApplicationRejected = {
   type: 'CustomerApplicationRejected',
-  data: { applicationId, reason: 'Not a customer organisation', rejectedAt: '2026-03-04T13:30:00.000Z' },
+  data: {
+    applicationId,
+    reason: 'Not a customer organisation',
+    rejectedAt: '2026-03-04T13:30:00.000Z',
+    organisationNumber: '212000-0142',
+    organisationName: 'Region Exempel',
+    contacts: [
+      { name: 'Anna Admin', email: 'anna@region.example.se' },
+      { name: 'Sven Signatär', email: 'sven@region.example.se' },
+      { name: 'Karin Kontakt', email: 'karin@region.example.se' },
+    ],
+  },
 };
 
 const approve = (orgId = organisationId): ApplicationCommand => ({ type: 'ApproveApplication', organisationId: orgId, now: decidedAt });
@@ -92,8 +103,17 @@ describe('applicationDecider', () => {
   });
 
   describe('RejectApplication', () => {
-    it('rejects a submitted application with the reason', () => {
+    it('rejects a submitted application with the reason, naming the organisation and its three contacts to be told', () => {
       spec.given([submitted]).when(reject).then([rejected]);
+    });
+
+    it('names a person given for several parts of the application once', () => {
+      const samePerson = { ...submitted, data: { ...submitted.data, signatory: { ...submit.signatory, email: 'ANNA@region.example.se', name: 'Anna Admin' } } };
+      const [event] = applicationDecider.decide(reject, fold(applicationDecider, [samePerson]));
+      expect(event.type === 'CustomerApplicationRejected' && event.data.contacts).toEqual([
+        { name: 'Anna Admin', email: 'anna@region.example.se' },
+        { name: 'Karin Kontakt', email: 'karin@region.example.se' },
+      ]);
     });
 
     it('is NotFound when there is no application', () => {

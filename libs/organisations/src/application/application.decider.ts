@@ -54,7 +54,14 @@ export const applicationDecider: Decider<ApplicationCommand, ApplicationEvent, A
         return [
           {
             type: 'CustomerApplicationRejected',
-            data: { applicationId: state.application.applicationId, reason: command.reason, rejectedAt: command.now.toISOString() },
+            data: {
+              applicationId: state.application.applicationId,
+              reason: command.reason,
+              rejectedAt: command.now.toISOString(),
+              organisationNumber: state.application.organisationNumber,
+              organisationName: state.application.organisationName,
+              contacts: contactsOf(state.application),
+            },
           },
         ];
       default:
@@ -75,3 +82,12 @@ export const applicationDecider: Decider<ApplicationCommand, ApplicationEvent, A
     }
   },
 };
+
+/** The application's three contacts, each once (one person may be named for several parts). */
+export function contactsOf(application: CustomerApplicationSubmitted['data']): Contact[] {
+  const contacts = new Map<string, Contact>();
+  for (const { name, email } of [application.administrator, application.signatory, application.agreementContact]) {
+    if (!contacts.has(email.toLowerCase())) contacts.set(email.toLowerCase(), { name, email });
+  }
+  return [...contacts.values()];
+}

@@ -30,9 +30,20 @@ export type CustomerApplicationApproved = {
   data: { applicationId: string; organisationId: string; approvedAt: string };
 };
 
+/**
+ * The application's organisation and contacts are named so the contacts can be told why; events
+ * recorded before they were named lack them.
+ */
 export type CustomerApplicationRejected = {
   type: 'CustomerApplicationRejected';
-  data: { applicationId: string; reason: string; rejectedAt: string };
+  data: {
+    applicationId: string;
+    reason: string;
+    rejectedAt: string;
+    organisationNumber?: string;
+    organisationName?: string;
+    contacts?: Contact[];
+  };
 };
 
 export type ApplicationEvent = CustomerApplicationSubmitted | CustomerApplicationApproved | CustomerApplicationRejected;

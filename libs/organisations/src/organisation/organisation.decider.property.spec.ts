@@ -108,7 +108,7 @@ const commandFor = (i: Intent, _state: OrganisationState, index: number): Organi
       return { type: 'RegisterOrganisation', ...registration, applicationId: i.applicationId, now };
     case 'join': {
       const { accountId, digest } = ACCOUNTS[i.account];
-      return { type: 'JoinMember', accountId, name: i.account, email: `${i.account}@region.example.se`, personalNumberDigest: digest, roles: i.roles, now };
+      return { type: 'JoinMember', accountId, name: i.account, email: `${i.account}@region.example.se`, personalNumberDigest: digest, roles: i.roles, preapproved: true, now };
     }
     case 'sign':
       return { type: 'SignAgreement', by: CALLERS[i.caller], method: 'bankid', now };
@@ -187,6 +187,11 @@ const expectedOutcome = (command: OrganisationCommand, state: OrganisationState)
     case 'AbsorbDuplicate':
       if (!command.by.staff) return FORBIDDEN;
       return state.absorbed.has(command.duplicate.duplicateOrganisationId) ? UNCHANGED : ACCEPTED;
+    case 'MoveMergedAgent':
+      return state.agents.has(command.agentOrganisationId) ? ACCEPTED : UNCHANGED;
+    default:
+      // Join requests, invitations and leaving have their own given/when/then specs.
+      throw new Error(`${command.type} is not generated here`);
   }
 };
 

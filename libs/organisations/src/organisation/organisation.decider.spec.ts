@@ -5,7 +5,11 @@ import { Acting, OrganisationCommand, organisationDecider } from './organisation
 import {
   AgentLinked,
   AgreementSigned,
+  JoinRequestDeclined,
+  JoinRequested,
+  MemberInvited,
   MemberJoined,
+  MemberRemoved,
   MemberRolesChanged,
   OrganisationEvent,
   OrganisationRegistered,
@@ -52,6 +56,33 @@ const joined = (accountId: string, roles: Role[], personalNumberDigest: string |
     roles,
     joinedAt: now.toISOString(),
   },
+});
+
+const requested = (accountId: string, personalNumberDigest: string | null): JoinRequested => ({
+  type: 'JoinRequested',
+  data: { organisationId, accountId, name: `Name of ${accountId}`, email: `${accountId}@region.example.se`, personalNumberDigest, requestedAt: now.toISOString() },
+});
+const ANNA_ACTS = { id: 'acc-anna', name: 'Name of acc-anna', staff: false };
+const declined = (accountId: string, reason: string | null = null): JoinRequestDeclined => ({
+  type: 'JoinRequestDeclined',
+  data: { organisationId, accountId, name: `Name of ${accountId}`, email: `${accountId}@region.example.se`, reason, by: ANNA_ACTS, at: now.toISOString() },
+});
+const invited = (invitationId: string, roles: Role[]): MemberInvited => ({
+  type: 'MemberInvited',
+  data: {
+    organisationId,
+    invitationId,
+    name: 'Olle Inbjuden',
+    email: 'olle@region.example.se',
+    roles,
+    invitedBy: { id: 'acc-anna', name: 'Name of acc-anna' },
+    expiresAt: '2026-03-19T10:00:00.000Z',
+    at: now.toISOString(),
+  },
+});
+const removed = (accountId: string, left: boolean, by = ANNA_ACTS): MemberRemoved => ({
+  type: 'MemberRemoved',
+  data: { organisationId, accountId, left, by, at: now.toISOString() },
 });
 
 const rolesChanged = (accountId: string, roles: Role[], previousRoles: Role[], byStaff = false): MemberRolesChanged => ({
@@ -109,6 +140,7 @@ const withMembers: OrganisationEvent[] = [
   joined('acc-sven', ['signatory'], SIGNATORY_DIGEST),
   joined('acc-olle', [], OTHER_DIGEST),
 ];
+const withAdmin: OrganisationEvent[] = [registered, joined('acc-anna', ['administrator'], ADMIN_DIGEST)];
 const anna = member('acc-anna', ADMIN_DIGEST);
 const sven = member('acc-sven', SIGNATORY_DIGEST);
 const olle = member('acc-olle', OTHER_DIGEST);
@@ -156,12 +188,45 @@ describe('organisationDecider', () => {
         .then([joined('acc-anna', ['administrator', 'signatory'], ADMIN_DIGEST)]);
     });
 
-    it('gives no roles to anyone else', () => {
-      spec.given([registered]).when(join('acc-olle', OTHER_DIGEST)).then([joined('acc-olle', [], OTHER_DIGEST)]);
+    it('makes anyone else a join request, not a member: knowing the organisationsnummer grants nothing', () => {
+      spec.given([registered]).when(join('acc-olle', OTHER_DIGEST)).then([requested('acc-olle', OTHER_DIGEST)]);
+      spec.given([registered]).when(join('acc-pw', null)).then([requested('acc-pw', null)]);
     });
 
-    it('gives no roles to an account without a personnummer', () => {
-      spec.given([registered]).when(join('acc-pw', null)).then([joined('acc-pw', [], null)]);
+    it('joins a preapproved person (staff-approved registration, old portal account) active, with the roles they bring', () => {
+      spec
+        .given([registered])
+        .when({ ...join('acc-pw', null), preapproved: true, roles: ['orderer'] } as OrganisationCommand)
+        .then([joined('acc-pw', ['orderer'], null)]);
+    });
+
+    it('joins a person holding an open invitation active with its roles, and uses the invitation up', () => {
+      const invitedThenJoined = { ...joined('acc-olle', ['attestant'], OTHER_DIGEST) };
+      invitedThenJoined.data = { ...invitedThenJoined.data, invitationId: 'inv-1' };
+      spec.given([...withAdmin, invited('inv-1', ['attestant'])]).when({ ...join('acc-olle', OTHER_DIGEST), invitationId: 'inv-1' } as OrganisationCommand).then([invitedThenJoined]);
+      spec
+        .given([...withAdmin, invited('inv-1', ['attestant']), invitedThenJoined, removed('acc-olle', false)])
+        .when({ ...join('acc-olle', OTHER_DIGEST), invitationId: 'inv-1' } as OrganisationCommand)
+        .thenThrows(DomainError, isCode('INVALID_TOKEN', 422));
+    });
+
+    it('someone named in the application whom the organisation removed asks again like anyone else; one who left rejoins', () => {
+      const withSven = [...withAdmin, joined('acc-sven', ['signatory'], SIGNATORY_DIGEST)];
+      spec.given([...withSven, removed('acc-sven', false)]).when(join('acc-sven', SIGNATORY_DIGEST)).then([requested('acc-sven', SIGNATORY_DIGEST)]);
+      spec.given([...withSven, removed('acc-sven', true)]).when(join('acc-sven', SIGNATORY_DIGEST)).then([joined('acc-sven', ['signatory'], SIGNATORY_DIGEST)]);
+    });
+
+    it('refuses an expired or unknown invitation: INVALID_TOKEN (422)', () => {
+      const late = { ...join('acc-olle', OTHER_DIGEST), invitationId: 'inv-1', now: new Date('2027-01-01T00:00:00Z') } as OrganisationCommand;
+      spec.given([...withAdmin, invited('inv-1', [])]).when(late).thenThrows(DomainError, isCode('INVALID_TOKEN', 422));
+      spec.given(withAdmin).when({ ...join('acc-olle', OTHER_DIGEST), invitationId: 'inv-x' } as OrganisationCommand).thenThrows(DomainError, isCode('INVALID_TOKEN', 422));
+    });
+
+    it('is a retry while the request waits; a declined or former member may ask again, but not through a reactor (onlyIfNew)', () => {
+      spec.given([registered, requested('acc-olle', OTHER_DIGEST)]).when(join('acc-olle', OTHER_DIGEST)).thenNothing();
+      const declinedOlle = [...withAdmin, requested('acc-olle', OTHER_DIGEST), declined('acc-olle')];
+      spec.given(declinedOlle).when(join('acc-olle', OTHER_DIGEST)).then([requested('acc-olle', OTHER_DIGEST)]);
+      spec.given(declinedOlle).when({ ...join('acc-olle', OTHER_DIGEST), onlyIfNew: true } as OrganisationCommand).thenNothing();
     });
 
     it('is a retry when the account is a member already: no events', () => {
@@ -357,6 +422,117 @@ describe('organisationDecider', () => {
     });
   });
 
+  describe('join requests', () => {
+    const waiting = [...withMembers, requested('acc-nils', null)];
+    const nils = member('acc-nils', null);
+
+    it('an administrator approves a join request with roles: the person joins, named as approved by them', () => {
+      const approved = joined('acc-nils', ['orderer'], null);
+      approved.data = { ...approved.data, approvedBy: { id: anna.id, name: anna.name, staff: false } };
+      spec.given(waiting).when({ type: 'ApproveJoinRequest', accountId: 'acc-nils', roles: ['orderer', 'orderer'], by: anna, now }).then([approved]);
+    });
+
+    it('staff approve too; a request that is not waiting is NotFound', () => {
+      const approved = joined('acc-nils', [], null);
+      approved.data = { ...approved.data, approvedBy: { id: staff.id, name: staff.name, staff: true } };
+      spec.given(waiting).when({ type: 'ApproveJoinRequest', accountId: 'acc-nils', roles: [], by: staff, now }).then([approved]);
+      spec.given(withMembers).when({ type: 'ApproveJoinRequest', accountId: 'acc-nils', roles: [], by: anna, now }).thenThrows(NotFound);
+    });
+
+    it('members without the administrator role may not approve or decline (403); the person asking is no member (404)', () => {
+      spec.given(waiting).when({ type: 'ApproveJoinRequest', accountId: 'acc-nils', roles: [], by: olle, now }).thenThrows(Forbidden);
+      spec.given(waiting).when({ type: 'DeclineJoinRequest', accountId: 'acc-nils', reason: null, by: sven, now }).thenThrows(Forbidden);
+      spec.given(waiting).when({ type: 'ApproveJoinRequest', accountId: 'acc-nils', roles: [], by: nils, now }).thenThrows(NotFound);
+    });
+
+    it('refuses approving past the organisation’s user limit: ORGANISATION_USER_LIMIT_REACHED (422)', () => {
+      const full: OrganisationEvent = { type: 'UserLimitSet', data: { organisationId, limit: 3, previous: null, byStaff: true } };
+      spec
+        .given([...waiting, full])
+        .when({ type: 'ApproveJoinRequest', accountId: 'acc-nils', roles: [], by: anna, now })
+        .thenThrows(DomainError, isCode('ORGANISATION_USER_LIMIT_REACHED', 422));
+    });
+
+    it('an administrator declines with an optional reason', () => {
+      spec.given(waiting).when({ type: 'DeclineJoinRequest', accountId: 'acc-nils', reason: 'Unknown to us', by: anna, now }).then([declined('acc-nils', 'Unknown to us')]);
+    });
+  });
+
+  describe('invitations', () => {
+    it('an administrator invites by name and e-mail, with roles', () => {
+      spec
+        .given(withMembers)
+        .when({ type: 'InviteMember', invitationId: 'inv-1', name: 'Olle Inbjuden', email: 'olle@region.example.se', roles: ['attestant'], expiresAt: new Date('2026-03-19T10:00:00.000Z'), by: anna, now })
+        .then([invited('inv-1', ['attestant'])]);
+    });
+
+    it('nobody else invites: members 403, outsiders 404', () => {
+      const invite = (by: Acting): OrganisationCommand => ({ type: 'InviteMember', invitationId: 'inv-1', name: 'X', email: 'x@x.se', roles: [], expiresAt: now, by, now });
+      spec.given(withMembers).when(invite(olle)).thenThrows(Forbidden);
+      spec.given(withMembers).when(invite(stranger)).thenThrows(NotFound);
+    });
+  });
+
+  describe('removing and leaving', () => {
+    it('an administrator or staff remove a member; a member leaves', () => {
+      spec.given(withMembers).when({ type: 'RemoveMember', accountId: 'acc-olle', by: anna, now }).then([removed('acc-olle', false)]);
+      spec
+        .given(withMembers)
+        .when({ type: 'RemoveMember', accountId: 'acc-olle', by: staff, now })
+        .then([removed('acc-olle', false, { id: staff.id, name: staff.name, staff: true })]);
+      spec
+        .given(withMembers)
+        .when({ type: 'LeaveOrganisation', by: olle, now })
+        .then([removed('acc-olle', true, { id: olle.id, name: olle.name, staff: false })]);
+    });
+
+    it('refuses removing or leaving the last administrator: LAST_ADMINISTRATOR (422), staff included', () => {
+      spec.given(withMembers).when({ type: 'RemoveMember', accountId: 'acc-anna', by: staff, now }).thenThrows(DomainError, isCode('LAST_ADMINISTRATOR', 422));
+      spec.given(withMembers).when({ type: 'LeaveOrganisation', by: anna, now }).thenThrows(DomainError, isCode('LAST_ADMINISTRATOR', 422));
+      spec
+        .given([...withMembers, rolesChanged('acc-olle', ['administrator'], [])])
+        .when({ type: 'LeaveOrganisation', by: anna, now })
+        .then([removed('acc-anna', true)]);
+    });
+
+    it('a removed member is no member: cannot act, cannot leave again (404)', () => {
+      const gone = [...withMembers, removed('acc-olle', false)];
+      spec.given(gone).when({ type: 'LeaveOrganisation', by: olle, now }).thenThrows(NotFound);
+      spec.given(gone).when({ type: 'RemoveMember', accountId: 'acc-olle', by: anna, now }).thenThrows(NotFound);
+      spec.given([...gone, rolesChanged('acc-olle', ['administrator'], [])]).when(setRoles('acc-sven', [], olle)).thenThrows(NotFound);
+    });
+
+    it('members without the administrator role may not remove others (403)', () => {
+      spec.given(withMembers).when({ type: 'RemoveMember', accountId: 'acc-sven', by: olle, now }).thenThrows(Forbidden);
+    });
+  });
+
+  describe('merging an old-portal account into an e-ID account', () => {
+    const into = { accountId: 'acc-eid', name: 'Name of acc-eid', email: 'acc-eid@region.example.se', personalNumberDigest: 'digest-eid' };
+    const merge: OrganisationCommand = { type: 'MergeMember', fromAccountId: 'acc-olle', into, now };
+    const byInto = { id: 'acc-eid', name: 'Name of acc-eid', staff: false };
+    const legacy = [registered, joined('acc-anna', ['administrator'], ADMIN_DIGEST), joined('acc-olle', ['orderer', 'attestant'])];
+
+    it('the e-ID account joins with the old account’s roles, and the old account leaves the organisation', () => {
+      spec.given(legacy).when(merge).then([joined('acc-eid', ['orderer', 'attestant'], 'digest-eid'), removed('acc-olle', false, byInto)]);
+    });
+
+    it('an e-ID account that is a member already gets the roles of both', () => {
+      spec
+        .given([...legacy, joined('acc-eid', ['attestant', 'signatory'], 'digest-eid')])
+        .when(merge)
+        .then([
+          { type: 'MemberRolesChanged', data: { organisationId, accountId: 'acc-eid', roles: ['attestant', 'signatory', 'orderer'], previousRoles: ['attestant', 'signatory'], byStaff: false } },
+          removed('acc-olle', false, byInto),
+        ]);
+    });
+
+    it('carries nothing when the old account is no member (any more), and is a retry once done', () => {
+      spec.given([...legacy, removed('acc-olle', false)]).when(merge).thenNothing();
+      spec.given([...legacy, joined('acc-eid', ['orderer', 'attestant'], 'digest-eid'), removed('acc-olle', false, byInto)]).when(merge).thenNothing();
+    });
+  });
+
   describe('evolve', () => {
     const state = (events: OrganisationEvent[]) => fold(organisationDecider, events);
 
@@ -369,6 +545,9 @@ describe('organisationDecider', () => {
         exists: true,
         registration,
         members: new Map(),
+        requests: new Map(),
+        invitations: new Map(),
+        past: new Map(),
         agreementSigned: false,
         agents: new Set(),
         userLimit: null,
@@ -513,5 +692,43 @@ describe('organisationDecider › merging duplicate records', () => {
     const s = fold(organisationDecider, [registered, joined, absorbed(['orderer'])]);
     expect(s.exists && s.members.get('acc-admin')?.roles).toEqual(['administrator', 'orderer']);
     expect(s.exists && [...s.agents]).toEqual(['org-agent']);
+  });
+
+  it('a member of the duplicate who only asked to join here, or was removed here, is a member now', () => {
+    const asked = { type: 'JoinRequested' as const, data: { organisationId: orgId, accountId: 'acc-admin', name: 'Anna', email: 'anna@x.se', personalNumberDigest: null, requestedAt: now.toISOString() } };
+    const s = fold(organisationDecider, [registered, asked, absorbed(['orderer'])]);
+    expect(s.exists && [s.members.get('acc-admin')?.roles, s.requests.has('acc-admin'), s.past.has('acc-admin')]).toEqual([['orderer'], false, false]);
+  });
+});
+
+describe('organisationDecider › an agent whose record is merged into another', () => {
+  const spec = DeciderSpecification.for(organisationDecider);
+  const at = new Date('2026-03-06T08:00:00.000Z');
+  const move = (agentOrganisationId: string, mergedInto: string): OrganisationCommand => ({ type: 'MoveMergedAgent', agentOrganisationId, mergedInto, now: at });
+  const unlinked = (agentOrganisationId: string, mergedInto: string): OrganisationEvent => ({
+    type: 'AgentUnlinked',
+    data: { organisationId, agentOrganisationId, reason: 'agent-merged', mergedInto, at: at.toISOString() },
+  });
+
+  it('moves the link to the record that lives on: the merged record is nobody’s agent, the kept one is the agent', () => {
+    spec.given([registered, agentLinked('org-dup-agent')]).when(move('org-dup-agent', 'org-kept-agent')).then([unlinked('org-dup-agent', 'org-kept-agent'), agentLinked('org-kept-agent')]);
+    const s = fold(organisationDecider, [registered, agentLinked('org-dup-agent'), unlinked('org-dup-agent', 'org-kept-agent'), agentLinked('org-kept-agent')]);
+    expect(s.exists && [...s.agents]).toEqual(['org-kept-agent']);
+  });
+
+  it('only ends the link when the kept record is linked already, or is the organisation itself', () => {
+    spec.given([registered, agentLinked('org-dup-agent'), agentLinked('org-kept-agent')]).when(move('org-dup-agent', 'org-kept-agent')).then([unlinked('org-dup-agent', 'org-kept-agent')]);
+    spec.given([registered, agentLinked('org-dup-agent')]).when(move('org-dup-agent', organisationId)).then([unlinked('org-dup-agent', organisationId)]);
+    const s = fold(organisationDecider, [registered, agentLinked('org-dup-agent'), unlinked('org-dup-agent', organisationId)]);
+    expect(s.exists && [...s.agents]).toEqual([]);
+  });
+
+  it('changes nothing when the link is gone already (a replay), on a merged customer record, or on no organisation', () => {
+    const moved = [registered, agentLinked('org-dup-agent'), unlinked('org-dup-agent', 'org-kept-agent'), agentLinked('org-kept-agent')];
+    spec.given(moved).when(move('org-dup-agent', 'org-kept-agent')).thenNothing();
+    spec.given([registered]).when(move('org-dup-agent', 'org-kept-agent')).thenNothing();
+    const mergedCustomer: OrganisationEvent = { type: 'OrganisationMergedInto', data: { organisationId, into: 'org-kept-customer', at: at.toISOString() } };
+    spec.given([registered, agentLinked('org-dup-agent'), mergedCustomer]).when(move('org-dup-agent', 'org-kept-agent')).thenNothing();
+    spec.given([]).when(move('org-dup-agent', 'org-kept-agent')).thenNothing();
   });
 });

@@ -152,6 +152,12 @@ export class EmbeddedReadStore implements ReadStore {
     }
   }
 
+  /** A consistent copy of `readmodels.sqlite` into `path` (SQLite's online backup), while the store goes on. */
+  async backup(path: string): Promise<void> {
+    if (!this.context.file) throw new Error('This embedded read store keeps no file to back up.');
+    await this.context.file.backup(path);
+  }
+
   /** Closes the file without an image, as a crash leaves it (for tests of what a crash leaves). */
   async closeWithoutImage(): Promise<void> {
     if (this.closed) return;

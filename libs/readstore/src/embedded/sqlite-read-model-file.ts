@@ -272,6 +272,22 @@ export class SqliteReadModelFile {
     this.db.prepare('SELECT 1').get();
   }
 
+  /**
+   * A consistent copy into `path` with SQLite's online backup: what waits is written first, so the
+   * copy holds whole batches with their checkpoints. The copy's image token is removed, as the
+   * image belongs to this file (a start from the copy reads its documents instead).
+   */
+  async backup(path: string): Promise<void> {
+    this.flush();
+    await this.db.backup(path);
+    const copy = new Database(path);
+    try {
+      copy.prepare("DELETE FROM meta WHERE key = 'image'").run();
+    } finally {
+      copy.close();
+    }
+  }
+
   close(): void {
     try {
       this.flush();

@@ -30,6 +30,9 @@ import {
  * language and pass straight through; this layer only maps duplicate keys to DuplicateKeyError
  * and keeps `_id` a string on upserts.
  */
+/** How long the start waits for MongoDB before it gives up. */
+const START_TIMEOUT_MS = 5_000;
+
 export class MongoReadStore implements ReadStore {
   private readonly collections = new Map<string, MongoReadCollection>();
 
@@ -38,9 +41,27 @@ export class MongoReadStore implements ReadStore {
     private readonly db: Db,
   ) {}
 
-  static async connect(uri: string, dbName: string, options?: MongoClientOptions): Promise<MongoReadStore> {
+  /**
+   * Connects, or fails within `startTimeoutMs` naming the hosts: at start an unreachable MongoDB
+   * is a deployment error to report at once, where the driver would keep selecting a server for
+   * 30 s (which stays its patience later, across a replica set's election).
+   */
+  static async connect(uri: string, dbName: string, options?: MongoClientOptions, startTimeoutMs = START_TIMEOUT_MS): Promise<MongoReadStore> {
     const client = new MongoClient(uri, options);
-    await client.connect();
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${startTimeoutMs / 1000} s`)), startTimeoutMs);
+    });
+    try {
+      await Promise.race([client.connect(), gaveUp]);
+    } catch (error) {
+      await client.close(true).catch(() => undefined);
+      // Credentials in the URI stay out of the message.
+      const where = uri.replace(/\/\/[^@/]*@/, '//');
+      throw new Error(`MongoDB (MONGODB_URI ${where}) could not be reached at start: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
     return new MongoReadStore(client, client.db(dbName));
   }
 

@@ -426,6 +426,8 @@ export class ProjectionRunner {
         this.waiters.delete(waiter);
         resolve(false);
       }, timeoutMs);
+      // A wait alone (a live stream's, between changes) does not keep a stopping process alive.
+      timer.unref();
       this.waiters.add(waiter);
     });
   }

@@ -30,6 +30,11 @@ export class ReadModelWaiter {
     }
   }
 
+  /** The position every read model has processed: from the runner here, else from the stored checkpoints. */
+  reached(): Promise<bigint> {
+    return this.runner.runsAll ? Promise.resolve(this.runner.lowestPosition()) : this.storedLowest();
+  }
+
   private async storedLowest(): Promise<bigint> {
     const names = this.projections.filter((p) => !p.reactor).map((p) => p.name);
     const docs = await this.store.collection(CHECKPOINTS).find({ _id: { $in: names } });

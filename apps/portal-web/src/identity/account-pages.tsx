@@ -1,0 +1,120 @@
+import { useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, call } from '../api/client';
+import type { CommandAnswer } from '../api/responses';
+import { ErrorSummary, Field, SubmitButton, optional, text, useForm } from '../shared/forms';
+import { chooseLanguage, LANGUAGES, type Language } from '../shared/i18n/i18n';
+import { Page, QueryState, Success } from '../shared/page';
+import { useMe } from './use-me';
+
+/** A person signed in by e-ID without an account yet creates one in their organisation. */
+export function CreateAccountPage() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const form = useForm(
+    (values) =>
+      call<CommandAnswer>(
+        api.POST('/accounts', {
+          body: { name: text(values, 'name'), email: text(values, 'email'), phone: optional(values, 'phone'), organisationNumber: text(values, 'organisationNumber') },
+        }),
+      ),
+    async () => {
+      await client.invalidateQueries();
+      void navigate('/');
+    },
+  );
+  return (
+    <Page title={t('createAccount.title')} lead={t('createAccount.lead')}>
+      <QueryState query={me} />
+      {me.data && (
+        <form onSubmit={form.onSubmit} noValidate className="narrow">
+          <ErrorSummary error={form.error} />
+          <Field name="name" label={t('fields.name')} required autoComplete="name" defaultValue={me.data.name} error={form.fieldError('name')} />
+          <Field name="email" type="email" label={t('fields.workEmail')} required autoComplete="email" error={form.fieldError('email')} />
+          <Field name="phone" type="tel" label={t('fields.phone')} autoComplete="tel" error={form.fieldError('phone')} />
+          <Field name="organisationNumber" label={t('fields.organisationNumber')} hint={t('fields.organisationNumberHint')} required error={form.fieldError('organisationNumber')} />
+          <SubmitButton pending={form.pending}>{t('createAccount.submit')}</SubmitButton>
+        </form>
+      )}
+    </Page>
+  );
+}
+
+/** The old portal's account, verified once by e-ID (the link in the `account-verification` e-mail). */
+export function VerifyAccountPage() {
+  const { t } = useTranslation();
+  const [params] = useSearchParams();
+  const token = params.get('token') ?? '';
+  const client = useQueryClient();
+  const [done, setDone] = useState(false);
+  const form = useForm(
+    () => call<CommandAnswer>(api.POST('/accounts/verify', { body: { token } })),
+    async () => {
+      setDone(true);
+      await client.invalidateQueries();
+    },
+  );
+  return (
+    <Page title={t('verify.title')} lead={t('verify.lead')}>
+      {done ? (
+        <Success>
+          <p>{t('verify.done')}</p>
+          <Link to="/">{t('common.toStart')}</Link>
+        </Success>
+      ) : !token ? (
+        <p className="notice notice-error">{t('verify.noToken')}</p>
+      ) : (
+        <form onSubmit={form.onSubmit} noValidate>
+          <ErrorSummary error={form.error} />
+          <SubmitButton pending={form.pending}>{t('verify.submit')}</SubmitButton>
+        </form>
+      )}
+    </Page>
+  );
+}
+
+export function ProfilePage() {
+  const { t, i18n } = useTranslation();
+  const me = useMe();
+  return (
+    <Page title={t('profile.title')}>
+      <QueryState query={me} />
+      {me.data && (
+        <>
+          <dl className="facts">
+            <dt>{t('fields.name')}</dt>
+            <dd>{me.data.name}</dd>
+            <dt>{t('fields.email')}</dt>
+            <dd>{me.data.email ?? '–'}</dd>
+            <dt>{t('profile.signedInWith')}</dt>
+            <dd>{t(`methods.${me.data.method}`, { defaultValue: me.data.method })}</dd>
+            <dt>{t('profile.organisations')}</dt>
+            <dd>{me.data.organisations.map((o) => o.name).join(', ') || '–'}</dd>
+          </dl>
+          {me.data.accountId === null && (
+            <p>
+              <Link to="/create-account">{t('createAccount.title')}</Link>
+            </p>
+          )}
+        </>
+      )}
+      <section aria-labelledby="language-heading">
+        <h2 id="language-heading">{t('profile.language')}</h2>
+        <div className="radio-row" role="radiogroup" aria-labelledby="language-heading">
+          {LANGUAGES.map((language: Language) => (
+            <div className="radio" key={language}>
+              <input type="radio" id={`language-${language}`} name="language" checked={i18n.language === language} onChange={() => chooseLanguage(language)} />
+              <label htmlFor={`language-${language}`} lang={language}>
+                {t(`languages.${language}`)}
+              </label>
+            </div>
+          ))}
+        </div>
+      </section>
+    </Page>
+  );
+}
