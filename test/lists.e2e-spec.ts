@@ -43,6 +43,9 @@ describe('Lists over HTTP: pages, totals, and parameters the route does not know
     { path: `/tickets/${ticketId}/timeline`, token: staff },
     { path: '/catalogue', token: customer.orderer.token },
     { path: '/dev/outbox', token: staff },
+    { path: `/organisations/${customer.id}/join-requests`, token: customer.admin.token },
+    { path: '/staff/organisations', token: staff },
+    { path: '/staff/accounts', token: staff },
   ];
 
   it('answers every list with its total and the page asked for (default 20, at most 100)', async () => {
@@ -106,5 +109,26 @@ describe('Lists over HTTP: pages, totals, and parameters the route does not know
     // The parameters a route knows still work, and an unknown caller hears 401 first.
     expect((await api.get(`/audit/orders/${orderIds[0]}/state?at=2030-01-01T00:00:00Z`, staff)).status).toBe(200);
     expect((await api.get('/me?verbose=true')).status).toBe(401);
+  });
+
+  it('takes the staff filters and sort of tickets, the stream’s access_token, and nothing else unknown', async () => {
+    const queue = await api.get('/tickets?sort=queue&needsReply=true&priority=normal&pageSize=5', staff);
+    expect(queue.status).toBe(200);
+    expect(queue.body).toMatchObject({ page: 1, pageSize: 5 });
+    expectFields(await api.get('/tickets?sort=oldest', staff), ['sort']);
+    expectFields(await api.get('/staff/organisations?q=region&order=name', staff), ['order']);
+    expectFields(await api.get('/staff/accounts?pageSize=500', staff), ['pageSize']);
+    expectFields(await api.get(`/organisations/${customer.id}/join-requests?status=pending`, customer.admin.token), ['status']);
+    // The token in the URL is taken as the sign-in; any other parameter is still refused.
+    expectFields(await api.get(`/me/notifications/stream?access_token=${encodeURIComponent(customer.orderer.token)}&since=0`), ['since']);
+  });
+
+  it('filters orders by the statuses of withdrawn and cancelled orders', async () => {
+    expect((await api.post(`/orders/${orderIds[2]}/withdraw`, { reason: 'Ordered twice' }, customer.orderer.token)).status).toBe(200);
+    expect((await api.post(`/orders/${orderIds[1]}/cancel`, { reason: 'The customer called' }, staff)).status).toBe(200);
+    for (const [status, id] of [['withdrawn', orderIds[2]], ['cancelled', orderIds[1]]]) {
+      const found = await api.get(`/orders?organisationId=${customer.id}&status=${status}`, customer.orderer.token);
+      expect({ status, code: found.status, total: found.body.total, ids: found.body.items.map((o: { id: string }) => o.id) }).toEqual({ status, code: 200, total: 1, ids: [id] });
+    }
   });
 });
