@@ -116,6 +116,12 @@ describe('Lists over HTTP: pages, totals, and parameters the route does not know
     expect(queue.status).toBe(200);
     expect(queue.body).toMatchObject({ page: 1, pageSize: 5 });
     expectFields(await api.get('/tickets?sort=oldest', staff), ['sort']);
+    const notStaff = await api.get('/tickets?priority=high&q=login', customer.orderer.token);
+    expect({ status: notStaff.status, code: notStaff.body.code, message: notStaff.body.message }).toEqual({
+      status: 403,
+      code: 'FORBIDDEN',
+      message: 'Bara supporten filtrerar ärenden på priority, q.',
+    });
     expectFields(await api.get('/staff/organisations?q=region&order=name', staff), ['order']);
     expectFields(await api.get('/staff/accounts?pageSize=500', staff), ['pageSize']);
     expectFields(await api.get(`/organisations/${customer.id}/join-requests?status=pending`, customer.admin.token), ['status']);
