@@ -40,8 +40,8 @@ export const sv = {
     FORBIDDEN_staffTicketPriority: 'Bara supporten ändrar ärendets prioritet.',
     UNAUTHENTICATED_notEid: 'Token kommer inte från en inloggning med e-legitimation.',
     UNAUTHENTICATED_tooLongLived: 'Åtkomsttoken gäller för länge.',
-    FORBIDDEN_submitterWithdraws: 'Bara beställaren som skickade beställningen får dra tillbaka den.',
-    FORBIDDEN_staffCancel: 'Bara supporten får avbryta beställningar.',
+    FORBIDDEN_submitterWithdraws: 'Bara beställaren som skickade beställningen får återkalla den.',
+    FORBIDDEN_staffCancel: 'Bara supporten får makulera beställningar.',
     FORBIDDEN_administratorsApproveJoinRequests: 'Bara organisationens administratörer får godkänna förfrågningar om att gå med.',
     FORBIDDEN_administratorsDeclineJoinRequests: 'Bara organisationens administratörer får avslå förfrågningar om att gå med.',
     FORBIDDEN_administratorsRemoveMembers: 'Bara organisationens administratörer får ta bort medlemmar.',
@@ -119,8 +119,8 @@ export const sv = {
     TICKET_CLOSED: 'Ärendet är stängt.',
     ALREADY_ON_TICKET: 'Personen är redan med i ärendet.',
     INVALID_TOKEN_invitation: 'Inbjudan är inte giltig. Den har redan använts, har gått ut eller har dragits tillbaka.',
-    ORDER_STATE_CONFLICT_withdraw: 'Beställningen är {{status}}. Bara en beställning som väntar kan dras tillbaka.',
-    ORDER_STATE_CONFLICT_cancel: 'Beställningen är {{status}}. Bara en beställning som inte har levererats kan avbrytas.',
+    ORDER_STATE_CONFLICT_withdraw: 'Beställningen är {{status}}. Bara en beställning som väntar kan återkallas.',
+    ORDER_STATE_CONFLICT_cancel: 'Beställningen är {{status}}. Bara en beställning som inte har levererats kan makuleras.',
     ORGANISATION_MERGED_agent: 'Ombudets organisation har slagits ihop med en annan ({{into}}). Koppla den i stället.',
     AGENT_CANNOT_ACT: 'Ombudsorganisationen kan inte hantera beställningen. Den behöver först utse någon med rätt roll.',
     AGENT_CANNOT_ACT_noOrderer: 'Ombudsorganisationen har ingen beställare som kan hantera beställningen. Den behöver utse en först.',
@@ -327,15 +327,15 @@ export const sv = {
         'Som ombud kan {{agentOrganisationName}} nu börja ansluta {{customerOrganisationName}} tekniskt till tjänsten.\n\nInstruktioner:\n{{instructions}}\n\n{{link}}\n',
     },
     'order-withdrawn': {
-      subject: 'Beställningen har dragits tillbaka: {{offeringName}} för {{customerOrganisationName}}',
+      subject: 'Beställningen har återkallats: {{offeringName}} för {{customerOrganisationName}}',
       text:
-        'Hej {{name}},\n\n{{withdrawnBy}} har dragit tillbaka beställningen av {{offeringName}} för {{customerOrganisationName}}. ' +
+        'Hej {{name}},\n\n{{withdrawnBy}} har återkallat beställningen av {{offeringName}} för {{customerOrganisationName}}. ' +
         'Ingen behöver godkänna eller attestera den längre.\n{{reasonLine}}{{link}}\n',
     },
     'order-cancelled': {
-      subject: 'Beställningen har avbrutits: {{offeringName}} för {{customerOrganisationName}}',
+      subject: 'Beställningen har makulerats: {{offeringName}} för {{customerOrganisationName}}',
       text:
-        'Hej {{name}},\n\nSupporten har avbrutit beställningen av {{offeringName}} för {{customerOrganisationName}}. ' +
+        'Hej {{name}},\n\nSupporten har makulerat beställningen av {{offeringName}} för {{customerOrganisationName}}. ' +
         'Ingen behöver göra något mer med den, och den kommer inte att levereras.\nSkäl: {{reason}}\n{{link}}\n',
     },
     'customer-application-rejected': {
