@@ -161,6 +161,17 @@ async function read<T = any>(server: ServerProcess, path: string, token: string,
   }
 }
 
+/** Every page of a list, as one answer: the first page's status when it is not 200. */
+async function readList<T>(server: ServerProcess, path: string, token: string, minPosition: bigint | null): Promise<HttpAnswer<{ items: T[]; total: number }>> {
+  const items: T[] = [];
+  for (let page = 1; ; page++) {
+    const answer = await read<{ items: T[]; total: number }>(server, `${path}${path.includes('?') ? '&' : '?'}page=${page}&pageSize=100`, token, minPosition);
+    if (answer.status !== 200) return answer;
+    items.push(...answer.body.items);
+    if (answer.body.items.length === 0 || items.length >= answer.body.total) return { ...answer, body: { items, total: answer.body.total } };
+  }
+}
+
 describe('Durability: kill -9 during a burst of commands', () => {
   const commands: Command[] = [];
   const servers: ServerProcess[] = [];
@@ -307,7 +318,7 @@ describe('Durability: kill -9 during a burst of commands', () => {
   async function verifyAcknowledged(server: ServerProcess, staff: string, label: string): Promise<void> {
     const min = highestAcknowledged();
     if (min === null) return;
-    const list = await read<{ items: ApplicationItem[] }>(server, '/customer-applications', staff, min);
+    const list = await readList<ApplicationItem>(server, '/customer-applications', staff, min);
     if (list.status !== 200) {
       lost.push(`${label}: GET /customer-applications with X-Min-Position ${min} answered ${list.status} ${JSON.stringify(list.body)}`);
       return;
@@ -372,7 +383,7 @@ describe('Durability: kill -9 during a burst of commands', () => {
   async function checkInvariants(server: ServerProcess, staff: string, label: string): Promise<void> {
     const health = await server.waitForHealth(10_000);
     const head = BigInt(health.headPosition as string);
-    const listed = await read<{ items: ApplicationItem[] }>(server, '/customer-applications', staff, head);
+    const listed = await readList<ApplicationItem>(server, '/customer-applications', staff, head);
     if (listed.status !== 200) {
       halfWritten.push(`${label}: GET /customer-applications with X-Min-Position ${head} answered ${listed.status} ${JSON.stringify(listed.body)}`);
       return;
@@ -398,7 +409,7 @@ describe('Durability: kill -9 during a burst of commands', () => {
   async function retryUnanswered(server: ServerProcess, staff: string): Promise<bigint[]> {
     const health = await server.waitForHealth(10_000);
     const head = BigInt(health.headPosition as string);
-    const listed = await read<{ items: ApplicationItem[] }>(server, '/customer-applications', staff, head);
+    const listed = await readList<ApplicationItem>(server, '/customer-applications', staff, head);
     if (listed.status !== 200) throw new Error(`GET /customer-applications answered ${listed.status} ${JSON.stringify(listed.body)}`);
     const byNumber = new Map<string, ApplicationItem[]>();
     for (const a of listed.body.items) byNumber.set(a.organisationNumber, [...(byNumber.get(a.organisationNumber) ?? []), a]);
@@ -559,7 +570,7 @@ describe('Durability: kill -9 during a burst of commands', () => {
   /** The answers compared between the restarted server and the rebuilt one. */
   async function snapshot(server: ServerProcess, staff: string, min: bigint, organisationIds: string[]) {
     const out: Record<string, unknown> = {};
-    const applications = await read(server, '/customer-applications', staff, min);
+    const applications = await readList(server, '/customer-applications', staff, min);
     out['/customer-applications'] = { status: applications.status, body: applications.body };
     for (const id of organisationIds) {
       for (const path of [`/organisations/${id}`, `/organisations/${id}/members`]) {

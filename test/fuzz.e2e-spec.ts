@@ -352,9 +352,9 @@ describe('HTTP fuzzing driven by the OpenAPI document', () => {
         ...extras,
       });
       expectStatus(application, 201, 'application with extra fields');
-      const submitted = await api.get('/customer-applications?status=submitted', staff);
+      const submitted = await api.get('/customer-applications?status=submitted&pageSize=100', staff);
       expect(submitted.body.items.find((a: { id: string }) => a.id === application.body.id)).toMatchObject({ status: 'submitted' });
-      const approved = await api.get('/customer-applications?status=approved', staff);
+      const approved = await api.get('/customer-applications?status=approved&pageSize=100', staff);
       expect(approved.body.items.find((a: { id: string }) => a.id === application.body.id)).toBeUndefined();
 
       const registration = await api.post('/registrations', {
@@ -368,7 +368,7 @@ describe('HTTP fuzzing driven by the OpenAPI document', () => {
       });
       expectStatus(registration, 201, 'registration with extra fields');
       expect(registration.body.status).toBe('pending');
-      const pending = await api.get('/registrations?status=pending', staff);
+      const pending = await api.get('/registrations?status=pending&pageSize=100', staff);
       expect(pending.body.items.find((r: { id: string }) => r.id === registration.body.id)).toMatchObject({ status: 'pending' });
     });
 

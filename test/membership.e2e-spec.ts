@@ -25,6 +25,8 @@ describe('Membership over HTTP', () => {
   describe('join requests', () => {
     it('an account asking to join is pending until an administrator approves it with roles; both sides hear of it by e-mail', async () => {
       const org = await fx.organisation();
+      // The administrator reads English; the joiner chose nothing, so Swedish.
+      expect((await api.put('/me/preferences', { language: 'en' }, org.admin.token)).status).toBe(200);
       const who = personIn(org, 'Jonas Joiner');
       const token = await api.signIn(testPersonalNumber(), { name: who.name });
       const created = await api.post('/accounts', { ...who, organisationNumber: org.organisationNumber }, token);
@@ -50,6 +52,7 @@ describe('Membership over HTTP', () => {
       const adminMail = (await fx.mails(org.admin.email)).find((m) => m.template === 'join-request');
       expect(adminMail?.text).toContain(who.email);
       expect(adminMail?.text).toContain(`/organisations/${org.id}/join-requests`);
+      expect(adminMail?.subject).toBe(`${who.name} asks to join ${org.name}`);
 
       const approved = await api.post(`/organisations/${org.id}/join-requests/${accountId}/approve`, { roles: ['orderer'] }, org.admin.token);
       expect(approved.status).toBe(200);
@@ -57,7 +60,9 @@ describe('Membership over HTTP', () => {
         organisations: [{ id: org.id, roles: ['orderer'], canOrder: true }],
         pendingOrganisations: [],
       });
-      expect((await fx.mails(who.email)).map((m) => m.template)).toContain('join-request-approved');
+      const approvedMail = (await fx.mails(who.email)).find((m) => m.template === 'join-request-approved');
+      expect(approvedMail?.subject).toBe(`Du är nu medlem i ${org.name}`);
+      expect(approvedMail?.text).toContain('Dina roller: beställare.');
       expect((await api.get(`/organisations/${org.id}/join-requests`, org.admin.token)).body).toMatchObject({ items: [], total: 0 });
       expect((await api.get('/me/notifications', org.admin.token)).body.badge.joinRequests).toBe(0);
       // A request answered already is gone.

@@ -208,11 +208,12 @@ describe('Orders: withdrawal, cancellation, agents, care units, audit methods (H
       const agentOrderer = await fx.member(agent, ['orderer'], 'Agnes Agent');
       const refused = await api.post('/orders', orderBody(customer, { viaAgentOrganisationId: agent.id }), customer.orderer.token);
       expectError(refused, 422, 'AGENT_CANNOT_ACT');
-      expect(refused.body.details).toEqual([{ field: 'viaAgentOrganisationId', message: 'the agent has no attestant' }]);
+      expect(refused.body.details).toEqual([{ field: 'viaAgentOrganisationId', message: 'ombudet har ingen attestant' }]);
+      expect(refused.body.message).toBe('Ombudsorganisationen har ingen attestant som kan hantera beställningen. Den behöver utse en först.');
 
       await fx.setRoles(agent, agentOrderer, ['attestant']);
       expect((await api.post('/orders', orderBody(customer, { viaAgentOrganisationId: agent.id }), customer.orderer.token)).body.details).toEqual([
-        { field: 'viaAgentOrganisationId', message: 'the agent has no orderer' },
+        { field: 'viaAgentOrganisationId', message: 'ombudet har ingen beställare' },
       ]);
       await fx.setRoles(agent, agentOrderer, ['orderer', 'attestant']);
       expect((await api.post('/orders', orderBody(customer, { viaAgentOrganisationId: agent.id }), customer.orderer.token)).status).toBe(201);
@@ -264,7 +265,8 @@ describe('Orders: withdrawal, cancellation, agents, care units, audit methods (H
       for (const person of [agent.orderer, agent.attestant]) {
         const mail = await eventually(() => mailAbout(person, orderId, 'order-fulfilled-agent'), Boolean, 'agent told');
         expect(mail).toMatchObject({ data: { agentOrganisationName: agent.name, customerOrganisationName: customer.name } });
-        expect(mail?.text).toContain('technical connection');
+        expect(mail?.text).toContain('ansluta');
+        expect(mail?.subject).toContain('Den tekniska anslutningen kan börja');
         expect(mail?.text).toContain('Anslut enligt guiden.');
       }
       expect(await templatesAbout(customer.orderer, orderId)).toContain('order-fulfilled');
@@ -374,7 +376,7 @@ describe('Orders: withdrawal, cancellation, agents, care units, audit methods (H
       expect(mails).toHaveLength(1);
       expect(mails[0].text).toContain(reason);
       expect(mails[0].text).toContain('Bolaget Som Inte Är Kund AB');
-      expect(mails[0].text).toContain(`Hello ${contact.name}`);
+      expect(mails[0].text).toContain(`Hej ${contact.name}`);
     }
   });
 });

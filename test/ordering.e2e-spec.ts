@@ -352,7 +352,7 @@ describe('Ordering over HTTP', () => {
         expect(mail[0].text).toContain('Teknisk anslutning kan påbörjas.');
       }
       const toAgent = (await mailsAbout(agent.orderer, orderId)).find((m) => m.template === 'order-fulfilled-agent');
-      expect(toAgent?.text).toContain(`may now start the technical connection of ${customer.name}`);
+      expect(toAgent?.text).toContain(`nu börja ansluta ${customer.name} tekniskt`);
       expect(toAgent?.subject).toContain(customer.name);
     });
   });

@@ -38,7 +38,7 @@ describe('Organisations and accounts over HTTP (seed flow)', () => {
     expect(submitted.status).toBe(201);
     expect(submitted.body).toEqual({ id: expect.any(String), position: expect.stringMatching(/^\d+$/), status: 'submitted' });
 
-    const pending = await api.get('/customer-applications?status=submitted', staff);
+    const pending = await api.get('/customer-applications?status=submitted&pageSize=100', staff);
     expect(pending.status).toBe(200);
     expect(pending.body.items).toContainEqual(
       expect.objectContaining({ id: submitted.body.id, organisationNumber: body.organisationNumber, organisationName: body.organisationName, status: 'submitted', submittedAt: expect.any(String) }),

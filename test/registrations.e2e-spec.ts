@@ -90,7 +90,7 @@ describe('Registration with password over HTTP', () => {
   }
 
   const pending = async () => {
-    const response = await api.get('/registrations?status=pending', staff);
+    const response = await api.get('/registrations?status=pending&pageSize=100', staff);
     expect(response.status).toBe(200);
     return response.body.items as Array<Record<string, unknown>>;
   };
@@ -236,7 +236,7 @@ describe('Registration with password over HTTP', () => {
       });
       const accountId = approved.body.accountId as string;
       expect((await pending()).map((r) => r.id)).not.toContain(id);
-      expect((await api.get('/registrations?status=approved', staff)).body.items).toContainEqual(expect.objectContaining({ id, status: 'approved' }));
+      expect((await api.get('/registrations?status=approved&pageSize=100', staff)).body.items).toContainEqual(expect.objectContaining({ id, status: 'approved' }));
 
       const activated = await mailsOf(email, 'account-activated');
       expect(activated).toEqual([expect.objectContaining({ to: email, template: 'account-activated' })]);
@@ -313,7 +313,7 @@ describe('Registration with password over HTTP', () => {
       expectError(await signIn(email, PASSWORD), 401, 'INVALID_CREDENTIALS');
       expectError(await api.post(`/registrations/${id}/approve`, {}, staff), 409, 'REGISTRATION_NOT_PENDING');
       expectError(await api.post(`/registrations/${id}/reject`, { reason }, staff), 409, 'REGISTRATION_NOT_PENDING');
-      expect((await api.get('/registrations?status=rejected', staff)).body.items).toContainEqual(expect.objectContaining({ id, status: 'rejected' }));
+      expect((await api.get('/registrations?status=rejected&pageSize=100', staff)).body.items).toContainEqual(expect.objectContaining({ id, status: 'rejected' }));
 
       const again = await registered(email, NEW_PASSWORD);
       expect(again).not.toBe(id);

@@ -67,6 +67,8 @@ describe('Sign-in over HTTP', () => {
         method: 'bankid',
         staff: false,
         auditor: false,
+        language: 'sv',
+        languageChosen: false,
         organisations: [],
         pendingOrganisations: [],
       });
@@ -115,7 +117,7 @@ describe('Sign-in over HTTP', () => {
       const token = await issuer.mint({ subject: 'broker-staff-2', claims: brokerClaims({ groups: ['kundtjanst'] }) });
       const response = await api.request('GET', '/customer-applications', { token, minPosition: null });
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ items: expect.any(Array) });
+      expect(response.body).toEqual({ items: expect.any(Array), total: expect.any(Number), page: 1, pageSize: 20 });
     });
 
     it('answers 404 to the dev sign-in', async () => {
@@ -268,6 +270,8 @@ describe('Sign-in over HTTP', () => {
         method: 'bankid',
         staff: false,
         auditor: false,
+        language: 'sv',
+        languageChosen: false,
         organisations: [],
         pendingOrganisations: [],
       });

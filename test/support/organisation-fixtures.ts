@@ -118,7 +118,7 @@ export class OrganisationFixtures {
 
   /** The dev outbox for an address, oldest first. */
   async mails(to: string): Promise<Mail[]> {
-    const response = await this.api.get(`/dev/outbox?to=${encodeURIComponent(to)}`, this.staff);
+    const response = await this.api.get(`/dev/outbox?to=${encodeURIComponent(to)}&pageSize=100`, this.staff);
     expectStatus(response, 200, 'outbox');
     return response.body.items as Mail[];
   }

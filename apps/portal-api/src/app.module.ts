@@ -25,6 +25,8 @@ import { RegistrationsController } from './controllers/registrations.controller'
 import { StaffController } from './controllers/staff.controller';
 import { AuthGuard } from './http/auth';
 import { CallerService } from './http/caller.service';
+import { CallerLanguage } from './http/language';
+import { QueryParametersGuard } from './http/query-parameters.guard';
 import { ErrorFilter } from './http/error.filter';
 import { IdempotencyGuard, IdempotencyKeys } from './http/idempotency';
 import { MinPositionGuard } from './http/min-position.guard';
@@ -56,12 +58,14 @@ const CONTROLLERS = [
   controllers: CONTROLLERS,
   providers: [
     CallerService,
+    CallerLanguage,
     IdempotencyKeys,
     LiveNotices,
     { provide: APP_FILTER, useClass: ErrorFilter },
-    // Order matters: who is calling first, then wait for the read models (X-Min-Position), then a
+    // Order matters: who is calling first, then whether the route knows the query's parameters, then wait for the read models (X-Min-Position), then a
     // repeated Idempotency-Key is answered from the idempotency store.
     { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: QueryParametersGuard },
     { provide: APP_GUARD, useClass: MinPositionGuard },
     { provide: APP_GUARD, useClass: IdempotencyGuard },
     { provide: APP_PIPE, useFactory: validationPipe },

@@ -16,7 +16,7 @@ import { toErrorBody } from './http/error-body';
 import { IdempotencyKeys, storeAnswers } from './http/idempotency';
 import { tokenFromQuery } from './http/query-token';
 import { servePortalWeb } from './http/portal-web';
-import { ValidationFailed } from '@kundportal/kernel';
+import { DEFAULT_LANGUAGE, preferredLanguage, translate, ValidationFailed } from '@kundportal/kernel';
 
 /** Builds the HTTP application (also used by the end-to-end tests). */
 export async function createApp(config: AppConfig = loadConfig(), logger: Logger = createRootLogger(config.logLevel)) {
@@ -27,8 +27,8 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
     // A client that stops sending (a form never finished) is cut off instead of holding the request open.
     connectionTimeout: 30_000,
     // Errors raised before routing (a malformed URL, an over-long id) leave in the contract's shape too.
-    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-      const body = toErrorBody(error);
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const body = toErrorBody(error, preferredLanguage(request.headers['accept-language']));
       for (const [name, value] of SECURITY_HEADERS) void reply.header(name, value);
       void reply.status(body.statusCode).send(body);
     },
@@ -37,11 +37,9 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
       if (!socket.writable) return void socket.destroy();
       const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
       const status = tooLarge ? 431 : 400;
-      const body = JSON.stringify({
-        statusCode: status,
-        code: tooLarge ? 'REQUEST_HEADER_FIELDS_TOO_LARGE' : 'VALIDATION_FAILED',
-        message: tooLarge ? 'The request headers (or URL) are too large.' : 'The request is not valid HTTP.',
-      });
+      // The headers were not read, so the message is in the default language.
+      const code = tooLarge ? 'REQUEST_HEADER_FIELDS_TOO_LARGE' : 'VALIDATION_FAILED';
+      const body = JSON.stringify({ statusCode: status, code, message: translate(DEFAULT_LANGUAGE, `errors:${code}`, tooLarge ? {} : { context: 'http' }) });
       socket.end(
         `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
           SECURITY_HEADERS.map(([name, value]) => `${name}: ${value}\r\n`).join('') +
@@ -79,10 +77,10 @@ export async function createApp(config: AppConfig = loadConfig(), logger: Logger
     global: true,
     max: config.publicRateLimitPerMinute,
     timeWindow: 60_000,
-    errorResponseBuilder: (_request, context) => ({
+    errorResponseBuilder: (request, context) => ({
       statusCode: 429,
       code: 'TOO_MANY_REQUESTS',
-      message: `Too many requests from your address; try again in ${Math.ceil(context.ttl / 1000)} s.`,
+      message: translate(preferredLanguage(request.headers['accept-language']), 'errors:TOO_MANY_REQUESTS_address', { seconds: Math.ceil(context.ttl / 1000) }),
     }),
   });
   countRequests(fastify, app.get<Metrics>(METRICS));

@@ -4,7 +4,7 @@ import { CatalogueModule, catalogueProjection } from '@kundportal/catalogue';
 import { OrderingModule, ordersProjection } from '@kundportal/ordering';
 import { TicketingModule, ticketsProjection } from '@kundportal/ticketing';
 import { EventStoreModule } from '@kundportal/eventstore';
-import { accountDirectoryProjection, accountsProjection, IdentityModule, MembershipReactor, registrationsProjection } from '@kundportal/identity';
+import { accountDirectoryProjection, accountsProjection, IdentityModule, MembershipReactor, preferencesProjection, registrationsProjection } from '@kundportal/identity';
 import { APP_CONFIG, AppConfig, KernelModule } from '@kundportal/kernel';
 import { MailReactor, NotificationsModule, OutboxDispatcher } from '@kundportal/notifications';
 import { AgentLinksReactor, ORGANISATION_PROJECTIONS, organisationDirectoryProjection, OrganisationsModule } from '@kundportal/organisations';
@@ -55,6 +55,7 @@ export class ReadSideHost implements OnApplicationBootstrap {
         ...ORGANISATION_PROJECTIONS,
         accountsProjection,
         registrationsProjection,
+        preferencesProjection,
         catalogueProjection,
         ordersProjection,
         ticketsProjection,

@@ -32,7 +32,10 @@ export class PublishOfferingHandler implements ICommandHandler<PublishOffering> 
       // `a-b-c` fits both services `a` and `a-b`: an offering id belongs to the first service that publishes it.
       const holder = await this.catalogue.serviceOf(input.offeringId);
       if (holder && holder.serviceId !== serviceId) {
-        throw DomainError.conflict('OFFERING_ID_TAKEN', `The offering id ${input.offeringId} belongs to the service ${holder.serviceId}.`);
+        throw DomainError.conflict('OFFERING_ID_TAKEN', `The offering id ${input.offeringId} belongs to the service ${holder.serviceId}.`).withParams({
+          offeringId: input.offeringId,
+          serviceId: holder.serviceId,
+        });
       }
     }
     const outcome = await this.executor.execute(

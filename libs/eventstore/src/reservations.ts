@@ -26,6 +26,7 @@ interface ReservationState {
 export class ReservationHeld extends DomainError {
   constructor(readonly kind: ReservationKind, readonly owner: string, readonly claimedAt: string | null) {
     super(409, 'RESERVATION_HELD', `That ${kind} is already in use.`);
+    this.params.kind = kind;
   }
 }
 

@@ -71,12 +71,12 @@ describe('account directory projection', () => {
       imported('acc-2', 'Bo Berg', 'bo@region.se'),
     ]);
     const directory = new AccountDirectory(store);
-    const names = async (q?: string) => (await directory.search(q, { skip: 0, limit: 20 })).items.map((a) => a.name);
+    const names = async (q?: string) => (await directory.search(q, { page: 1, pageSize: 20 })).items.map((a) => a.name);
     expect(await names('åsa')).toEqual(['Åsa Berg', 'Åsa Öberg']);
     expect(await names('berg')).toEqual(['Bo Berg', 'Åsa Berg']);
     expect(await names('region')).toEqual(['Bo Berg', 'Åsa Öberg']);
     expect(await names('bo@region.se')).toEqual(['Bo Berg']);
     expect(await names('bo@region')).toEqual([]);
-    expect((await directory.search(undefined, { skip: 0, limit: 2 })).total).toBe(3);
+    expect((await directory.search(undefined, { page: 1, pageSize: 2 })).total).toBe(3);
   });
 });

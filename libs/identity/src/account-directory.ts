@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RecordedEvent } from '@kundportal/eventstore';
-import { allWordsFilter, searchWords } from '@kundportal/kernel';
-import { Filter, Projection, ProjectionContext, READ_STORE, ReadStore } from '@kundportal/readstore';
+import { allWordsFilter, Page, PageRequest, searchWords } from '@kundportal/kernel';
+import { Filter, findPage, Projection, ProjectionContext, READ_STORE, ReadStore } from '@kundportal/readstore';
 import { AccountEvent } from './account.events';
 
 export const ACCOUNT_DIRECTORY = 'account_directory';
@@ -73,15 +73,10 @@ export class AccountDirectory {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
   /** People by name: the one with e-mail `q`, or those with every word of `q` in their name or e-mail; everyone without `q`. */
-  async search(q: string | undefined, paging: { skip: number; limit: number }): Promise<{ items: AccountDirectoryDoc[]; total: number }> {
+  search(q: string | undefined, page: PageRequest): Promise<Page<AccountDirectoryDoc>> {
     const filter = accountSearch(q);
-    if (filter === null) return { items: [], total: 0 };
-    const collection = this.store.collection<AccountDirectoryDoc>(ACCOUNT_DIRECTORY);
-    const [items, total] = await Promise.all([
-      collection.find(filter, { sort: { name: 1, _id: 1 }, skip: paging.skip, limit: paging.limit }),
-      collection.count(filter),
-    ]);
-    return { items, total };
+    if (filter === null) return Promise.resolve({ items: [], total: 0 });
+    return findPage(this.store.collection<AccountDirectoryDoc>(ACCOUNT_DIRECTORY), filter, { sort: { name: 1, _id: 1 } }, page);
   }
 }
 

@@ -85,13 +85,13 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         if (state.exists) {
           // The same import again (a re-run of the file): nothing new.
           if (state.account.email === command.account.email) return [];
-          throw DomainError.conflict('ACCOUNT_EXISTS', 'An account with that username was imported already.');
+          throw DomainError.conflict('ACCOUNT_EXISTS', 'An account with that username was imported already.').withParams({ context: 'username' });
         }
         return [{ type: 'AccountImported', data: { ...command.account, importedAt: command.now.toISOString() } }];
       }
       case 'VerifyAccount': {
         if (!ACCOUNT_EID_METHODS.includes(command.method)) {
-          throw DomainError.rule('EID_METHOD_NOT_ALLOWED', 'Verify your account with BankID or Freja eID.');
+          throw DomainError.rule('EID_METHOD_NOT_ALLOWED', 'Verify your account with BankID or Freja eID.').withParams({ context: 'verify' });
         }
         if (!state.exists || state.awaitingVerification === null || state.awaitingVerification !== command.verificationId) throw invalidToken();
         return [
@@ -109,7 +109,7 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
       }
       case 'MergeLegacyAccount': {
         if (!ACCOUNT_EID_METHODS.includes(command.method)) {
-          throw DomainError.rule('EID_METHOD_NOT_ALLOWED', 'Verify your account with BankID or Freja eID.');
+          throw DomainError.rule('EID_METHOD_NOT_ALLOWED', 'Verify your account with BankID or Freja eID.').withParams({ context: 'verify' });
         }
         if (state.exists && state.mergedInto === command.into) return [];
         if (!state.exists || state.awaitingVerification === null || state.awaitingVerification !== command.verificationId) throw invalidToken();

@@ -89,7 +89,7 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccount> {
         context,
       ),
     );
-    if (!joined.joined) throw DomainError.conflict('ACCOUNT_EXISTS', 'You have an account already.');
+    if (!joined.joined) throw DomainError.conflict('ACCOUNT_EXISTS', 'You have an account already.').withParams({ context: 'own' });
     return { id: account.accountId, position: joined.position, organisationId: account.organisationId, membership: joined.membership };
   }
 
@@ -102,7 +102,7 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccount> {
     try {
       await this.reservations.claim(kind, key, owner, context, abandoned);
     } catch (error) {
-      if (error instanceof ReservationHeld) throw DomainError.conflict('ACCOUNT_EXISTS', message);
+      if (error instanceof ReservationHeld) throw DomainError.conflict('ACCOUNT_EXISTS', message).withParams(kind === 'pnr' ? { context: 'own' } : { context: 'email' });
       throw error;
     }
   }
@@ -116,7 +116,7 @@ async function registeredOrganisation(organisations: OrganisationQueries, organi
   if (!organisation) {
     throw DomainError.rule('ORGANISATION_NOT_REGISTERED', 'The organisation is not registered; submit a customer application first.', [
       { field: 'organisationNumber', message: 'not a registered organisation' },
-    ]);
+    ]).withParams({ context: 'apply' });
   }
   return organisation;
 }
@@ -124,7 +124,7 @@ async function registeredOrganisation(organisations: OrganisationQueries, organi
 const invalidInvitation = () =>
   DomainError.rule('INVALID_TOKEN', 'The invitation is not valid (used, expired or from another organisation).', [
     { field: 'invitationToken', message: 'not a valid invitation' },
-  ]);
+  ]).withParams({ context: 'invitation' });
 
 /** The invitation a link's token stands for, when it is one of this organisation's; none without a token. */
 function invitationFor(invitations: InvitationTokens, token: string | undefined, organisation: OrganisationDoc): string | null {

@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
-import { CommandAnswer, CommandContext } from '@kundportal/kernel';
+import { CommandAnswer, CommandContext, Language } from '@kundportal/kernel';
+import type { PreferencesHolder } from './preferences.events';
 import type { Principal } from './principal';
 
 export class CreateAccount extends Command<CommandAnswer> {
@@ -72,6 +73,13 @@ export class ImportLegacyAccount extends Command<CommandAnswer> {
 /** The owner of an imported account proves who they are with e-ID, once, through the e-mailed link. */
 export class VerifyLegacyAccount extends Command<CommandAnswer> {
   constructor(readonly principal: Principal, readonly token: string, readonly context: CommandContext) {
+    super();
+  }
+}
+
+/** The language the service speaks to the caller in: error messages, and e-mails to their account. */
+export class ChooseLanguage extends Command<CommandAnswer> {
+  constructor(readonly holder: PreferencesHolder, readonly language: Language, readonly context: CommandContext) {
     super();
   }
 }

@@ -6,6 +6,8 @@ import { AccountDirectory } from './account-directory';
 import { LEGACY_ACCOUNT_COMMAND_HANDLERS } from './legacy-account.handlers';
 import { MembershipReactor } from './membership.reactor';
 import { PasswordSignIn } from './password-sign-in';
+import { PREFERENCES_COMMAND_HANDLERS } from './preferences.handlers';
+import { PreferenceQueries } from './preferences.queries';
 import { Passwords } from './passwords';
 import { REGISTRATION_COMMAND_HANDLERS } from './registration.handlers';
 import { RegistrationQueries } from './registration.queries';
@@ -17,6 +19,8 @@ import { TokenService } from './token.service';
     ...IDENTITY_COMMAND_HANDLERS,
     ...REGISTRATION_COMMAND_HANDLERS,
     ...LEGACY_ACCOUNT_COMMAND_HANDLERS,
+    ...PREFERENCES_COMMAND_HANDLERS,
+    PreferenceQueries,
     AccountQueries,
     TokenService,
     MembershipReactor,
@@ -25,6 +29,6 @@ import { TokenService } from './token.service';
     RegistrationQueries,
     AccountDirectory,
   ],
-  exports: [AccountQueries, TokenService, MembershipReactor, PasswordSignIn, RegistrationQueries, AccountDirectory],
+  exports: [AccountQueries, TokenService, MembershipReactor, PasswordSignIn, RegistrationQueries, PreferenceQueries, AccountDirectory],
 })
 export class IdentityModule {}

@@ -15,4 +15,7 @@ export type { RegistrationApproved, RegistrationRejected } from './registration.
 export type { PasswordResetRequested } from './account.events';
 export type { AccountImported, EmailVerificationRequested } from './account.events';
 export { legacyAccountId } from './legacy-account.handlers';
+export { PreferenceQueries } from './preferences.queries';
+export { preferencesProjection } from './preferences.projection';
+export type { PreferencesHolder } from './preferences.events';
 export { AccountDirectory, AccountDirectoryDoc, accountDirectoryProjection } from './account-directory';

@@ -42,7 +42,7 @@ export class ImportLegacyAccountHandler implements ICommandHandler<ImportLegacyA
     try {
       await this.reservations.claim('email', email, accountId, context);
     } catch (error) {
-      if (error instanceof ReservationHeld) throw DomainError.conflict('ACCOUNT_EXISTS', 'An account with that e-mail exists already.');
+      if (error instanceof ReservationHeld) throw DomainError.conflict('ACCOUNT_EXISTS', 'An account with that e-mail exists already.').withParams({ context: 'email' });
       throw error;
     }
     const outcome = await this.executor.execute(
@@ -89,7 +89,7 @@ export class VerifyLegacyAccountHandler implements ICommandHandler<VerifyLegacyA
 
   async execute({ principal, token, context }: VerifyLegacyAccount): Promise<CommandAnswer> {
     if (!principal.personalNumber || !ACCOUNT_EID_METHODS.includes(principal.method)) {
-      throw DomainError.rule('EID_METHOD_NOT_ALLOWED', 'Verify your account after signing in with BankID or Freja eID.');
+      throw DomainError.rule('EID_METHOD_NOT_ALLOWED', 'Verify your account after signing in with BankID or Freja eID.').withParams({ context: 'verify' });
     }
     const verificationId = this.tokens.verify(token);
     const accountId = verificationId?.split('~')[0];
@@ -109,7 +109,7 @@ export class VerifyLegacyAccountHandler implements ICommandHandler<VerifyLegacyA
     try {
       await this.reservations.claim('pnr', personalNumberDigest, accountId, context);
     } catch (error) {
-      if (error instanceof ReservationHeld) throw DomainError.conflict('ACCOUNT_EXISTS', 'You have another account already; ask support to merge them.');
+      if (error instanceof ReservationHeld) throw DomainError.conflict('ACCOUNT_EXISTS', 'You have another account already; ask support to merge them.').withParams({ context: 'otherAccount' });
       throw error;
     }
     const outcome = await this.executor.execute(
@@ -131,7 +131,7 @@ export class VerifyLegacyAccountHandler implements ICommandHandler<VerifyLegacyA
     context: CommandContext,
   ): Promise<CommandAnswer> {
     const { state: target } = await this.executor.load(accountDecider, accountStream(into));
-    if (!target.exists) throw DomainError.conflict('ACCOUNT_EXISTS', 'You have another account already; ask support to merge them.');
+    if (!target.exists) throw DomainError.conflict('ACCOUNT_EXISTS', 'You have another account already; ask support to merge them.').withParams({ context: 'otherAccount' });
     await this.executor.execute(
       accountDecider,
       accountStream(legacy.accountId),

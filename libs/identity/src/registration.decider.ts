@@ -20,10 +20,10 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
         return [{ type: 'RegistrationSubmitted', data: { ...data, submittedAt: now.toISOString() } }];
       }
       case 'ApproveRegistration': {
-        if (state.status === 'none') throw new NotFound('The registration');
+        if (state.status === 'none') throw new NotFound('registration');
         // The same approval retried after a crash: already done.
         if (state.status === 'approved' && state.accountId === command.accountId) return [];
-        if (state.status !== 'pending') throw DomainError.conflict('REGISTRATION_NOT_PENDING', `The registration is ${state.status} already.`);
+        if (state.status !== 'pending') throw DomainError.conflict('REGISTRATION_NOT_PENDING', `The registration is ${state.status} already.`).withParams({ status: state.status });
         const r = state.registration;
         return [
           {
@@ -33,8 +33,8 @@ export const registrationDecider: Decider<RegistrationCommand, RegistrationEvent
         ];
       }
       case 'RejectRegistration': {
-        if (state.status === 'none') throw new NotFound('The registration');
-        if (state.status !== 'pending') throw DomainError.conflict('REGISTRATION_NOT_PENDING', `The registration is ${state.status} already.`);
+        if (state.status === 'none') throw new NotFound('registration');
+        if (state.status !== 'pending') throw DomainError.conflict('REGISTRATION_NOT_PENDING', `The registration is ${state.status} already.`).withParams({ status: state.status });
         const r = state.registration;
         return [
           {

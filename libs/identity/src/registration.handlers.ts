@@ -104,8 +104,8 @@ export class ApproveRegistrationHandler implements ICommandHandler<ApproveRegist
   /** Account, membership, then the registration's approval: each step idempotent, so a retry after a crash completes it. */
   async execute({ registrationId, context }: ApproveRegistration): Promise<CommandAnswer> {
     const { state } = await this.executor.load(registrationDecider, registrationStream(registrationId));
-    if (state.status === 'none') throw new NotFound('The registration');
-    if (state.status === 'rejected') throw DomainError.conflict('REGISTRATION_NOT_PENDING', 'The registration is rejected already.');
+    if (state.status === 'none') throw new NotFound('registration');
+    if (state.status === 'rejected') throw DomainError.conflict('REGISTRATION_NOT_PENDING', 'The registration is rejected already.').withParams({ status: 'rejected' });
     const r = state.registration;
     const accountId = accountIdForRegistration(registrationId);
     if (state.status === 'pending') {

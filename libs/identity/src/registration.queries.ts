@@ -1,13 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { READ_STORE, ReadStore } from '@kundportal/readstore';
+import { Page, PageRequest } from '@kundportal/kernel';
+import { findPage, READ_STORE, ReadStore } from '@kundportal/readstore';
 import { CREDENTIALS, CredentialDoc, REGISTRATIONS, RegistrationDoc } from './registration.projections';
 
 @Injectable()
 export class RegistrationQueries {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
-  list(status?: string): Promise<RegistrationDoc[]> {
-    return this.store.collection<RegistrationDoc>(REGISTRATIONS).find(status ? { status } : {}, { sort: { submittedAt: 1, _id: 1 } });
+  list(where: { status?: RegistrationDoc['status'] }, page: PageRequest): Promise<Page<RegistrationDoc>> {
+    const filter = where.status ? { status: where.status } : {};
+    return findPage(this.store.collection<RegistrationDoc>(REGISTRATIONS), filter, { sort: { submittedAt: 1, _id: 1 } }, page);
   }
 
   pendingCount(organisationId: string): Promise<number> {

@@ -147,13 +147,13 @@ export class TokenService implements OnModuleInit {
   private principalOf(payload: Record<string, unknown>): Principal {
     const method = payload[CLAIMS.method];
     if (typeof payload.sub !== 'string' || !METHODS.includes(method as SignInMethod)) {
-      throw new Unauthenticated('The token lacks a subject or sign-in method.');
+      throw new Unauthenticated('noSubject');
     }
     const rawPnr = payload[CLAIMS.personalNumber];
     const personalNumber = rawPnr === undefined ? null : normalisePersonalNumber(rawPnr);
-    if (rawPnr !== undefined && personalNumber === null) throw new Unauthenticated('The token has an invalid personnummer.');
+    if (rawPnr !== undefined && personalNumber === null) throw new Unauthenticated('invalidPersonalNumber');
     const accountId = typeof payload[CLAIMS.accountId] === 'string' ? (payload[CLAIMS.accountId] as string) : null;
-    if (!personalNumber && !accountId) throw new Unauthenticated('The token names no person.');
+    if (!personalNumber && !accountId) throw new Unauthenticated('noPerson');
     return {
       subject: payload.sub,
       name: typeof payload[CLAIMS.name] === 'string' ? (payload[CLAIMS.name] as string) : '',
@@ -173,9 +173,9 @@ export class TokenService implements OnModuleInit {
    */
   private brokerPrincipalOf(payload: Record<string, unknown>): Principal {
     if (!EID_METHODS.includes(payload[CLAIMS.method] as SignInMethod)) {
-      throw new Unauthenticated('The token is not from an e-ID sign-in.');
+      throw new Unauthenticated('notEid');
     }
-    if (payload[CLAIMS.personalNumber] === undefined) throw new Unauthenticated('The token names no person.');
+    if (payload[CLAIMS.personalNumber] === undefined) throw new Unauthenticated('noPerson');
     const { staff: _staff, auditor: _auditor, accountId: _account, ...person } = this.principalOf({
       ...payload,
       [CLAIMS.accountId]: undefined,
@@ -197,7 +197,7 @@ export class TokenService implements OnModuleInit {
     // Every token says who (`sub`), when it was issued and when it ends; none may live longer than the maximum age.
     const limits = { requiredClaims: ['sub', 'exp', 'iat'], maxTokenAge };
     const checked = (payload: Record<string, unknown>) => {
-      if ((payload.exp as number) - (payload.iat as number) > maxTokenAge) throw new Unauthenticated('The access token lives too long.');
+      if ((payload.exp as number) - (payload.iat as number) > maxTokenAge) throw new Unauthenticated('tooLongLived');
       return payload;
     };
     try {
@@ -205,7 +205,7 @@ export class TokenService implements OnModuleInit {
       const { payload } = await jwtVerify(token, this.localKeys, { issuer: this.ownIssuer, audience, algorithms: ['ES256'], ...limits });
       return { payload: checked(payload), own: true };
     } catch (ownError) {
-      if (!this.remoteKeys) throw new Unauthenticated('The access token is not valid.');
+      if (!this.remoteKeys) throw new Unauthenticated('invalidToken');
     }
     try {
       const { payload } = await jwtVerify(token, this.remoteKeys, {
@@ -216,7 +216,7 @@ export class TokenService implements OnModuleInit {
       });
       return { payload: checked(payload), own: false };
     } catch {
-      throw new Unauthenticated('The access token is not valid.');
+      throw new Unauthenticated('invalidToken');
     }
   }
 }

@@ -11,4 +11,6 @@ export * from './masking';
 export * from './kernel.module';
 export * from './logger';
 export * from './metrics';
+export * from './paging';
+export * from './i18n';
 export * from './search-words';

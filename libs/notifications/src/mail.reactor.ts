@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RecordedEvent } from '@kundportal/eventstore';
-import { AccountImported, EmailVerificationRequested, PasswordResetRequested, RegistrationApproved, RegistrationRejected } from '@kundportal/identity';
-import { APP_CONFIG, AppConfig, SECRET_TOKENS, SecretTokens } from '@kundportal/kernel';
+import { AccountImported, EmailVerificationRequested, PasswordResetRequested, PreferenceQueries, RegistrationApproved, RegistrationRejected } from '@kundportal/identity';
+import { APP_CONFIG, AppConfig, DEFAULT_LANGUAGE, Language, SECRET_TOKENS, SecretTokens } from '@kundportal/kernel';
 import { ORDER_EVENT_TYPES, OrderEvent, OrderHistory } from '@kundportal/ordering';
 import { CustomerApplicationRejected, JoinRequestDeclined, JoinRequested, MemberInvited, MemberJoined, OrganisationQueries, OrganisationRegistered } from '@kundportal/organisations';
 import { IndexSpec, Projection, ProjectionContext } from '@kundportal/readstore';
@@ -12,6 +12,8 @@ import { RenderedMail, templates } from './templates';
 interface Recipient {
   name: string;
   email: string;
+  /** Mail to an account is in the language the account chose. */
+  accountId: string | null;
 }
 
 /**
@@ -49,7 +51,17 @@ export class MailReactor implements Projection {
     private readonly orders: OrderHistory,
     private readonly tickets: TicketTimeline,
     @Inject(SECRET_TOKENS) private readonly secretTokens: SecretTokens,
+    private readonly preferences: PreferenceQueries,
   ) {}
+
+  /**
+   * The language of a mail to an account: the one it chose (as the read model has it when the
+   * mail is queued), Swedish otherwise and for people without an account.
+   */
+  private async languageOf(accountId: string | null | undefined): Promise<Language> {
+    if (!accountId) return DEFAULT_LANGUAGE;
+    return (await this.preferences.languagesOfAccounts([accountId])).get(accountId) ?? DEFAULT_LANGUAGE;
+  }
 
   async apply(event: RecordedEvent, ctx: ProjectionContext): Promise<void> {
     const outbox = ctx.collection<OutboxDoc>(OUTBOX);
@@ -65,7 +77,7 @@ export class MailReactor implements Projection {
     if (event.type === 'TicketMessagePosted') return this.ticketReply(event as unknown as TicketMessagePosted, queue);
     if (event.type === 'RegistrationApproved') {
       const d = (event as unknown as RegistrationApproved).data;
-      return queue(d.email, templates.accountActivated({ name: d.name, email: d.email, link: `${this.config.publicBaseUrl}/` }));
+      return queue(d.email, templates.accountActivated({ name: d.name, email: d.email, link: `${this.config.publicBaseUrl}/` }, await this.languageOf(d.accountId)));
     }
     if (event.type === 'RegistrationRejected') {
       const d = (event as unknown as RegistrationRejected).data;
@@ -76,19 +88,19 @@ export class MailReactor implements Projection {
       // The log holds only the reset's id; the token in the link is made here from it and the server's key.
       const resetToken = this.secretTokens.issue(d.resetId);
       const link = `${this.config.publicBaseUrl}/reset-password?token=${encodeURIComponent(resetToken)}`;
-      return queue(d.email, templates.passwordReset({ name: d.name, resetToken, link, expiresAt: d.expiresAt }));
+      return queue(d.email, templates.passwordReset({ name: d.name, resetToken, link, expiresAt: d.expiresAt }, await this.languageOf(d.accountId)));
     }
     if (event.type === 'AccountImported') {
       const d = (event as unknown as AccountImported).data;
       const verificationToken = this.secretTokens.issue(d.verificationId);
       const link = `${this.config.publicBaseUrl}/verify-account?token=${encodeURIComponent(verificationToken)}`;
-      return queue(d.email, templates.accountVerification({ name: d.name, username: d.username, verificationToken, link }));
+      return queue(d.email, templates.accountVerification({ name: d.name, username: d.username, verificationToken, link }, await this.languageOf(d.accountId)));
     }
     if (event.type === 'EmailVerificationRequested') {
       const d = (event as unknown as EmailVerificationRequested).data;
       const verificationToken = this.secretTokens.issue(d.verificationId);
       const link = `${this.config.publicBaseUrl}/verify-email?token=${encodeURIComponent(verificationToken)}`;
-      return queue(d.email, templates.emailVerification({ name: d.name, email: d.email, verificationToken, link }));
+      return queue(d.email, templates.emailVerification({ name: d.name, email: d.email, verificationToken, link }, await this.languageOf(d.accountId)));
     }
     if (event.type === 'JoinRequested') return this.joinRequested(event as unknown as JoinRequested, queue);
     if (event.type === 'MemberJoined') {
@@ -96,12 +108,18 @@ export class MailReactor implements Projection {
       // Only an approved request is news to the person: the others joined by their own act.
       if (!d.approvedBy) return;
       const organisationName = (await this.organisations.organisation(d.organisationId))?.name ?? '';
-      return queue(d.email, templates.joinRequestApproved({ name: d.name, organisationName, roles: d.roles, link: `${this.config.publicBaseUrl}/organisations/${d.organisationId}` }));
+      return queue(
+        d.email,
+        templates.joinRequestApproved(
+          { name: d.name, organisationName, roles: d.roles, link: `${this.config.publicBaseUrl}/organisations/${d.organisationId}` },
+          await this.languageOf(d.accountId),
+        ),
+      );
     }
     if (event.type === 'JoinRequestDeclined') {
       const d = (event as unknown as JoinRequestDeclined).data;
       const organisationName = (await this.organisations.organisation(d.organisationId))?.name ?? '';
-      return queue(d.email, templates.joinRequestDeclined({ name: d.name, organisationName, reason: d.reason }));
+      return queue(d.email, templates.joinRequestDeclined({ name: d.name, organisationName, reason: d.reason }, await this.languageOf(d.accountId)));
     }
     if (event.type === 'MemberInvited') {
       const d = (event as unknown as MemberInvited).data;
@@ -121,7 +139,7 @@ export class MailReactor implements Projection {
     const organisationName = (await this.organisations.organisation(d.organisationId))?.name ?? '';
     const link = `${this.config.publicBaseUrl}/organisations/${d.organisationId}/join-requests`;
     for (const admin of await this.holders(d.organisationId, 'administrator')) {
-      queue(admin.email, templates.joinRequestReceived({ name: admin.name, requesterName: d.name, requesterEmail: d.email, organisationName, link }));
+      queue(admin.email, templates.joinRequestReceived({ name: admin.name, requesterName: d.name, requesterEmail: d.email, organisationName, link }, await this.languageOf(admin.accountId)));
     }
   }
 
@@ -141,15 +159,18 @@ export class MailReactor implements Projection {
       if (!person.email) continue;
       queue(
         person.email,
-        templates.ticketReply({
-          name: person.name,
-          number: named.number,
-          subject: named.subject,
-          body: d.body,
-          author: d.author.name,
-          // Accounts read it in the portal; the open form's requester only by e-mail.
-          link: person.accountId ? `${this.config.publicBaseUrl}/tickets/${d.ticketId}` : null,
-        }),
+        templates.ticketReply(
+          {
+            name: person.name,
+            number: named.number,
+            subject: named.subject,
+            body: d.body,
+            author: d.author.name,
+            // Accounts read it in the portal; the open form's requester only by e-mail.
+            link: person.accountId ? `${this.config.publicBaseUrl}/tickets/${d.ticketId}` : null,
+          },
+          await this.languageOf(person.accountId),
+        ),
       );
     }
   }
@@ -204,14 +225,17 @@ export class MailReactor implements Projection {
       for (const member of await this.holders(organisationId, role)) {
         queue(
           member.email,
-          templates.orderAwaitsYou({
-            name: member.name,
-            action: role === 'orderer' ? 'approve' : 'attest',
-            customerOrganisationName: customerName,
-            offeringName,
-            submittedBy: submittedBy.name,
-            link,
-          }),
+          templates.orderAwaitsYou(
+            {
+              name: member.name,
+              action: role === 'orderer' ? 'approve' : 'attest',
+              customerOrganisationName: customerName,
+              offeringName,
+              submittedBy: submittedBy.name,
+              link,
+            },
+            await this.languageOf(member.accountId),
+          ),
         );
       }
     };
@@ -232,7 +256,10 @@ export class MailReactor implements Projection {
         for (const person of await orderer()) {
           queue(
             person.email,
-            templates.orderRejected({ name: person.name, customerOrganisationName: customerName, offeringName, reason: event.data.reason, rejectedBy: event.data.by.name, link }),
+            templates.orderRejected(
+              { name: person.name, customerOrganisationName: customerName, offeringName, reason: event.data.reason, rejectedBy: event.data.by.name, link },
+              await this.languageOf(person.accountId),
+            ),
           );
         }
         return;
@@ -240,7 +267,10 @@ export class MailReactor implements Projection {
         for (const person of await orderer()) {
           queue(
             person.email,
-            templates.orderFulfilled({ name: person.name, customerOrganisationName: customerName, offeringName, instructions: event.data.instructions, viaAgent: agentId !== null, link }),
+            templates.orderFulfilled(
+              { name: person.name, customerOrganisationName: customerName, offeringName, instructions: event.data.instructions, viaAgent: agentId !== null, link },
+              await this.languageOf(person.accountId),
+            ),
           );
         }
         // Seed 001: the provider tells the agent that the technical connection of the customer may start.
@@ -256,7 +286,7 @@ export class MailReactor implements Projection {
                 offeringName,
                 instructions: event.data.instructions,
                 link,
-              }),
+              }, await this.languageOf(person.accountId)),
             );
           }
         }
@@ -265,7 +295,13 @@ export class MailReactor implements Projection {
       case 'OrderWithdrawn': {
         const d = event.data;
         for (const person of [...(await orderer()), ...(await waitedFor(d.step, d.organisationId))]) {
-          queue(person.email, templates.orderWithdrawn({ name: person.name, customerOrganisationName: customerName, offeringName, withdrawnBy: d.by.name, reason: d.reason, link }));
+          queue(
+            person.email,
+            templates.orderWithdrawn(
+              { name: person.name, customerOrganisationName: customerName, offeringName, withdrawnBy: d.by.name, reason: d.reason, link },
+              await this.languageOf(person.accountId),
+            ),
+          );
         }
         return;
       }
@@ -274,7 +310,10 @@ export class MailReactor implements Projection {
         // The agent of an order via an agent hears too: it would have connected the customer.
         const agent = agentId ? await this.holders(agentId, 'orderer') : [];
         for (const person of [...(await orderer()), ...(await waitedFor(d.step, d.organisationId)), ...agent]) {
-          queue(person.email, templates.orderCancelled({ name: person.name, customerOrganisationName: customerName, offeringName, reason: d.reason, link }));
+          queue(
+            person.email,
+            templates.orderCancelled({ name: person.name, customerOrganisationName: customerName, offeringName, reason: d.reason, link }, await this.languageOf(person.accountId)),
+          );
         }
         return;
       }

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PERSONAL_NUMBER_DIGEST, PersonalNumberDigest } from '@kundportal/kernel';
+import { Page, PageRequest, PERSONAL_NUMBER_DIGEST, PersonalNumberDigest } from '@kundportal/kernel';
 import { OrderQueries } from '@kundportal/ordering';
 import { OrganisationQueries } from '@kundportal/organisations';
 import { TicketQueries } from '@kundportal/ticketing';
-import { READ_STORE, ReadStore } from '@kundportal/readstore';
+import { findPage, READ_STORE, ReadStore } from '@kundportal/readstore';
 import { OUTBOX, OutboxDoc } from './outbox';
 
 export interface NotificationItem {
@@ -86,7 +86,7 @@ export class NotificationQueries {
   }
 
   /** The e-mails queued for an address (dev mode's `/dev/outbox`), oldest first. */
-  outbox(to?: string): Promise<OutboxDoc[]> {
-    return this.store.collection<OutboxDoc>(OUTBOX).find(to ? { to: to.toLowerCase() } : {}, { sort: { createdAt: 1, _id: 1 }, limit: 500 });
+  outbox(to: string | undefined, page: PageRequest): Promise<Page<OutboxDoc>> {
+    return findPage(this.store.collection<OutboxDoc>(OUTBOX), to ? { to: to.toLowerCase() } : {}, { sort: { createdAt: 1, _id: 1 } }, page);
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '@kundportal/identity';
 import { APP_CONFIG, AppConfig } from '@kundportal/kernel';
 import { OrderingModule } from '@kundportal/ordering';
 import { OrganisationsModule } from '@kundportal/organisations';
@@ -10,7 +11,7 @@ import { NotificationQueries } from './notification.queries';
 import { LogMailTransport, OutboxDispatcher } from './outbox';
 
 @Module({
-  imports: [OrganisationsModule, OrderingModule, TicketingModule],
+  imports: [OrganisationsModule, OrderingModule, TicketingModule, IdentityModule],
   providers: [
     MailReactor,
     NotificationQueries,

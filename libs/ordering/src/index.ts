@@ -15,3 +15,5 @@ export type {
   AttestationMethod,
 } from './order.events';
 export { ORDER_EVENT_TYPES } from './order.events';
+export { ORDER_STATUSES } from './order.decider';
+export type { OrderStatus } from './order.decider';

@@ -9,15 +9,17 @@ import {
   Step,
 } from './order.events';
 
-export type OrderStatus =
-  | 'awaiting-agent-approval'
-  | 'awaiting-agent-attestation'
-  | 'awaiting-attestation'
-  | 'attested'
-  | 'fulfilled'
-  | 'rejected'
-  | 'withdrawn'
-  | 'cancelled';
+export const ORDER_STATUSES = [
+  'awaiting-agent-approval',
+  'awaiting-agent-attestation',
+  'awaiting-attestation',
+  'attested',
+  'fulfilled',
+  'rejected',
+  'withdrawn',
+  'cancelled',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** Statuses in which the order waits for someone in the chain. */
 export const WAITING_STATUSES: readonly OrderStatus[] = ['awaiting-agent-approval', 'awaiting-agent-attestation', 'awaiting-attestation'];
@@ -135,7 +137,7 @@ function stepsFor(order: OrderSubmitted['data']): Step[] {
 }
 
 /** Auditors review the chain, so they take no part in it, whatever roles they also hold. */
-const auditorsDoNotAct = () => new Forbidden('Auditors read orders; they take no part in them.');
+const auditorsDoNotAct = () => new Forbidden('auditorsDoNotAct');
 
 function mayAct(by: Acting, step: Step): boolean {
   const turn = TURNS[step];
@@ -159,14 +161,14 @@ function sees(by: Acting): boolean {
  * role (403), and it must be that step's turn now (409 ORDER_STATE_CONFLICT).
  */
 function requireTurn(state: OrderState, by: Acting, steps: Step[]): { order: Existing; step: Step } {
-  if (!state.exists || !sees(by)) throw new NotFound('The order');
+  if (!state.exists || !sees(by)) throw new NotFound('order');
   if (by.auditor) throw auditorsDoNotAct();
   const own = stepsFor(state.order).filter((s) => steps.includes(s));
   const mine = own.filter((s) => mayAct(by, s));
-  if (mine.length === 0) throw new Forbidden('You do not hold the role for this step of the order.');
+  if (mine.length === 0) throw new Forbidden('noRoleForStep');
   const current = stepOf(state.status);
   if (current === null || !mine.includes(current)) {
-    throw DomainError.conflict('ORDER_STATE_CONFLICT', `The order is ${state.status}; it is not your turn.`);
+    throw DomainError.conflict('ORDER_STATE_CONFLICT', `The order is ${state.status}; it is not your turn.`).withParams({ status: state.status });
   }
   return { order: state, step: current };
 }
@@ -184,15 +186,15 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
         if (state.exists) throw DomainError.conflict('ORDER_EXISTS', 'The order exists already.');
         const { organisation, by } = command;
         // Staff and auditors see the organisation but order for none; anyone else outside it is told it does not exist.
-        if (!by.customer.member && !by.staff && !by.auditor) throw new NotFound('The organisation');
+        if (!by.customer.member && !by.staff && !by.auditor) throw new NotFound('organisation');
         if (by.auditor) throw auditorsDoNotAct();
-        if (!by.customer.roles.includes('orderer')) throw new Forbidden('Only the organisation’s orderers may order.');
+        if (!by.customer.roles.includes('orderer')) throw new Forbidden('orderersOnly');
         if (!command.offering) {
           throw DomainError.rule('OFFERING_NOT_AVAILABLE', 'That offering is not in the catalogue.', [
             { field: 'offeringId', message: 'not an offering in the catalogue' },
           ]);
         }
-        if (command.detailProblems.length > 0) throw new ValidationFailed(command.detailProblems, 'The order details do not fit the offering.');
+        if (command.detailProblems.length > 0) throw new ValidationFailed(command.detailProblems, 'orderDetails');
         if (!organisation.agreementSigned) {
           throw DomainError.rule('AGREEMENT_NOT_SIGNED', 'The customer agreement must be signed before ordering.');
         }
@@ -207,9 +209,10 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
         // An order nobody at the agent can approve or attest would wait for ever.
         if (viaAgent && (!viaAgent.hasOrderer || !viaAgent.hasAttestant)) {
           const missing = [...(viaAgent.hasOrderer ? [] : ['orderer']), ...(viaAgent.hasAttestant ? [] : ['attestant'])].join(' and no ');
+          const context = viaAgent.hasOrderer ? 'noAttestant' : viaAgent.hasAttestant ? 'noOrderer' : 'noOrdererNorAttestant';
           throw DomainError.rule('AGENT_CANNOT_ACT', `The agent organisation has no ${missing} to handle the order; it must appoint one first.`, [
             { field: 'viaAgentOrganisationId', message: `the agent has no ${missing}` },
-          ]);
+          ]).withParams({ context });
         }
         return [
           {
@@ -288,10 +291,13 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
 
       case 'FulfilOrder': {
         const { by } = command;
-        if (!state.exists || !sees(by)) throw new NotFound('The order');
-        if (!by.staff) throw new Forbidden('Only support staff fulfil orders.');
+        if (!state.exists || !sees(by)) throw new NotFound('order');
+        if (!by.staff) throw new Forbidden('staffFulfil');
         if (state.status !== 'attested') {
-          throw DomainError.conflict('ORDER_STATE_CONFLICT', `The order is ${state.status}; only an attested order can be fulfilled.`);
+          throw DomainError.conflict('ORDER_STATE_CONFLICT', `The order is ${state.status}; only an attested order can be fulfilled.`).withParams({
+            context: 'fulfil',
+            status: state.status,
+          });
         }
         return [
           {
@@ -309,15 +315,15 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
 
       case 'WithdrawOrder': {
         const { by } = command;
-        if (!state.exists || !sees(by)) throw new NotFound('The order');
+        if (!state.exists || !sees(by)) throw new NotFound('order');
         if (by.auditor) throw auditorsDoNotAct();
         const submitter = state.order.submittedBy.accountId;
         if (!by.customer.member || submitter === null || by.person.accountId !== submitter) {
-          throw new Forbidden('Only the orderer who submitted the order may withdraw it.');
+          throw new Forbidden('submitterWithdraws');
         }
         const step = stepOf(state.status);
         if (step === null) {
-          throw DomainError.conflict('ORDER_STATE_CONFLICT', `The order is ${state.status}; only a waiting order can be withdrawn.`);
+          throw DomainError.conflict('ORDER_STATE_CONFLICT', `The order is ${state.status}; only a waiting order can be withdrawn.`).withParams({ context: 'withdraw', status: state.status });
         }
         return [
           {
@@ -338,11 +344,11 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
 
       case 'CancelOrder': {
         const { by } = command;
-        if (!state.exists || !sees(by)) throw new NotFound('The order');
-        if (!by.staff) throw new Forbidden('Only support staff cancel orders.');
+        if (!state.exists || !sees(by)) throw new NotFound('order');
+        if (!by.staff) throw new Forbidden('staffCancel');
         const step = stepOf(state.status);
         if (step === null && state.status !== 'attested') {
-          throw DomainError.conflict('ORDER_STATE_CONFLICT', `The order is ${state.status}; only an order not yet fulfilled can be cancelled.`);
+          throw DomainError.conflict('ORDER_STATE_CONFLICT', `The order is ${state.status}; only an order not yet fulfilled can be cancelled.`).withParams({ context: 'cancel', status: state.status });
         }
         return [
           {

@@ -38,7 +38,7 @@ export class SubmitOrderHandler implements ICommandHandler<SubmitOrder> {
 
   async execute({ input, caller, context }: SubmitOrder): Promise<CommandAnswer> {
     const organisation = await this.organisations.read(input.organisationId);
-    if (!organisation) throw new NotFound('The organisation');
+    if (!organisation) throw new NotFound('organisation');
     const via = input.viaAgentOrganisationId ? await this.organisations.read(input.viaAgentOrganisationId) : null;
     const offering = await this.catalogue.currentOffering(input.offeringId);
     const orderId = context.idempotencyKey ? derivedId('order', caller.accountId ?? '', context.idempotencyKey) : newId();

@@ -44,7 +44,7 @@ export class OrderHistory {
   /** The order's events as stored; each reader folds them as it needs. */
   private async events(orderId: string): Promise<RecordedEvent[]> {
     const recorded = await this.log.readStream(orderStream(orderId));
-    if (recorded.length === 0) throw new NotFound('The order');
+    if (recorded.length === 0) throw new NotFound('order');
     return recorded;
   }
 

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Filter, READ_STORE, ReadStore } from '@kundportal/readstore';
+import { Page, PageRequest } from '@kundportal/kernel';
+import { Filter, findPage, READ_STORE, ReadStore } from '@kundportal/readstore';
+import { OrderStatus } from './order.decider';
 import { APPROVALS, ApprovalDoc, ORDERS, OrderDoc } from './order.projections';
 
 export interface Membership {
@@ -16,9 +18,11 @@ export class OrderQueries {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
   /** Orders visible through these organisations (all orders when `organisationIds` is null), newest change first. */
-  list(organisationIds: string[] | null, limit = 500): Promise<OrderDoc[]> {
+  /** Orders seen by the organisations given (null: every order), newest change first. */
+  list(organisationIds: string[] | null, where: { status?: OrderStatus }, page: PageRequest): Promise<Page<OrderDoc>> {
     const filter: Filter = organisationIds === null ? {} : { visibleTo: { $in: organisationIds } };
-    return this.store.collection<OrderDoc>(ORDERS).find(filter, { sort: { lastChangedAt: -1, _id: 1 }, limit });
+    if (where.status) filter.status = where.status;
+    return findPage(this.store.collection<OrderDoc>(ORDERS), filter, { sort: { lastChangedAt: -1, _id: 1 } }, page);
   }
 
   byId(id: string): Promise<OrderDoc | null> {
@@ -30,6 +34,13 @@ export class OrderQueries {
     const filter = approvalFilter(memberships);
     if (!filter) return Promise.resolve([]);
     return this.store.collection<ApprovalDoc>(APPROVALS).find(filter, { sort: { submittedAt: 1, _id: 1 }, projection: APPROVAL_ITEM });
+  }
+
+  /** A page of `approvalsFor`, oldest first. */
+  approvalPage(memberships: Membership[], page: PageRequest): Promise<Page<ApprovalItem>> {
+    const filter = approvalFilter(memberships);
+    if (!filter) return Promise.resolve({ items: [], total: 0 });
+    return findPage(this.store.collection<ApprovalDoc>(APPROVALS), filter, { sort: { submittedAt: 1, _id: 1 }, projection: APPROVAL_ITEM }, page);
   }
 
   countApprovalsFor(memberships: Membership[]): Promise<number> {

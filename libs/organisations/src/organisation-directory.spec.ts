@@ -74,14 +74,14 @@ describe('organisation directory projection', () => {
       registered('org-3', 'Region Skåne', '232100-0255'),
     ]);
     const directory = new OrganisationDirectory(store);
-    const names = async (q?: string, skip = 0, limit = 20) => {
-      const { items, total } = await directory.search(q, { skip, limit });
+    const names = async (q?: string, page = 1, pageSize = 20) => {
+      const { items, total } = await directory.search(q, { page, pageSize });
       return { names: items.map((o) => o.name), total };
     };
     expect(await names('västra')).toEqual({ names: ['Region Västra Götaland', 'Västra Kommun'], total: 2 });
     expect(await names('region västra')).toEqual({ names: ['Region Västra Götaland'], total: 1 });
     expect(await names('2321000255')).toEqual({ names: ['Region Skåne'], total: 1 });
     expect(await names('väst')).toEqual({ names: [], total: 0 });
-    expect(await names(undefined, 1, 1)).toEqual({ names: ['Region Västra Götaland'], total: 3 });
+    expect(await names(undefined, 2, 1)).toEqual({ names: ['Region Västra Götaland'], total: 3 });
   });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RecordedEvent } from '@kundportal/eventstore';
-import { allWordsFilter, normaliseOrganisationNumber, searchWords } from '@kundportal/kernel';
-import { Filter, Projection, ProjectionContext, READ_STORE, ReadStore } from '@kundportal/readstore';
+import { allWordsFilter, normaliseOrganisationNumber, Page, PageRequest, searchWords } from '@kundportal/kernel';
+import { Filter, findPage, Projection, ProjectionContext, READ_STORE, ReadStore } from '@kundportal/readstore';
 import { OrganisationEvent } from './organisation/organisation.events';
 
 export const ORGANISATION_DIRECTORY = 'organisation_directory';
@@ -66,15 +66,10 @@ export class OrganisationDirectory {
    * Organisations by name: those whose organisationsnummer `q` is (with or without the dash),
    * or whose name has every word of `q`; all of them without `q`.
    */
-  async search(q: string | undefined, paging: { skip: number; limit: number }): Promise<{ items: OrganisationDirectoryDoc[]; total: number }> {
+  search(q: string | undefined, page: PageRequest): Promise<Page<OrganisationDirectoryDoc>> {
     const filter = organisationSearch(q);
-    if (filter === null) return { items: [], total: 0 };
-    const collection = this.store.collection<OrganisationDirectoryDoc>(ORGANISATION_DIRECTORY);
-    const [items, total] = await Promise.all([
-      collection.find(filter, { sort: { name: 1, _id: 1 }, skip: paging.skip, limit: paging.limit }),
-      collection.count(filter),
-    ]);
-    return { items, total };
+    if (filter === null) return Promise.resolve({ items: [], total: 0 });
+    return findPage(this.store.collection<OrganisationDirectoryDoc>(ORGANISATION_DIRECTORY), filter, { sort: { name: 1, _id: 1 } }, page);
   }
 }
 

@@ -73,6 +73,6 @@ function factsOf(state: OrganisationState): OrganisationFacts | null {
 /** Refuses one more account when the organisation's user limit is reached (`pending`: registrations waiting for approval). */
 export function requireRoomFor(facts: OrganisationFacts, pending: number): void {
   if (facts.userLimit !== null && facts.memberCount + pending >= facts.userLimit) {
-    throw DomainError.rule('ORGANISATION_USER_LIMIT_REACHED', `The organisation allows at most ${facts.userLimit} users.`);
+    throw DomainError.rule('ORGANISATION_USER_LIMIT_REACHED', `The organisation allows at most ${facts.userLimit} users.`).withParams({ limit: facts.userLimit });
   }
 }

@@ -99,8 +99,8 @@ export class ApproveCustomerApplicationHandler implements ICommandHandler<Approv
 
   async execute({ applicationId, context }: ApproveCustomerApplication): Promise<CommandAnswer> {
     const { state } = await this.executor.load(applicationDecider, applicationStream(applicationId));
-    if (state.status === 'none') throw new NotFound('The customer application');
-    if (state.status === 'rejected') throw DomainError.conflict('APPLICATION_NOT_PENDING', 'The application is rejected already.');
+    if (state.status === 'none') throw new NotFound('customerApplication');
+    if (state.status === 'rejected') throw DomainError.conflict('APPLICATION_NOT_PENDING', 'The application is rejected already.').withParams({ status: 'rejected' });
     // Derived from the application, so an approval retried after a crash reaches the same organisation.
     const organisationId = derivedId('organisation', applicationId);
     const application = state.application;
@@ -202,7 +202,10 @@ export class LinkAgentHandler extends OrganisationCommandHandler implements ICom
     }
     // A merged record is nobody's agent: the record it was merged into is the one to link.
     if (agent.state.mergedInto) {
-      throw DomainError.conflict('ORGANISATION_MERGED', `The agent's record was merged into ${agent.state.mergedInto}; link that one.`);
+      throw DomainError.conflict('ORGANISATION_MERGED', `The agent's record was merged into ${agent.state.mergedInto}; link that one.`).withParams({
+        context: 'agent',
+        into: agent.state.mergedInto,
+      });
     }
     const outcome = await this.executor.execute(
       organisationDecider,
@@ -236,15 +239,15 @@ export class MergeOrganisationsHandler extends OrganisationCommandHandler implem
   async execute({ organisationId, duplicateOrganisationId, caller, context }: MergeOrganisations): Promise<CommandAnswer> {
     const by = this.acting(caller, context);
     const target = await this.executor.load(organisationDecider, organisationStream(organisationId));
-    if (!target.state.exists) throw new NotFound('The organisation');
-    if (target.state.mergedInto) throw DomainError.conflict('ORGANISATION_MERGED', 'That record was itself merged into another.');
+    if (!target.state.exists) throw new NotFound('organisation');
+    if (target.state.mergedInto) throw DomainError.conflict('ORGANISATION_MERGED', 'That record was itself merged into another.').withParams({ context: 'target' });
     const closed = await this.executor.execute(
       organisationDecider,
       organisationStream(duplicateOrganisationId),
       { type: 'MergeInto', into: organisationId, now: context.now, by },
       context,
     );
-    if (!closed.state.exists) throw new NotFound('The duplicate organisation');
+    if (!closed.state.exists) throw new NotFound('duplicateOrganisation');
     const duplicate = closed.state;
     const outcome = await this.executor.execute(
       organisationDecider,

@@ -1,16 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { READ_STORE, ReadStore } from '@kundportal/readstore';
+import { Page, PageRequest } from '@kundportal/kernel';
+import { findPage, READ_STORE, ReadStore } from '@kundportal/readstore';
 import { ApplicationDoc, COLLECTIONS, MemberDoc, OrganisationDoc } from './organisation.projections';
+
+const MEMBER_ORDER = { name: 1, _id: 1 } as const;
 
 /** The organisations context's read side, for its own controllers and for other contexts. */
 @Injectable()
 export class OrganisationQueries {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
-  applications(status?: string): Promise<ApplicationDoc[]> {
-    return this.store
-      .collection<ApplicationDoc>(COLLECTIONS.applications)
-      .find(status ? { status } : {}, { sort: { submittedAt: 1, _id: 1 } });
+  applications(where: { status?: ApplicationDoc['status'] }, page: PageRequest): Promise<Page<ApplicationDoc>> {
+    const filter = where.status ? { status: where.status } : {};
+    return findPage(this.store.collection<ApplicationDoc>(COLLECTIONS.applications), filter, { sort: { submittedAt: 1, _id: 1 } }, page);
   }
 
   organisation(id: string): Promise<OrganisationDoc | null> {
@@ -35,18 +37,17 @@ export class OrganisationQueries {
 
   /** The organisation's members: active memberships only. */
   members(organisationId: string): Promise<MemberDoc[]> {
-    return this.store.collection<MemberDoc>(COLLECTIONS.members).find({ organisationId, status: 'active' }, { sort: { name: 1, _id: 1 } });
+    return this.store.collection<MemberDoc>(COLLECTIONS.members).find({ organisationId, status: 'active' }, { sort: MEMBER_ORDER });
   }
 
-  /** Join requests waiting in the organisation, oldest first, one page of them and how many there are. */
-  async joinRequests(organisationId: string, page: { page: number; pageSize: number }): Promise<{ items: MemberDoc[]; total: number }> {
-    const members = this.store.collection<MemberDoc>(COLLECTIONS.members);
-    const filter = { organisationId, status: 'pending' };
-    const [items, total] = await Promise.all([
-      members.find(filter, { sort: { requestedAt: 1, _id: 1 }, skip: (page.page - 1) * page.pageSize, limit: page.pageSize }),
-      members.count(filter),
-    ]);
-    return { items, total };
+  /** A page of `members`, by name. */
+  memberPage(organisationId: string, page: PageRequest): Promise<Page<MemberDoc>> {
+    return findPage(this.store.collection<MemberDoc>(COLLECTIONS.members), { organisationId, status: 'active' }, { sort: MEMBER_ORDER }, page);
+  }
+
+  /** Join requests waiting in the organisation, oldest first. */
+  joinRequests(organisationId: string, page: PageRequest): Promise<Page<MemberDoc>> {
+    return findPage(this.store.collection<MemberDoc>(COLLECTIONS.members), { organisationId, status: 'pending' }, { sort: { requestedAt: 1, _id: 1 } }, page);
   }
 
   /** Join requests waiting in any of these organisations (an administrator's badge). */

@@ -1,3 +1,5 @@
+import { Page, PageRequest, skipOf } from '@kundportal/kernel';
+
 /**
  * Read models, shaped like the part of MongoDB's collection API that projections and queries use.
  * Filters and updates use MongoDB's syntax (the operators listed below), so the `mongo` adapter
@@ -103,4 +105,21 @@ export class DuplicateKeyError extends Error {
     super(`Duplicate key in ${collection}: ${detail}`);
     this.name = 'DuplicateKeyError';
   }
+}
+
+/**
+ * One page of the documents a filter matches, in the order given, and how many it matches in all:
+ * the one way a query answers a list route.
+ */
+export async function findPage<T extends Doc>(
+  collection: ReadCollection<T>,
+  filter: Filter,
+  options: { sort: SortSpec; projection?: Record<string, 1> },
+  request: PageRequest,
+): Promise<Page<T>> {
+  const [items, total] = await Promise.all([
+    collection.find(filter, { ...options, skip: skipOf(request), limit: request.pageSize }),
+    collection.count(filter),
+  ]);
+  return { items, total };
 }

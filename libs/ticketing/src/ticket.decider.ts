@@ -1,4 +1,4 @@
-import { assertNever, Decider, DomainError, Forbidden, NotFound } from '@kundportal/kernel';
+import { assertNever, Decider, DomainError, Forbidden, NotFound, ReasonOf } from '@kundportal/kernel';
 import {
   Author,
   TicketAttachmentAdded,
@@ -54,21 +54,21 @@ export function maySee(ticket: Ticket, by: Pick<TicketActor, 'accountId' | 'staf
 }
 
 function visible(state: TicketState, by: TicketActor): Existing {
-  if (!state.exists || !maySee(state, by)) throw new NotFound('The ticket');
+  if (!state.exists || !maySee(state, by)) throw new NotFound('ticket');
   return state;
 }
 
 /** Posting, attaching and closing: staff and the people on the ticket (administrators only look). */
 function mayTakePart(ticket: Existing, by: TicketActor): void {
-  if (!by.staff && !isParticipant(ticket, by.accountId)) throw new Forbidden('Only the requester, collaborators and staff take part in a ticket.');
+  if (!by.staff && !isParticipant(ticket, by.accountId)) throw new Forbidden('ticketParticipants');
 }
 
 function notClosed(ticket: Existing): void {
   if (ticket.status === 'closed') throw DomainError.conflict('TICKET_CLOSED', 'The ticket is closed.');
 }
 
-function staffOnly(by: TicketActor, what: string): void {
-  if (!by.staff) throw new Forbidden(`Only support staff ${what}.`);
+function staffOnly(by: TicketActor, reason: ReasonOf<'FORBIDDEN'>): void {
+  if (!by.staff) throw new Forbidden(reason);
 }
 
 export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
@@ -84,7 +84,7 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
       case 'PostMessage': {
         const ticket = visible(state, command.by);
         mayTakePart(ticket, command.by);
-        if (command.internal) staffOnly(command.by, 'write internal notes');
+        if (command.internal) staffOnly(command.by, 'staffInternalNotes');
         notClosed(ticket);
         for (const id of command.attachmentIds) {
           if (!ticket.attachmentIds.has(id)) {
@@ -117,7 +117,7 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
       case 'AddCollaborator': {
         const ticket = visible(state, command.by);
         if (!command.by.staff && ticket.created.requester.accountId !== command.by.accountId) {
-          throw new Forbidden('Only the requester and staff add collaborators.');
+          throw new Forbidden('requesterAddsCollaborators');
         }
         if (isParticipant(ticket, command.collaborator.accountId)) {
           throw DomainError.conflict('ALREADY_ON_TICKET', 'That person is on the ticket already.');
@@ -132,7 +132,7 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
 
       case 'ChangeStatus': {
         const ticket = visible(state, command.by);
-        staffOnly(command.by, 'set the status');
+        staffOnly(command.by, 'staffTicketStatus');
         return [
           {
             type: 'TicketStatusChanged',
@@ -143,7 +143,7 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
 
       case 'ChangePriority': {
         const ticket = visible(state, command.by);
-        staffOnly(command.by, 'set the priority');
+        staffOnly(command.by, 'staffTicketPriority');
         return [
           {
             type: 'TicketPriorityChanged',

@@ -96,7 +96,7 @@ export class CreateTicketHandler implements ICommandHandler<CreateTicket> {
       const memberships = requester.accountId ? await this.organisations.membershipsOf(requester.accountId) : [];
       const allowed = memberships.some((m) => m.organisationId === input.organisationId) ||
         (caller.staff && !requester.accountId && (await this.organisations.organisation(input.organisationId)) !== null);
-      if (!allowed) throw new NotFound('The organisation');
+      if (!allowed) throw new NotFound('organisation');
     }
     if (input.serviceId && !(await this.catalogue.service(input.serviceId))) {
       throw DomainError.rule('UNKNOWN_SERVICE', 'No such service in the catalogue.', [{ field: 'serviceId', message: 'not a service in the catalogue' }]);
@@ -136,7 +136,7 @@ export class CreateTicketHandler implements ICommandHandler<CreateTicket> {
   private async requester(input: CreateTicket['input'], caller: TicketCaller): Promise<TicketPerson> {
     const { onBehalfOfAccountId, onBehalfOfEmail } = input;
     if (onBehalfOfAccountId !== undefined || onBehalfOfEmail !== undefined) {
-      if (!caller.staff) throw new Forbidden('Only support staff create tickets on behalf of someone.');
+      if (!caller.staff) throw new Forbidden('staffOnBehalf');
       if (onBehalfOfAccountId !== undefined && onBehalfOfEmail !== undefined) {
         throw DomainError.rule('ONE_REQUESTER', 'Name the caller by account or by e-mail, not both.', [{ field: 'onBehalfOfEmail', message: 'not with onBehalfOfAccountId' }]);
       }
@@ -145,7 +145,7 @@ export class CreateTicketHandler implements ICommandHandler<CreateTicket> {
     }
     if (caller.accountId) return this.people.person(caller.accountId, 'requester');
     if (caller.staff) return { accountId: null, name: caller.name, email: null };
-    throw new Forbidden('Create your account first, or use the open form.');
+    throw new Forbidden('accountFirst');
   }
 }
 
@@ -218,7 +218,7 @@ export class AddTicketCollaboratorHandler extends TicketChangeHandler implements
     if (state.exists && !by.staff && state.created.requester.accountId !== by.accountId) {
       return this.change(ticketId, { type: 'AddCollaborator', collaborator: { accountId, name: '', email: null }, by, now: context.now }, context);
     }
-    if (!state.exists) throw new NotFound('The ticket');
+    if (!state.exists) throw new NotFound('ticket');
     const collaborator = await this.people.person(accountId, 'accountId');
     return this.change(ticketId, { type: 'AddCollaborator', collaborator, by, now: context.now }, context);
   }

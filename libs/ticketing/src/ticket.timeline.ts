@@ -11,7 +11,7 @@ export class TicketTimeline {
 
   async timeline(ticketId: string) {
     const { recorded } = await this.executor.load(ticketDecider, ticketStream(ticketId));
-    if (recorded.length === 0) throw new NotFound('The ticket');
+    if (recorded.length === 0) throw new NotFound('ticket');
     return recorded.map((e) => ({
       position: e.position.toString(),
       revision: Number(e.revision),

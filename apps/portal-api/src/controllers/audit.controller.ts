@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ValidationFailed } from '@kundportal/kernel';
 import { OrderHistory } from '@kundportal/ordering';
+import { OrderStateQuery } from '../dto/audit.dto';
 import { StaffOrAuditor } from '../http/auth';
 import { IdPipe } from '../http/id.pipe';
 
@@ -21,10 +22,9 @@ export class AuditController {
   }
 
   @Get(':id/state')
-  @ApiQuery({ name: 'at', description: 'ISO-8601 time', example: '2026-05-01T12:00:00Z' })
   @ApiOperation({ summary: 'The order as it stood at a moment, and who held the roles then (staff, auditors)' })
-  orderStateAt(@Param('id', IdPipe) id: string, @Query('at') at?: string) {
-    if (typeof at !== 'string' || !ISO_TIME.test(at) || Number.isNaN(Date.parse(at))) {
+  orderStateAt(@Param('id', IdPipe) id: string, @Query() { at }: OrderStateQuery) {
+    if (!ISO_TIME.test(at) || Number.isNaN(Date.parse(at))) {
       throw ValidationFailed.field('at', 'must be an ISO-8601 time, e.g. 2026-05-01T12:00:00Z');
     }
     return this.history.stateAt(id, new Date(at));

@@ -29,7 +29,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Development sign-in: mints a token as if an e-ID had identified the person (AUTH_MODE=dev only)' })
   @ApiOkResponse({ type: TokenDto })
   async devSignIn(@Body() body: DevSignInDto): Promise<TokenDto> {
-    if (this.config.auth.mode !== 'dev') throw new NotFound('The route');
+    if (this.config.auth.mode !== 'dev') throw new NotFound('route');
     return this.tokens.mint({
       subject: `person:${this.digest.of(body.personalNumber)}`,
       name: body.name ?? 'Dev user',

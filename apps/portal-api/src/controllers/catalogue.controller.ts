@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Injectable, Param, PipeTransform, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Injectable, Param, PipeTransform, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
@@ -6,6 +6,7 @@ import { NotFound } from '@kundportal/kernel';
 import { Principal } from '@kundportal/identity';
 import { CatalogueQueries, isOfferingId, isServiceId, PublishOffering, PublishService, RetireOffering } from '@kundportal/catalogue';
 import { PublishOfferingDto, PublishServiceDto } from '../dto/catalogue.dto';
+import { listAnswer, PageQuery, pageRequest } from '../dto/paging.dto';
 import { CurrentPrincipal, StaffOnly } from '../http/auth';
 import { CallerService } from '../http/caller.service';
 import { CatalogueDto } from '../dto/answers.dto';
@@ -14,7 +15,7 @@ import { CatalogueDto } from '../dto/answers.dto';
 @Injectable()
 class ServiceIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!isServiceId(value)) throw new NotFound('The service');
+    if (!isServiceId(value)) throw new NotFound('service');
     return value;
   }
 }
@@ -23,7 +24,7 @@ class ServiceIdPipe implements PipeTransform<string, string> {
 @Injectable()
 class OfferingIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!isOfferingId(value)) throw new NotFound('The offering');
+    if (!isOfferingId(value)) throw new NotFound('offering');
     return value;
   }
 }
@@ -41,16 +42,14 @@ export class CatalogueController {
   @Get()
   @ApiOperation({ summary: 'The services and the offerings that can be ordered now, with their order forms' })
   @ApiOkResponse({ type: CatalogueDto })
-  async list() {
-    const services = await this.catalogue.services();
-    return {
-      items: services.map((s) => ({
-        id: s._id,
-        name: s.name,
-        description: s.description,
-        offerings: s.offerings.map((o) => ({ id: o.id, name: o.name, version: o.version, startupFee: o.startupFee, fields: o.fields })),
-      })),
-    };
+  async list(@Query() query: PageQuery) {
+    const page = pageRequest(query);
+    return listAnswer(await this.catalogue.services(page), page, (s) => ({
+      id: s._id,
+      name: s.name,
+      description: s.description,
+      offerings: s.offerings.map((o) => ({ id: o.id, name: o.name, version: o.version, startupFee: o.startupFee, fields: o.fields })),
+    }));
   }
 
   @Post('services')

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ValidationFailed } from '@kundportal/kernel';
 import { Principal } from '@kundportal/identity';
 import {
   ApproveCustomerApplication,
@@ -10,12 +9,11 @@ import {
   RejectCustomerApplication,
   SubmitCustomerApplication,
 } from '@kundportal/organisations';
-import { CustomerApplicationDto, RejectDto } from '../dto/organisations.dto';
+import { ApplicationListQuery, CustomerApplicationDto, RejectDto } from '../dto/organisations.dto';
+import { listAnswer, pageRequest } from '../dto/paging.dto';
 import { CurrentPrincipal, Public, StaffOnly } from '../http/auth';
 import { CallerService } from '../http/caller.service';
 import { IdPipe } from '../http/id.pipe';
-
-const STATUSES = ['submitted', 'approved', 'rejected'];
 
 @ApiTags('organisations')
 @Controller('customer-applications')
@@ -36,23 +34,17 @@ export class CustomerApplicationsController {
   @Get()
   @StaffOnly()
   @ApiBearerAuth()
-  @ApiQuery({ name: 'status', required: false, enum: STATUSES })
   @ApiOperation({ summary: 'Customer applications, oldest first (staff)' })
-  async list(@Query('status') status?: string) {
-    if (status !== undefined && !STATUSES.includes(status)) {
-      throw ValidationFailed.field('status', `must be one of ${STATUSES.join(', ')}`);
-    }
-    const items = await this.organisations.applications(status);
-    return {
-      items: items.map((a) => ({
-        id: a._id,
-        organisationNumber: a.organisationNumber,
-        organisationName: a.organisationName,
-        status: a.status,
-        submittedAt: a.submittedAt,
-        organisationId: a.organisationId,
-      })),
-    };
+  async list(@Query() query: ApplicationListQuery) {
+    const page = pageRequest(query);
+    return listAnswer(await this.organisations.applications({ status: query.status }, page), page, (a) => ({
+      id: a._id,
+      organisationNumber: a.organisationNumber,
+      organisationName: a.organisationName,
+      status: a.status,
+      submittedAt: a.submittedAt,
+      organisationId: a.organisationId,
+    }));
   }
 
   @Post(':id/approve')

@@ -2,12 +2,14 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ChangeEmail, JoinAnotherOrganisation, Principal, VerifyEmail } from '@kundportal/identity';
+import { ChangeEmail, ChooseLanguage, JoinAnotherOrganisation, Principal, VerifyEmail } from '@kundportal/identity';
 import { NotificationQueries, Notifications } from '@kundportal/notifications';
 import { LeaveOrganisation, OrganisationQueries } from '@kundportal/organisations';
 import { ChangeEmailDto, JoinOrganisationDto, VerifyEmailDto } from '../dto/organisations.dto';
 import { CurrentPrincipal } from '../http/auth';
+import { PreferencesDto } from '../dto/me.dto';
 import { CallerService } from '../http/caller.service';
+import { CallerLanguage, languageOf } from '../http/language';
 import { IdPipe } from '../http/id.pipe';
 import { MeDto, NotificationsDto } from '../dto/answers.dto';
 
@@ -20,16 +22,19 @@ export class MeController {
     private readonly callers: CallerService,
     private readonly organisations: OrganisationQueries,
     private readonly notifications: NotificationQueries,
+    private readonly languages: CallerLanguage,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'The caller, their organisations and roles there' })
+  @ApiOperation({ summary: 'The caller, their organisations and roles there, and the language the service speaks to them in' })
   @ApiOkResponse({ type: MeDto })
-  async me(@CurrentPrincipal() principal: Principal) {
+  async me(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
     const { account } = await this.callers.resolve(principal);
-    const [memberships, pending] = account
-      ? await Promise.all([this.organisations.membershipsOf(account._id), this.organisations.pendingOf(account._id)])
-      : [[], []];
+    const [memberships, pending, chosen] = await Promise.all([
+      account ? this.organisations.membershipsOf(account._id) : [],
+      account ? this.organisations.pendingOf(account._id) : [],
+      this.languages.chosen(principal, account?._id ?? null),
+    ]);
     const orgs = new Map(
       (await this.organisations.organisations([...memberships, ...pending].map((m) => m.organisationId))).map((o) => [o._id, o]),
     );
@@ -42,6 +47,9 @@ export class MeController {
       method: principal.method,
       staff: principal.staff,
       auditor: principal.auditor,
+      // The language chosen, else the one this request's Accept-Language prefers.
+      language: chosen ?? languageOf(request),
+      languageChosen: chosen !== null,
       organisations: memberships.flatMap((m) => {
         const org = orgs.get(m.organisationId);
         // A merged duplicate is reached through the record that took it in.
@@ -102,5 +110,13 @@ export class MeController {
   async notificationsOf(@CurrentPrincipal() principal: Principal): Promise<Notifications> {
     const { account } = await this.callers.resolve(principal);
     return this.notifications.forCaller({ personalNumber: principal.personalNumber, accountId: account?._id ?? null, staff: principal.staff });
+  }
+
+  @Put('preferences')
+  @ApiOperation({ summary: 'Choose the language of error messages and of e-mails to the account (sv or en); kept as events' })
+  async setPreferences(@Body() body: PreferencesDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const caller = await this.callers.resolve(principal);
+    const holder = { accountId: caller.account?._id ?? null, subject: principal.subject };
+    return this.commands.execute(new ChooseLanguage(holder, body.language, this.callers.context(request, caller)));
   }
 }

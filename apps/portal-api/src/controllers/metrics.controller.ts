@@ -16,7 +16,7 @@ export class MetricsController {
   @Get()
   @Public()
   get(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    if (this.config.metricsPort !== undefined || this.config.production) throw new NotFound('The route');
+    if (this.config.metricsPort !== undefined || this.config.production) throw new NotFound('route');
     void reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8');
     return this.metrics.registry.metrics();
   }

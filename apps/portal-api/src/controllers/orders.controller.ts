@@ -1,12 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Forbidden, NotFound } from '@kundportal/kernel';
 import { Principal } from '@kundportal/identity';
 import { ApproveOrder, AttestOrder, CancelOrder, FulfilOrder, OrderCaller, OrderDoc, OrderQueries, RejectOrder, SubmitOrder, WithdrawOrder } from '@kundportal/ordering';
 import { OrganisationQueries } from '@kundportal/organisations';
-import { AttestOrderDto, CancelOrderDto, FulfilOrderDto, RejectOrderDto, SubmitOrderDto, WithdrawOrderDto } from '../dto/orders.dto';
+import { AttestOrderDto, CancelOrderDto, FulfilOrderDto, OrderListQuery, RejectOrderDto, SubmitOrderDto, WithdrawOrderDto } from '../dto/orders.dto';
+import { listAnswer, PageQuery, pageRequest } from '../dto/paging.dto';
 import { CurrentPrincipal, StaffOnly } from '../http/auth';
 import { Caller, CallerService } from '../http/caller.service';
 import { IdPipe } from '../http/id.pipe';
@@ -67,7 +68,7 @@ export class OrdersController {
   private async visibleOrder(id: string, caller: Caller): Promise<OrderDoc> {
     const order = await this.orders.byId(id);
     const reach = await this.reach(caller);
-    if (!order || (reach !== null && !order.visibleTo.some((o) => reach.includes(o)))) throw new NotFound('The order');
+    if (!order || (reach !== null && !order.visibleTo.some((o) => reach.includes(o)))) throw new NotFound('order');
     return order;
   }
 
@@ -85,24 +86,24 @@ export class OrdersController {
   }
 
   @Get('orders')
-  @ApiQuery({ name: 'organisationId', required: false })
   @ApiOperation({ summary: 'Orders of the caller’s organisations (as customer or agent), newest change first; staff and auditors see all' })
   @ApiOkResponse({ type: OrdersDto })
-  async list(@CurrentPrincipal() principal: Principal, @Query('organisationId') organisationId?: string) {
+  async list(@CurrentPrincipal() principal: Principal, @Query() query: OrderListQuery) {
     const caller = await this.callers.resolve(principal);
     const reach = await this.reach(caller);
     let scope = reach;
-    if (organisationId !== undefined) {
-      const id = new IdPipe().transform(String(organisationId));
+    if (query.organisationId !== undefined) {
+      const id = new IdPipe().transform(query.organisationId);
       if (reach !== null && !reach.includes(id)) {
         // A member with no role knows the organisation exists, but may not see its orders.
         const member = caller.account && (await this.organisations.membershipsOf(caller.account._id)).some((m) => m.organisationId === id);
-        if (member) throw new Forbidden('Members with a role in the organisation see its orders.');
-        throw new NotFound('The organisation');
+        if (member) throw new Forbidden('roleToSeeOrders');
+        throw new NotFound('organisation');
       }
       scope = [id];
     }
-    return { items: (await this.orders.list(scope)).map(summary) };
+    const page = pageRequest(query);
+    return listAnswer(await this.orders.list(scope, { status: query.status }, page), page, summary);
   }
 
   @Get('orders/:id')
@@ -188,20 +189,18 @@ export class OrdersController {
   @Get('approvals')
   @ApiOperation({ summary: 'Orders waiting for an action the caller may take, always naming the customer organisation' })
   @ApiOkResponse({ type: ApprovalsDto })
-  async approvals(@CurrentPrincipal() principal: Principal) {
+  async approvals(@CurrentPrincipal() principal: Principal, @Query() query: PageQuery) {
     const caller = await this.callers.resolve(principal);
     const memberships = caller.account ? await this.organisations.membershipsOf(caller.account._id) : [];
-    const items = await this.orders.approvalsFor(memberships);
-    return {
-      items: items.map((a) => ({
-        orderId: a._id,
-        step: a.step,
-        customerOrganisationId: a.customerOrganisationId,
-        customerOrganisationName: a.customerOrganisationName,
-        offeringName: a.offeringName,
-        submittedAt: a.submittedAt,
-        submittedBy: a.submittedBy,
-      })),
-    };
+    const page = pageRequest(query);
+    return listAnswer(await this.orders.approvalPage(memberships, page), page, (a) => ({
+      orderId: a._id,
+      step: a.step,
+      customerOrganisationId: a.customerOrganisationId,
+      customerOrganisationName: a.customerOrganisationName,
+      offeringName: a.offeringName,
+      submittedAt: a.submittedAt,
+      submittedBy: a.submittedBy,
+    }));
   }
 }

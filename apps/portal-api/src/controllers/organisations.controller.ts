@@ -18,8 +18,9 @@ import {
   SetUserLimit,
   SignAgreement,
 } from '@kundportal/organisations';
-import { ApproveJoinRequestDto, DeclineJoinRequestDto, InvitationDto, LinkAgentDto, MergeDto, PageQuery, SetRolesDto } from '../dto/organisations.dto';
+import { ApproveJoinRequestDto, DeclineJoinRequestDto, InvitationDto, LinkAgentDto, MergeDto, SetRolesDto } from '../dto/organisations.dto';
 import { UserLimitDto } from '../dto/registrations.dto';
+import { listAnswer, PageQuery, pageRequest } from '../dto/paging.dto';
 import { CurrentPrincipal, StaffOnly } from '../http/auth';
 import { Caller, CallerService } from '../http/caller.service';
 import { IdPipe } from '../http/id.pipe';
@@ -42,7 +43,7 @@ export class OrganisationsController {
    */
   private async visible(orgId: string, caller: Caller, namedToo: boolean): Promise<{ org: OrganisationDoc; membership: MemberDoc | null }> {
     const org = await this.organisations.organisation(orgId);
-    if (!org) throw new NotFound('The organisation');
+    if (!org) throw new NotFound('organisation');
     if (caller.principal.staff) return { org, membership: null };
     const membership = caller.account ? (await this.organisations.membershipsOf(caller.account._id)).find((m) => m.organisationId === orgId) : undefined;
     if (membership) return { org, membership };
@@ -50,7 +51,7 @@ export class OrganisationsController {
       const digest = this.digest.of(caller.principal.personalNumber);
       if (digest === org.signatoryDigest || digest === org.administratorDigest) return { org, membership: null };
     }
-    throw new NotFound('The organisation');
+    throw new NotFound('organisation');
   }
 
   /** Least privilege: a member with no role sees the organisation's name, not its people. */
@@ -59,7 +60,7 @@ export class OrganisationsController {
     if (caller.principal.staff) return;
     const roles = membership?.roles ?? [];
     if (role ? !roles.includes(role) : roles.length === 0) {
-      throw new Forbidden(role ? 'Only the organisation’s administrators may see this.' : 'Members with a role in the organisation see its members.');
+      throw new Forbidden(role ? 'administratorsOnly' : 'roleToSeeMembers');
     }
   }
 
@@ -94,10 +95,10 @@ export class OrganisationsController {
   @Get(':orgId/members')
   @ApiOperation({ summary: 'Members of an organisation with their roles (its members who hold a role, staff)' })
   @ApiOkResponse({ type: MembersDto })
-  async members(@Param('orgId', IdPipe) orgId: string, @CurrentPrincipal() principal: Principal) {
+  async members(@Param('orgId', IdPipe) orgId: string, @Query() query: PageQuery, @CurrentPrincipal() principal: Principal) {
     await this.requireRole(orgId, await this.callers.resolve(principal));
-    const members = await this.organisations.members(orgId);
-    return { items: members.map((m) => ({ accountId: m.accountId, name: m.name, email: m.email, roles: m.roles })), total: members.length };
+    const page = pageRequest(query);
+    return listAnswer(await this.organisations.memberPage(orgId, page), page, (m) => ({ accountId: m.accountId, name: m.name, email: m.email, roles: m.roles }));
   }
 
   @Delete(':orgId/members/:accountId')
@@ -116,10 +117,8 @@ export class OrganisationsController {
   @ApiOperation({ summary: 'People asking to join, oldest first (the organisation’s administrators, staff)' })
   async joinRequests(@Param('orgId', IdPipe) orgId: string, @Query() query: PageQuery, @CurrentPrincipal() principal: Principal) {
     await this.requireRole(orgId, await this.callers.resolve(principal), 'administrator');
-    const page = query.page ?? 1;
-    const pageSize = query.pageSize ?? 20;
-    const { items, total } = await this.organisations.joinRequests(orgId, { page, pageSize });
-    return { items: items.map((m) => ({ accountId: m.accountId, name: m.name, email: m.email, requestedAt: m.requestedAt })), total, page, pageSize };
+    const page = pageRequest(query);
+    return listAnswer(await this.organisations.joinRequests(orgId, page), page, (m) => ({ accountId: m.accountId, name: m.name, email: m.email, requestedAt: m.requestedAt }));
   }
 
   @Post(':orgId/join-requests/:accountId/approve')

@@ -28,12 +28,12 @@ export class ProjectionsController {
   })
   async resume(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const projection = (await this.health.report()).projections.find((p) => p.name === name);
-    if (!projection) throw new NotFound('The projection');
+    if (!projection) throw new NotFound('projection');
     if (this.runner.resume(name)) return { name, state: 'running' };
     if (projection.state === 'parked' && (await this.runner.requestResume(name))) {
       reply.status(202);
       return { name, state: 'resume-requested' };
     }
-    throw DomainError.conflict('PROJECTION_NOT_PARKED', `The projection is ${projection.state}, not parked.`);
+    throw DomainError.conflict('PROJECTION_NOT_PARKED', `The projection is ${projection.state}, not parked.`).withParams({ state: projection.state });
   }
 }

@@ -1,16 +1,14 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Param } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApproveRegistration, Principal, RegistrationQueries, RejectRegistration, SubmitRegistration } from '@kundportal/identity';
-import { ValidationFailed } from '@kundportal/kernel';
 import { RejectDto } from '../dto/organisations.dto';
-import { RegistrationDto } from '../dto/registrations.dto';
+import { RegistrationDto, RegistrationListQuery } from '../dto/registrations.dto';
+import { listAnswer, pageRequest } from '../dto/paging.dto';
 import { CurrentPrincipal, Public, StaffOnly } from '../http/auth';
 import { CallerService } from '../http/caller.service';
 import { IdPipe } from '../http/id.pipe';
-
-const STATUSES = ['pending', 'approved', 'rejected'];
 
 @ApiTags('accounts')
 @Controller('registrations')
@@ -27,14 +25,17 @@ export class RegistrationsController {
   @Get()
   @StaffOnly()
   @ApiBearerAuth()
-  @ApiQuery({ name: 'status', required: false, enum: STATUSES })
   @ApiOperation({ summary: 'Registrations, oldest first (staff)' })
-  async list(@Query('status') status?: string) {
-    if (status !== undefined && !STATUSES.includes(status)) throw ValidationFailed.field('status', `must be one of ${STATUSES.join(', ')}`);
-    const items = await this.registrations.list(status);
-    return {
-      items: items.map((r) => ({ id: r._id, name: r.name, email: r.email, organisationNumber: r.organisationNumber, status: r.status, submittedAt: r.submittedAt })),
-    };
+  async list(@Query() query: RegistrationListQuery) {
+    const page = pageRequest(query);
+    return listAnswer(await this.registrations.list({ status: query.status }, page), page, (r) => ({
+      id: r._id,
+      name: r.name,
+      email: r.email,
+      organisationNumber: r.organisationNumber,
+      status: r.status,
+      submittedAt: r.submittedAt,
+    }));
   }
 
   @Post(':id/approve')

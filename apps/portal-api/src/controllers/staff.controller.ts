@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountDirectory } from '@kundportal/identity';
 import { OrganisationDirectory } from '@kundportal/organisations';
 import { StaffSearchQuery } from '../dto/staff.dto';
+import { listAnswer, pageRequest } from '../dto/paging.dto';
 import { StaffOnly } from '../http/auth';
 
 /** Staff's finding: organisations and people (tickets are found through `GET /tickets`' filters). */
@@ -21,21 +22,15 @@ export class StaffController {
     summary: 'Find organisations (staff): `q` is an organisationsnummer (with or without the dash) or words that all occur in the name (whole words, any case); by name',
   })
   async findOrganisations(@Query() query: StaffSearchQuery) {
-    const { page, pageSize, paging } = pageOf(query);
-    const { items, total } = await this.organisations.search(query.q, paging);
-    return {
-      items: items.map((o) => ({
-        id: o._id,
-        name: o.name,
-        organisationNumber: o.organisationNumber,
-        agreementSigned: o.agreementSigned,
-        registeredAt: o.registeredAt,
-        mergedInto: o.mergedInto,
-      })),
-      total,
-      page,
-      pageSize,
-    };
+    const page = pageRequest(query);
+    return listAnswer(await this.organisations.search(query.q, page), page, (o) => ({
+      id: o._id,
+      name: o.name,
+      organisationNumber: o.organisationNumber,
+      agreementSigned: o.agreementSigned,
+      registeredAt: o.registeredAt,
+      mergedInto: o.mergedInto,
+    }));
   }
 
   @Get('accounts')
@@ -43,27 +38,16 @@ export class StaffController {
     summary: 'Find people with an account (staff): `q` is a whole e-mail address, or words that all occur in the name or e-mail (whole words, any case); by name',
   })
   async findAccounts(@Query() query: StaffSearchQuery) {
-    const { page, pageSize, paging } = pageOf(query);
-    const { items, total } = await this.accounts.search(query.q, paging);
-    return {
-      items: items.map((a) => ({
-        accountId: a._id,
-        name: a.name,
-        email: a.email,
-        organisationId: a.organisationId,
-        method: a.method,
-        verified: a.verified,
-        createdAt: a.createdAt,
-      })),
-      total,
-      page,
-      pageSize,
-    };
+    const page = pageRequest(query);
+    return listAnswer(await this.accounts.search(query.q, page), page, (a) => ({
+      accountId: a._id,
+      name: a.name,
+      email: a.email,
+      organisationId: a.organisationId,
+      method: a.method,
+      verified: a.verified,
+      createdAt: a.createdAt,
+    }));
   }
 }
 
-function pageOf(query: StaffSearchQuery) {
-  const page = query.page ?? 1;
-  const pageSize = query.pageSize ?? 20;
-  return { page, pageSize, paging: { skip: (page - 1) * pageSize, limit: pageSize } };
-}

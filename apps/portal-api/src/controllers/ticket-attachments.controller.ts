@@ -23,7 +23,7 @@ function safeContentType(value: string | undefined): string {
 /** Errors while reading the form: too large is 413; too many parts, or a broken form, is the caller's 400. */
 function multipartError(error: unknown, maxBytes: number): unknown {
   if (error instanceof BlobTooLarge || (error as { code?: string })?.code === 'FST_REQ_FILE_TOO_LARGE') {
-    return new AppError(413, 'PAYLOAD_TOO_LARGE', `Attachments may be at most ${maxBytes} bytes.`);
+    return new AppError(413, 'PAYLOAD_TOO_LARGE', `Attachments may be at most ${maxBytes} bytes.`).withParams({ context: 'attachment', maxBytes });
   }
   const code = (error as { code?: string })?.code;
   const message = error instanceof Error ? error.message : '';
@@ -56,7 +56,7 @@ export class TicketAttachmentsController {
     const { caller, ticketCaller: who } = await ticketCaller(this.callers, this.organisations, principal);
     // Refuse before taking any bytes: the ticket must exist for the caller, who must take part in it, and be open.
     const ticket = await this.timelines.current(id);
-    if (!ticket || !maySee(ticket, who)) throw new NotFound('The ticket');
+    if (!ticket || !maySee(ticket, who)) throw new NotFound('ticket');
     if (!request.isMultipart()) throw ValidationFailed.field('file', 'send the file as multipart/form-data in the field "file"');
     const maxBytes = this.config.attachmentMaxBytes;
     const attachmentId = randomUUID();
@@ -111,7 +111,7 @@ export class TicketAttachmentsController {
     const ticket = await visibleTicket(this.tickets, id, who);
     const attachment = ticket.attachments.find((a) => a.id === attachmentId);
     const blob = attachment ? await this.blobs.get(attachmentId) : null;
-    if (!attachment || !blob) throw new NotFound('The attachment');
+    if (!attachment || !blob) throw new NotFound('attachment');
     // Always a download, never rendered in the API's origin; the name is encoded safely.
     return reply
       .header('content-type', blob.contentType)

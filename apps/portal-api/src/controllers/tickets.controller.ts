@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, Res } fr
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Forbidden, NotFound } from '@kundportal/kernel';
+import { Forbidden, NotFound, pageOf, skipOf } from '@kundportal/kernel';
 import { Principal } from '@kundportal/identity';
 import { OrganisationQueries } from '@kundportal/organisations';
 import {
@@ -30,6 +30,7 @@ import {
   TicketPriorityDto,
   TicketStatusDto,
 } from '../dto/tickets.dto';
+import { listAnswer, PageQuery, pageRequest } from '../dto/paging.dto';
 import { CurrentPrincipal, Public, StaffOnly } from '../http/auth';
 import { Caller, CallerService } from '../http/caller.service';
 import { IdPipe } from '../http/id.pipe';
@@ -58,7 +59,7 @@ export async function visibleTicket(tickets: TicketQueries, id: string, reader: 
     (reader.staff ||
       (reader.accountId !== null && ticket.participants.includes(reader.accountId)) ||
       (ticket.organisationId !== null && reader.administratorOf.includes(ticket.organisationId)));
-  if (!ticket || !sees) throw new NotFound('The ticket');
+  if (!ticket || !sees) throw new NotFound('ticket');
   return ticket;
 }
 
@@ -128,9 +129,8 @@ export class TicketsController {
   @ApiOkResponse({ type: TicketsDto })
   async list(@Query() query: TicketListQuery, @CurrentPrincipal() principal: Principal) {
     const { ticketCaller: reader } = await this.who(principal);
-    const page = query.page ?? 1;
-    const pageSize = query.pageSize ?? 20;
-    const paging = { skip: (page - 1) * pageSize, limit: pageSize };
+    const page = pageRequest(query);
+    const paging = { skip: skipOf(page), limit: page.pageSize };
     if (reader.staff) {
       const filter = {
         status: query.status,
@@ -140,14 +140,11 @@ export class TicketsController {
         organisationId: query.organisationId?.toLowerCase(),
         q: query.q,
       };
-      const { items, total } = await this.tickets.staffList(filter, { order: query.sort ?? 'activity', ...paging });
-      return { items: items.map((t) => staffTicketItem(t, reader)), total, page, pageSize };
+      return listAnswer(await this.tickets.staffList(filter, { order: query.sort ?? 'activity', ...paging }), page, (t) => staffTicketItem(t, reader));
     }
     const staffOnly = STAFF_TICKET_FILTERS.filter((name) => query[name] !== undefined);
-    if (staffOnly.length > 0) throw new Forbidden(`Only support staff filter tickets by ${staffOnly.join(', ')}.`);
-    const { items, total } = await this.tickets.list(reader, { status: query.status, ...paging });
-    return {
-      items: items.map((t) => ({
+    if (staffOnly.length > 0) throw new Forbidden('staffTicketFilters').withParams({ filters: staffOnly.join(', ') });
+    return listAnswer(await this.tickets.list(reader, { status: query.status, ...paging }), page, (t) => ({
         id: t._id,
         number: t.number,
         subject: t.subject,
@@ -159,11 +156,7 @@ export class TicketsController {
         fromOpenForm: t.channel === 'public-form',
         // Seen as an administrator of the ticket's organisation, not as someone on it.
         viaOrganisation: !(reader.accountId !== null && t.participants.includes(reader.accountId)),
-      })),
-      total,
-      page,
-      pageSize,
-    };
+    }));
   }
 
   @Get('tickets/:id')
@@ -264,7 +257,8 @@ export class TicketsController {
   @StaffOnly()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Every event of the ticket, internal ones included (staff)' })
-  async timeline(@Param('id', IdPipe) id: string) {
-    return { items: await this.timelines.timeline(id) };
+  async timeline(@Param('id', IdPipe) id: string, @Query() query: PageQuery) {
+    const page = pageRequest(query);
+    return listAnswer(pageOf(await this.timelines.timeline(id), page), page, (entry) => entry);
   }
 }

@@ -29,6 +29,8 @@ export class MeDto {
   @ApiProperty() method!: string;
   @ApiProperty() staff!: boolean;
   @ApiProperty() auditor!: boolean;
+  @ApiProperty({ enum: ['sv', 'en'], description: 'The language chosen, else the one the request’s Accept-Language prefers' }) language!: 'sv' | 'en';
+  @ApiProperty({ description: 'Whether the language was chosen with PUT /me/preferences' }) languageChosen!: boolean;
   @ApiProperty({ type: [MyOrganisationDto], description: 'Active memberships' }) organisations!: MyOrganisationDto[];
   @ApiPropertyOptional({ type: [OrganisationRefDto], description: 'Join requests not yet approved' }) pendingOrganisations?: OrganisationRefDto[];
 }
@@ -81,7 +83,9 @@ export class MemberDto {
 
 export class MembersDto {
   @ApiProperty({ type: [MemberDto] }) items!: MemberDto[];
-  @ApiPropertyOptional() total?: number;
+  @ApiProperty({ description: 'How many the whole list holds' }) total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
 }
 
 export class FeeDto {
@@ -114,6 +118,9 @@ export class ServiceDto {
 
 export class CatalogueDto {
   @ApiProperty({ type: [ServiceDto] }) items!: ServiceDto[];
+  @ApiProperty({ description: 'How many the whole list holds' }) total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
 }
 
 export class OrderSummaryDto {
@@ -129,7 +136,9 @@ export class OrderSummaryDto {
 
 export class OrdersDto {
   @ApiProperty({ type: [OrderSummaryDto] }) items!: OrderSummaryDto[];
-  @ApiPropertyOptional() total?: number;
+  @ApiProperty({ description: 'How many the whole list holds' }) total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
 }
 
 export class NamedDto {
@@ -170,7 +179,9 @@ export class ApprovalDto {
 
 export class ApprovalsDto {
   @ApiProperty({ type: [ApprovalDto] }) items!: ApprovalDto[];
-  @ApiPropertyOptional() total?: number;
+  @ApiProperty({ description: 'How many the whole list holds' }) total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
 }
 
 export class TicketSummaryDto {
@@ -186,7 +197,9 @@ export class TicketSummaryDto {
 
 export class TicketsDto {
   @ApiProperty({ type: [TicketSummaryDto] }) items!: TicketSummaryDto[];
-  @ApiProperty() total!: number;
+  @ApiProperty({ description: 'How many the whole list holds' }) total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
 }
 
 export class AttachmentDto {

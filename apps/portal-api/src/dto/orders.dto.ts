@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Equals, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { ORDER_STATUSES, OrderStatus } from '@kundportal/ordering';
 import { Trim } from '../http/validators';
+import { PageQuery } from './paging.dto';
 
 export class SubmitOrderDto {
   @ApiProperty()
@@ -48,6 +50,18 @@ export class FulfilOrderDto {
   @IsNotEmpty()
   @MaxLength(10000)
   instructions!: string;
+}
+
+export class OrderListQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Only this organisation’s orders (as customer or agent)' })
+  @IsOptional()
+  @IsString()
+  organisationId?: string;
+
+  @ApiPropertyOptional({ enum: ORDER_STATUSES })
+  @IsOptional()
+  @IsIn(ORDER_STATUSES)
+  status?: OrderStatus;
 }
 
 export class WithdrawOrderDto {

@@ -5,19 +5,17 @@ import {
   IsArray,
   IsEmail,
   IsIn,
-  IsInt,
   IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
   IsUUID,
-  Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import { Role, ROLES } from '@kundportal/organisations';
 import { IsOrganisationNumber, IsPersonalNumber, Trim } from '../http/validators';
+import { PageQuery } from './paging.dto';
 
 export class ContactDto {
   @ApiProperty({ example: 'Karin Karlsson' })
@@ -161,24 +159,6 @@ export class InvitationDto extends ContactDto {
   roles?: Role[];
 }
 
-export class PageQuery {
-  @ApiPropertyOptional({ default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page?: number;
-
-  @ApiPropertyOptional({ default: 20, maximum: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize?: number;
-}
-
 export class SetRolesDto {
   @ApiProperty({ enum: ROLES, isArray: true })
   @IsArray()
@@ -198,6 +178,15 @@ export class MergeDto {
   @ApiProperty({ description: 'The duplicate record to merge into this one' })
   @IsUUID()
   duplicateOrganisationId!: string;
+}
+
+export const APPLICATION_STATUSES = ['submitted', 'approved', 'rejected'] as const;
+
+export class ApplicationListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: APPLICATION_STATUSES })
+  @IsOptional()
+  @IsIn(APPLICATION_STATUSES)
+  status?: (typeof APPLICATION_STATUSES)[number];
 }
 
 export class VerifyEmailDto {

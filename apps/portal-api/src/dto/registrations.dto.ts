@@ -1,8 +1,9 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsNotEmpty, IsString, IsStrongPassword, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsStrongPassword, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { Role, ROLES } from '@kundportal/organisations';
 import { PASSWORD_RULE, PASSWORD_RULE_TEXT } from '@kundportal/identity';
 import { IsOrganisationNumber, Trim } from '../http/validators';
+import { PageQuery } from './paging.dto';
 
 export class RegistrationDto {
   @ApiProperty({ example: 'Kim Svensson' })
@@ -112,4 +113,13 @@ export class VerifyAccountDto {
   @IsNotEmpty()
   @MaxLength(300)
   token!: string;
+}
+
+export const REGISTRATION_STATUSES = ['pending', 'approved', 'rejected'] as const;
+
+export class RegistrationListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: REGISTRATION_STATUSES })
+  @IsOptional()
+  @IsIn(REGISTRATION_STATUSES)
+  status?: (typeof REGISTRATION_STATUSES)[number];
 }

@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Trim } from '../http/validators';
+import { PageQuery } from './paging.dto';
 
 /** A staff search: `q` and a page. */
-export class StaffSearchQuery {
+export class StaffSearchQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'What to look for; without it, everything, page by page' })
   @Trim()
   @IsOptional()
@@ -12,20 +12,4 @@ export class StaffSearchQuery {
   @IsNotEmpty()
   @MaxLength(200)
   q?: string;
-
-  @ApiPropertyOptional({ default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page?: number;
-
-  @ApiPropertyOptional({ default: 20, maximum: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize?: number;
 }

@@ -1,23 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsEmail,
   IsIn,
-  IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
-  Min,
 } from 'class-validator';
 import { PRIORITIES, SETTABLE_STATUSES, StaffTicketOrder, TICKET_TYPES, TicketPriority, TicketType } from '@kundportal/ticketing';
 import { Trim } from '../http/validators';
+import { PageQuery } from './paging.dto';
 
 const STATUSES = ['open', 'pending', 'solved', 'closed'] as const;
 const STAFF_TICKET_ORDERS: readonly StaffTicketOrder[] = ['activity', 'queue'];
@@ -155,27 +152,11 @@ export class TicketPriorityDto {
   priority!: TicketPriority;
 }
 
-export class TicketListQuery {
+export class TicketListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: STATUSES })
   @IsOptional()
   @IsIn(STATUSES)
   status?: (typeof STATUSES)[number];
-
-  @ApiPropertyOptional({ default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page?: number;
-
-  @ApiPropertyOptional({ default: 20, maximum: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize?: number;
 
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Staff: only the tickets that wait (or do not wait) for an answer' })
   @IsOptional()

@@ -36,10 +36,10 @@ export class AuthGuard implements CanActivate {
     const principal = await this.tokens.verify(match[1]);
     request.principal = principal;
     if (this.reflector.getAllAndOverride<boolean>(STAFF, targets) && !principal.staff) {
-      throw new Forbidden('Only support staff may do this.');
+      throw new Forbidden('staffOnly');
     }
     if (this.reflector.getAllAndOverride<boolean>(AUDIT, targets) && !principal.staff && !principal.auditor) {
-      throw new Forbidden('Only support staff and auditors may do this.');
+      throw new Forbidden('staffOrAuditor');
     }
     return true;
   }

@@ -1,20 +1,24 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TooManyRequests } from '@kundportal/kernel';
 import { toErrorBody } from './error-body';
+import { CallerLanguage } from './language';
 import { EarlierAnswer } from './idempotency';
 
 /** The one exception filter: every error leaves in the contract's shape. */
 @Catch()
+@Injectable()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
-  catch(error: unknown, host: ArgumentsHost): void {
+  constructor(private readonly language: CallerLanguage) {}
+
+  async catch(error: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
     if (error instanceof EarlierAnswer) return void reply.status(error.statusCode).send(error.body);
-    const body = toErrorBody(error);
+    const body = toErrorBody(error, await this.language.of(request));
     if (body.statusCode >= 500) {
       this.logger.error({ err: error, reqId: request.id, url: request.routeOptions?.url }, 'Request failed');
     }

@@ -109,6 +109,8 @@ export function OrderFormPage() {
           continue;
         }
         const raw = text(values, `details.${field.name}`);
+        // An optional field left empty is not sent: the service checks what is given against the field's type.
+        if (raw === '' && !field.required) continue;
         details[field.name] = field.type === 'integer' || field.type === 'number' ? (raw === '' ? undefined : Number(raw)) : raw;
       }
       const via = text(values, 'viaAgentOrganisationId');

@@ -21,10 +21,10 @@ export type ServiceState =
 export type ExistingService = Extract<ServiceState, { exists: true }>;
 
 export const offeringNotActive = (offeringId: string) =>
-  DomainError.conflict('OFFERING_NOT_ACTIVE', `The offering ${offeringId} is not in the catalogue (unknown or retired).`);
+  DomainError.conflict('OFFERING_NOT_ACTIVE', `The offering ${offeringId} is not in the catalogue (unknown or retired).`).withParams({ offeringId });
 
 function existing(state: ServiceState): ExistingService {
-  if (!state.exists) throw new NotFound('The service');
+  if (!state.exists) throw new NotFound('service');
   return state;
 }
 
@@ -47,7 +47,7 @@ export const serviceDecider: Decider<ServiceCommand, CatalogueEvent, ServiceStat
         if (state.exists) {
           // The same publication retried: already done.
           if (state.service.name === command.name && state.service.description === description) return [];
-          throw DomainError.conflict('SERVICE_ALREADY_EXISTS', `The service ${command.serviceId} exists already.`);
+          throw DomainError.conflict('SERVICE_ALREADY_EXISTS', `The service ${command.serviceId} exists already.`).withParams({ serviceId: command.serviceId });
         }
         return [
           {
@@ -68,7 +68,7 @@ export const serviceDecider: Decider<ServiceCommand, CatalogueEvent, ServiceStat
         if (!isOfferingIdOf(serviceId, command.offeringId)) {
           throw DomainError.rule('INVALID_OFFERING_ID', `An offering id of this service starts with "${serviceId}-".`, [
             { field: 'id', message: `must be "${serviceId}-" followed by lower-case letters and digits joined by single hyphens` },
-          ]);
+          ]).withParams({ serviceId });
         }
         const problems = fieldDefinitionProblems(command.fields);
         if (problems.length > 0) throw new ValidationFailed(problems);

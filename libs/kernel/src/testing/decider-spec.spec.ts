@@ -11,7 +11,7 @@ const counter: Decider<CounterCommand, CounterEvent, number> = {
   initialState: () => 0,
   decide(command, state) {
     if (command.type === 'Reset') {
-      if (state === 0) throw new NotFound('The count');
+      if (state === 0) throw new NotFound('resource');
       return [];
     }
     if (state + command.by > 3) throw DomainError.rule('TOO_MANY', 'At most 3.');

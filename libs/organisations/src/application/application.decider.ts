@@ -31,10 +31,10 @@ export const applicationDecider: Decider<ApplicationCommand, ApplicationEvent, A
         return [{ type: 'CustomerApplicationSubmitted', data: { ...data, submittedAt: now.toISOString() } }];
       }
       case 'ApproveApplication':
-        if (state.status === 'none') throw new NotFound('The customer application');
+        if (state.status === 'none') throw new NotFound('customerApplication');
         if (state.status === 'approved' && state.organisationId === command.organisationId) return [];
         if (state.status !== 'submitted') {
-          throw DomainError.conflict('APPLICATION_NOT_PENDING', `The application is ${state.status} already.`);
+          throw DomainError.conflict('APPLICATION_NOT_PENDING', `The application is ${state.status} already.`).withParams({ status: state.status });
         }
         return [
           {
@@ -47,9 +47,9 @@ export const applicationDecider: Decider<ApplicationCommand, ApplicationEvent, A
           },
         ];
       case 'RejectApplication':
-        if (state.status === 'none') throw new NotFound('The customer application');
+        if (state.status === 'none') throw new NotFound('customerApplication');
         if (state.status !== 'submitted') {
-          throw DomainError.conflict('APPLICATION_NOT_PENDING', `The application is ${state.status} already.`);
+          throw DomainError.conflict('APPLICATION_NOT_PENDING', `The application is ${state.status} already.`).withParams({ status: state.status });
         }
         return [
           {

@@ -90,7 +90,7 @@ export type OrganisationState =
 type Existing = Extract<OrganisationState, { exists: true }>;
 
 function existing(state: OrganisationState): Existing {
-  if (!state.exists) throw new NotFound('The organisation');
+  if (!state.exists) throw new NotFound('organisation');
   return state;
 }
 
@@ -98,7 +98,7 @@ function existing(state: OrganisationState): Existing {
 function open(state: OrganisationState): Existing {
   const org = existing(state);
   if (org.mergedInto) {
-    throw DomainError.conflict('ORGANISATION_MERGED', `This organisation record was merged into ${org.mergedInto}; use that one.`);
+    throw DomainError.conflict('ORGANISATION_MERGED', `This organisation record was merged into ${org.mergedInto}; use that one.`).withParams({ into: org.mergedInto });
   }
   return org;
 }
@@ -112,15 +112,15 @@ function administrators(state: Existing): number {
 }
 
 /** Who may act for the organisation on its membership: its administrators and staff. */
-function requireAdministrator(state: Existing, by: Acting, what: string): void {
+function requireAdministrator(state: Existing, by: Acting, reason: 'administratorsApproveJoinRequests' | 'administratorsDeclineJoinRequests' | 'administratorsRemoveMembers'): void {
   requireVisible(state, by);
-  if (!by.staff && !holds(state, by.accountId, 'administrator')) throw new Forbidden(`Only the organisation’s administrators ${what}.`);
+  if (!by.staff && !holds(state, by.accountId, 'administrator')) throw new Forbidden(reason);
 }
 
 /** The organisation's user limit holds for people let in by its administrators. */
 function requireRoom(state: Existing): void {
   if (state.userLimit !== null && state.members.size >= state.userLimit) {
-    throw DomainError.rule('ORGANISATION_USER_LIMIT_REACHED', `The organisation allows at most ${state.userLimit} users.`);
+    throw DomainError.rule('ORGANISATION_USER_LIMIT_REACHED', `The organisation allows at most ${state.userLimit} users.`).withParams({ limit: state.userLimit });
   }
 }
 
@@ -130,7 +130,7 @@ const actor = (by: Acting) => ({ id: by.id, name: by.name, staff: by.staff });
 
 /** Staff and members see an organisation; anyone else is told it does not exist. */
 function requireVisible(state: Existing, by: Acting): void {
-  if (!by.staff && !(by.accountId && state.members.has(by.accountId))) throw new NotFound('The organisation');
+  if (!by.staff && !(by.accountId && state.members.has(by.accountId))) throw new NotFound('organisation');
 }
 
 export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent, OrganisationState> = {
@@ -159,7 +159,7 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
         if (digest && digest === org.registration.signatory.personalNumberDigest && !roles.includes('signatory')) roles.push('signatory');
         const invitation = command.invitationId ? org.invitations.get(command.invitationId) : undefined;
         if (command.invitationId && (!invitation || Date.parse(invitation.expiresAt) <= command.now.getTime())) {
-          throw DomainError.rule('INVALID_TOKEN', 'The invitation is not valid (used, expired or withdrawn).');
+          throw DomainError.rule('INVALID_TOKEN', 'The invitation is not valid (used, expired or withdrawn).').withParams({ context: 'invitation' });
         }
         const person = { organisationId: org.registration.organisationId, accountId: command.accountId, name: command.name, email: command.email, personalNumberDigest: digest };
         // Someone the organisation removed or declined is let in again only by its administrators (an invitation, or approval).
@@ -182,9 +182,9 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
 
       case 'ApproveJoinRequest': {
         const org = open(state);
-        requireAdministrator(org, command.by, 'approve join requests');
+        requireAdministrator(org, command.by, 'administratorsApproveJoinRequests');
         const request = org.requests.get(command.accountId);
-        if (!request) throw new NotFound('The join request');
+        if (!request) throw new NotFound('joinRequest');
         requireRoom(org);
         const data: MemberJoined['data'] = {
           organisationId: org.registration.organisationId,
@@ -201,9 +201,9 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
 
       case 'DeclineJoinRequest': {
         const org = open(state);
-        requireAdministrator(org, command.by, 'decline join requests');
+        requireAdministrator(org, command.by, 'administratorsDeclineJoinRequests');
         const request = org.requests.get(command.accountId);
-        if (!request) throw new NotFound('The join request');
+        if (!request) throw new NotFound('joinRequest');
         return [
           {
             type: 'JoinRequestDeclined',
@@ -223,7 +223,7 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
       case 'InviteMember': {
         const org = open(state);
         requireVisible(org, command.by);
-        if (!holds(org, command.by.accountId, 'administrator')) throw new Forbidden('Only the organisation’s administrators invite people.');
+        if (!holds(org, command.by.accountId, 'administrator')) throw new Forbidden('administratorsInvite');
         return [
           {
             type: 'MemberInvited',
@@ -243,9 +243,9 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
 
       case 'RemoveMember': {
         const org = open(state);
-        requireAdministrator(org, command.by, 'remove members');
+        requireAdministrator(org, command.by, 'administratorsRemoveMembers');
         const member = org.members.get(command.accountId);
-        if (!member) throw new NotFound('The member');
+        if (!member) throw new NotFound('member');
         if (member.roles.includes('administrator') && administrators(org) <= 1) throw lastAdministrator();
         return [
           {
@@ -258,7 +258,7 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
       case 'LeaveOrganisation': {
         const org = open(state);
         const member = command.by.accountId ? org.members.get(command.by.accountId) : undefined;
-        if (!member || !command.by.accountId) throw new NotFound('The organisation');
+        if (!member || !command.by.accountId) throw new NotFound('organisation');
         if (member.roles.includes('administrator') && administrators(org) <= 1) throw lastAdministrator();
         return [
           {
@@ -293,7 +293,7 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
         const named = command.by.personalNumberDigest !== null && command.by.personalNumberDigest === org.registration.signatory.personalNumberDigest;
         if (!named && !holds(org, command.by.accountId, 'signatory')) {
           requireVisible(org, command.by);
-          throw new Forbidden('Only the organisation’s signatory may sign the customer agreement.');
+          throw new Forbidden('signatoryOnly');
         }
         if (org.agreementSigned) throw DomainError.conflict('AGREEMENT_ALREADY_SIGNED', 'The customer agreement is signed already.');
         return [
@@ -313,10 +313,10 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
         const org = open(state);
         requireVisible(org, command.by);
         if (!command.by.staff && !holds(org, command.by.accountId, 'administrator')) {
-          throw new Forbidden('Only the organisation’s administrators may change roles.');
+          throw new Forbidden('administratorsSetRoles');
         }
         const member = org.members.get(command.accountId);
-        if (!member) throw new NotFound('The member');
+        if (!member) throw new NotFound('member');
         const roles = [...new Set(command.roles)];
         if (!command.by.staff && member.roles.includes('administrator') && !roles.includes('administrator')) {
           if (administrators(org) <= 1) throw lastAdministrator();
@@ -337,7 +337,7 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
 
       case 'LinkAgent': {
         const org = open(state);
-        if (!command.by.staff) throw new Forbidden('Only support staff may link agents.');
+        if (!command.by.staff) throw new Forbidden('staffLinkAgents');
         if (command.agentOrganisationId === org.registration.organisationId) {
           throw DomainError.rule('INVALID_AGENT', 'An organisation cannot be its own agent.');
         }
@@ -366,7 +366,7 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
         const org = open(state);
         requireVisible(org, command.by);
         if (!command.by.staff && !holds(org, command.by.accountId, 'administrator')) {
-          throw new Forbidden('Only the organisation’s administrators and staff set its user limit.');
+          throw new Forbidden('userLimit');
         }
         return [
           {
@@ -378,16 +378,16 @@ export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent
 
       case 'MergeInto': {
         const org = existing(state);
-        if (!command.by.staff) throw new Forbidden('Only support staff merge organisations.');
+        if (!command.by.staff) throw new Forbidden('staffMerge');
         if (org.mergedInto === command.into) return [];
-        if (org.mergedInto) throw DomainError.conflict('ORGANISATION_MERGED', `This record was merged into ${org.mergedInto} already.`);
+        if (org.mergedInto) throw DomainError.conflict('ORGANISATION_MERGED', `This record was merged into ${org.mergedInto} already.`).withParams({ into: org.mergedInto });
         if (command.into === org.registration.organisationId) throw DomainError.rule('INVALID_MERGE', 'An organisation cannot be merged into itself.');
         return [{ type: 'OrganisationMergedInto', data: { organisationId: org.registration.organisationId, into: command.into, at: command.now.toISOString() } }];
       }
 
       case 'AbsorbDuplicate': {
         const org = open(state);
-        if (!command.by.staff) throw new Forbidden('Only support staff merge organisations.');
+        if (!command.by.staff) throw new Forbidden('staffMerge');
         if (org.absorbed.has(command.duplicate.duplicateOrganisationId)) return [];
         return [{ type: 'DuplicateOrganisationAbsorbed', data: { ...command.duplicate, organisationId: org.registration.organisationId } }];
       }
