@@ -5,6 +5,7 @@ import { AgreementPage, ApplicationPage, MyOrganisationsPage } from './organisat
 import { ApprovalsPage, CataloguePage, OrderFormPage, OrderPage, OrdersPage } from './ordering/ordering-pages';
 import { NewTicketPage, PublicTicketPage, TicketPage, TicketsPage } from './ticketing/ticket-pages';
 import { CreateAccountPage, ProfilePage, VerifyAccountPage } from './identity/account-pages';
+import { InvitationPage } from './organisations/invitation-page';
 import { ForgotPasswordPage, RegisterPage, ResetPasswordPage } from './identity/password-pages';
 import { RequireSignIn } from './identity/require-sign-in';
 import { DevSignInPage, SignInPage } from './identity/sign-in-pages';
@@ -26,7 +27,8 @@ const signedIn = (page: ReactNode) => <RequireSignIn>{page}</RequireSignIn>;
 
 /**
  * Every e-mail link is a page here: `/`, `/orders/:id`, `/tickets/:id`, `/organisations/:id/agreement`,
- * `/reset-password?token=`, `/verify-account?token=`.
+ * `/reset-password?token=`, `/verify-account?token=`,
+ * `/invitations/:token`.
  */
 export const router = createBrowserRouter([
   {
@@ -41,6 +43,7 @@ export const router = createBrowserRouter([
       { path: '/apply', element: <ApplicationPage /> },
       { path: '/support', element: <PublicTicketPage /> },
       { path: '/verify-account', element: signedIn(<VerifyAccountPage />) },
+      { path: '/invitations/:token', element: <InvitationPage /> },
       { path: '/create-account', element: signedIn(<CreateAccountPage />) },
       { path: '/profile', element: signedIn(<ProfilePage />) },
       { path: '/organisations', element: signedIn(<MyOrganisationsPage />) },

@@ -22,3 +22,6 @@ export interface CommandAnswer {
   id: string;
   position: string;
 }
+
+/** A command that joins an organisation (`POST /accounts`, `POST /me/organisations`, `POST /invitations/accept`). */
+export type JoinAnswer = CommandAnswer & { organisationId: string; membership: 'active' | 'pending' };
