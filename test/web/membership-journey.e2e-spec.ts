@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { OrganisationFixtures } from '../support/organisation-fixtures';
 import { testPersonalNumber } from '../support/swedish-ids';
 import { describeInBrowser, devSignIn, expectAccessible, heading, PortalBrowser } from './support/portal-browser';
@@ -28,6 +29,13 @@ describeInBrowser('Membership in the portal', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`no ${template} mail to ${to}`);
+  }
+
+  async function signInAt(page: Page, personalNumber: string, name: string): Promise<void> {
+    await page.goto('/sign-in');
+    await heading(page, 'Logga in');
+    await devSignIn(page, personalNumber, name);
+    await heading(page, `Välkommen, ${name}`);
   }
 
   it('an account holder opens the invitation link, signs in with e-ID, accepts, and sees the organisation among theirs', () =>
@@ -80,6 +88,90 @@ describeInBrowser('Membership in the portal', () => {
       await page.getByRole('main').getByRole('link', { name: 'Mina organisationer' }).click();
       await page.getByRole('region', { name: 'Region Nykomby' }).getByText('Attestant').first().waitFor();
       expect(await page.getByRole('heading', { name: 'Väntar på godkännande' }).count()).toBe(0);
+    }),
+  );
+
+  it('an administrator approves a join request with roles, declines one, invites a person, removes a member, and is refused removing the last administrator', () =>
+    portal.journey('administer-members', async (page) => {
+      const organisation = await fixtures.organisation({ name: 'Region Adminby' });
+      await fixtures.applicant(organisation, 'Jonas Join');
+      await fixtures.applicant(organisation, 'Dora Decline');
+      await fixtures.member(organisation, ['orderer'], 'Mona Member');
+
+      await signInAt(page, organisation.admin.personalNumber, organisation.admin.name);
+      await page.getByRole('link', { name: 'Organisationer' }).first().click();
+      await heading(page, 'Mina organisationer');
+      const requests = page.getByRole('region', { name: 'Förfrågningar om medlemskap' });
+      await requests.getByRole('cell', { name: 'Jonas Join', exact: true }).waitFor();
+      await expectAccessible(page);
+
+      await requests.getByRole('button', { name: 'Godkänn Jonas Join' }).click();
+      const roles = page.getByRole('group', { name: 'Roller för Jonas Join' });
+      await roles.getByLabel('Beställare').check();
+      await roles.getByLabel('Attestant').check();
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Godkänn med rollerna' }).click();
+      await page.getByRole('button', { name: 'Ändra roller Jonas Join' }).waitFor();
+      const jonas = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Jonas Join', exact: true }) });
+      await jonas.getByRole('cell', { name: 'Beställare, Attestant', exact: true }).waitFor();
+
+      await requests.getByRole('button', { name: 'Avböj Dora Decline' }).click();
+      await requests.getByText('Inga förfrågningar väntar.').waitFor();
+      expect(await page.getByRole('cell', { name: 'Dora Decline', exact: true }).count()).toBe(0);
+
+      const invite = page.getByRole('region', { name: 'Bjud in en person' });
+      const email = `ivar.${organisation.organisationNumber.replace('-', '')}@region.se`;
+      await invite.getByLabel('Namn').fill('Ivar Invited');
+      await invite.getByLabel('E-postadress i tjänsten').fill(email);
+      await invite.getByLabel('Firmatecknare').check();
+      await invite.getByRole('button', { name: 'Skicka inbjudan' }).click();
+      await invite.getByText(`Inbjudan är skickad till ${email}.`).waitFor();
+      await expectAccessible(page);
+      expect(await mailLink(email, 'invitation')).toMatch(/^\/invitations\/.+/);
+
+      await page.getByRole('button', { name: 'Ta bort Mona Member' }).click();
+      await page.getByText('Ta bort Mona Member ur organisationen?').waitFor();
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Ja, ta bort' }).click();
+      await page.getByRole('cell', { name: 'Mona Member', exact: true }).waitFor({ state: 'detached' });
+      await page.getByRole('cell', { name: 'Jonas Join', exact: true }).waitFor();
+
+      await page.getByRole('button', { name: `Ta bort ${organisation.admin.name}` }).click();
+      await page.getByRole('button', { name: 'Ja, ta bort' }).click();
+      await page.getByRole('alert').getByText('The organisation must keep at least one administrator.').waitFor();
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Avbryt' }).click();
+      await page.getByRole('cell', { name: organisation.admin.name, exact: true }).waitFor();
+    }),
+  );
+
+  it('a member asks to join another organisation by its organisationsnummer, sees it waiting, and leaves their own', () =>
+    portal.journey('my-organisations', async (page) => {
+      const own = await fixtures.organisation({ name: 'Region Hemby', signed: false });
+      const other = await fixtures.organisation({ name: 'Region Grannby' });
+      const person = await fixtures.member(own, ['orderer'], 'Petra Person');
+
+      await signInAt(page, person.personalNumber, person.name);
+      await page.getByRole('link', { name: 'Organisationer' }).first().click();
+      await heading(page, 'Mina organisationer');
+      await page.getByRole('heading', { level: 2, name: 'Region Hemby' }).waitFor();
+      await expectAccessible(page);
+
+      const join = page.getByRole('region', { name: 'Gå med i en organisation till' });
+      await join.getByLabel('Organisationsnummer').fill(other.organisationNumber);
+      await join.getByRole('button', { name: 'Skicka förfrågan' }).click();
+      await join.getByText('Förfrågan är skickad och väntar på godkännande.').waitFor();
+      const pending = page.getByRole('region', { name: 'Väntar på godkännande' });
+      await pending.getByRole('listitem').filter({ hasText: 'Region Grannby' }).waitFor();
+      await expectAccessible(page);
+
+      await page.getByRole('button', { name: 'Lämna Region Hemby' }).click();
+      await page.getByText('Lämna Region Hemby?').waitFor();
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Ja, lämna organisationen' }).click();
+      await page.getByRole('heading', { level: 2, name: 'Region Hemby' }).waitFor({ state: 'detached' });
+      await page.getByText('Du är inte medlem i någon organisation än.').waitFor();
+      await pending.getByText('Region Grannby').waitFor();
     }),
   );
 });

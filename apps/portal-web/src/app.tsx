@@ -28,7 +28,7 @@ const signedIn = (page: ReactNode) => <RequireSignIn>{page}</RequireSignIn>;
 /**
  * Every e-mail link is a page here: `/`, `/orders/:id`, `/tickets/:id`, `/organisations/:id/agreement`,
  * `/reset-password?token=`, `/verify-account?token=`,
- * `/invitations/:token`.
+ * `/invitations/:token`, `/organisations/:id` and `/organisations/:id/join-requests` (both: my organisations).
  */
 export const router = createBrowserRouter([
   {
@@ -47,6 +47,8 @@ export const router = createBrowserRouter([
       { path: '/create-account', element: signedIn(<CreateAccountPage />) },
       { path: '/profile', element: signedIn(<ProfilePage />) },
       { path: '/organisations', element: signedIn(<MyOrganisationsPage />) },
+      { path: '/organisations/:orgId', element: signedIn(<MyOrganisationsPage />) },
+      { path: '/organisations/:orgId/join-requests', element: signedIn(<MyOrganisationsPage />) },
       { path: '/organisations/:orgId/agreement', element: signedIn(<AgreementPage />) },
       { path: '/catalogue', element: signedIn(<CataloguePage />) },
       { path: '/catalogue/:offeringId/order', element: signedIn(<OrderFormPage />) },
