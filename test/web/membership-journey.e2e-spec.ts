@@ -174,4 +174,21 @@ describeInBrowser('Membership in the portal', () => {
       await pending.getByText('Region Grannby').waitFor();
     }),
   );
+
+  it('confirms the e-mail address from the verification link, signing in with e-ID', () =>
+    portal.journey('verify-email', async (page) => {
+      const organisation = await fixtures.organisation({ signed: false });
+      const person = await fixtures.member(organisation, ['orderer'], 'Edit Epost');
+
+      await page.goto(await mailLink(person.email, 'email-verification'));
+      await heading(page, 'Logga in');
+      await devSignIn(page, person.personalNumber, person.name);
+      await heading(page, 'Bekräfta din e-postadress');
+      await page.getByText(`Adressen som bekräftas: ${person.email}`).waitFor();
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Bekräfta adressen' }).click();
+      await page.getByText('E-postadressen är bekräftad.').waitFor();
+      await expectAccessible(page);
+    }),
+  );
 });

@@ -137,6 +137,13 @@ export const en: typeof sv = {
     joinedIn: 'You are now a member of {{name}}.',
     joined: 'You are now a member of the organisation.',
   },
+  verifyEmail: {
+    title: 'Confirm your e-mail address',
+    lead: 'Notifications and receipts go to the address once it is confirmed.',
+    address: 'The address being confirmed: {{email}}',
+    submit: 'Confirm the address',
+    done: 'The e-mail address is confirmed.',
+  },
   createAccount: {
     title: 'Create an account',
     lead: 'You are signed in with e-ID but have no account yet. Name your organisation.',

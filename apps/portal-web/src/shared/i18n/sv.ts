@@ -135,6 +135,13 @@ export const sv = {
     joinedIn: 'Du är nu medlem i {{name}}.',
     joined: 'Du är nu medlem i organisationen.',
   },
+  verifyEmail: {
+    title: 'Bekräfta din e-postadress',
+    lead: 'Vi skickar aviseringar och kvitton till adressen när den är bekräftad.',
+    address: 'Adressen som bekräftas: {{email}}',
+    submit: 'Bekräfta adressen',
+    done: 'E-postadressen är bekräftad.',
+  },
   createAccount: {
     title: 'Skapa konto',
     lead: 'Du är inloggad med e-legitimation men har inget konto än. Ange din organisation.',
