@@ -62,6 +62,9 @@ describeInBrowser('Membership in the portal', () => {
       await heading(page, 'Mina organisationer');
       const section = page.getByRole('region', { name: 'Region Inbjudby' });
       await section.getByText('Beställare').first().waitFor();
+      // In their first organisation they hold no role: its members are not theirs to see, and the page says why.
+      await page.getByText('Du har ingen roll här än.', { exact: false }).waitFor();
+      expect(await page.getByText('Du har inte behörighet att göra detta.').count()).toBe(0);
       await expectAccessible(page);
     }),
   );

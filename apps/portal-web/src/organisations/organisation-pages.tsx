@@ -137,7 +137,11 @@ export function MyOrganisationsPage() {
               {organisation.agreementSigned ? t('organisations.agreementSigned') : <Link to={`/organisations/${organisation.id}/agreement`}>{t('organisations.agreementAwaiting')}</Link>}
             </dd>
           </dl>
-          <Members orgId={organisation.id} administrator={organisation.roles.includes('administrator')} />
+          {organisation.roles.length > 0 ? (
+            <Members orgId={organisation.id} administrator={organisation.roles.includes('administrator')} />
+          ) : (
+            <p>{t('organisations.noRoleYet')}</p>
+          )}
           {organisation.roles.includes('administrator') && (
             <>
               <JoinRequests orgId={organisation.id} />

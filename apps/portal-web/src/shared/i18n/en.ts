@@ -216,6 +216,7 @@ export const en: typeof sv = {
     roles: 'Roles',
     pending: 'Waiting for approval',
     pendingText: 'The organisation’s administrators have your request. You become a member when one of them approves it.',
+    noRoleYet: 'You have no role here yet. The organisation’s administrators give you roles, and then you see its members too.',
     remove: 'Remove',
     removeConfirm: 'Remove {{name}} from the organisation? They come back only if an administrator approves a new request or invites them again.',
     removeYes: 'Yes, remove',

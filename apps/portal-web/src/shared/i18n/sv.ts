@@ -214,6 +214,7 @@ export const sv = {
     roles: 'Roller',
     pending: 'Väntar på godkännande',
     pendingText: 'Organisationens administratörer har fått din förfrågan. Du blir medlem när någon av dem godkänner den.',
+    noRoleYet: 'Du har ingen roll här än. Organisationens administratörer ger dig roller, och då ser du också medlemmarna.',
     remove: 'Ta bort',
     removeConfirm: 'Ta bort {{name}} ur organisationen? Personen kommer tillbaka bara om en administratör godkänner en ny förfrågan eller bjuder in igen.',
     removeYes: 'Ja, ta bort',
