@@ -22,3 +22,12 @@ export interface CommandAnswer {
   id: string;
   position: string;
 }
+
+/** `GET /organisations/:orgId/join-requests` (not declared in the OpenAPI document yet; the contract's shape). */
+export interface JoinRequests {
+  items: Array<{ accountId: string; name: string; email: string; requestedAt: string }>;
+  total: number;
+}
+
+/** A command that joins an organisation (`POST /accounts`, `POST /me/organisations`, `POST /invitations/accept`). */
+export type JoinAnswer = CommandAnswer & { organisationId: string; membership: 'active' | 'pending' };

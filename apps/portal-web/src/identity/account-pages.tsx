@@ -118,3 +118,38 @@ export function ProfilePage() {
     </Page>
   );
 }
+
+/** The link in the `email-verification` e-mail (`/verify-email?token=`): confirms the account's e-mail address. */
+export function VerifyEmailPage() {
+  const { t } = useTranslation();
+  const [params] = useSearchParams();
+  const token = params.get('token') ?? '';
+  const me = useMe();
+  const client = useQueryClient();
+  const [done, setDone] = useState(false);
+  const form = useForm(
+    () => call<CommandAnswer>(api.POST('/me/email/verify', { body: { token } })),
+    async () => {
+      setDone(true);
+      await client.invalidateQueries();
+    },
+  );
+  return (
+    <Page title={t('verifyEmail.title')} lead={t('verifyEmail.lead')}>
+      {done ? (
+        <Success>
+          <p>{t('verifyEmail.done')}</p>
+          <Link to="/">{t('common.toStart')}</Link>
+        </Success>
+      ) : !token ? (
+        <p className="notice notice-error">{t('verify.noToken')}</p>
+      ) : (
+        <form onSubmit={form.onSubmit} noValidate>
+          <ErrorSummary error={form.error} />
+          {me.data?.email && <p>{t('verifyEmail.address', { email: me.data.email })}</p>}
+          <SubmitButton pending={form.pending}>{t('verifyEmail.submit')}</SubmitButton>
+        </form>
+      )}
+    </Page>
+  );
+}
