@@ -133,7 +133,8 @@ describeInBrowser('Becoming a customer in the portal', () => {
       const link = await mailLink(portal, staff, email, 'account-verification');
       await page.goto(link.pathname + link.search);
       await heading(page, 'Logga in');
-      await devSignIn(page, testPersonalNumber(), 'Lars Legacy');
+      const personalNumber = testPersonalNumber();
+      await devSignIn(page, personalNumber, 'Lars Legacy');
       await heading(page, 'Bekräfta ditt konto');
       await expectAccessible(page);
       await page.getByRole('button', { name: 'Bekräfta kontot' }).click();
@@ -148,6 +149,14 @@ describeInBrowser('Becoming a customer in the portal', () => {
       await expectAccessible(page);
       await page.getByLabel('English').check();
       await heading(page, 'My profile');
+      expect(await page.getAttribute('html', 'lang')).toBe('en');
+      // The choice is saved with the account: after signing out and back in on Swedish, the portal is English again.
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Svenska' }).click();
+      await page.goto('/sign-in');
+      await heading(page, 'Logga in');
+      await devSignIn(page, personalNumber, 'Lars Legacy');
+      await page.getByRole('link', { name: 'My profile' }).waitFor();
       expect(await page.getAttribute('html', 'lang')).toBe('en');
     }),
   );

@@ -141,7 +141,7 @@ describeInBrowser('Membership in the portal', () => {
 
       await page.getByRole('button', { name: `Ta bort ${organisation.admin.name}` }).click();
       await page.getByRole('button', { name: 'Ja, ta bort' }).click();
-      await page.getByRole('alert').getByText('The organisation must keep at least one administrator.').waitFor();
+      await page.getByRole('alert').getByText('Organisationen måste ha minst en administratör kvar.').waitFor();
       await expectAccessible(page);
       await page.getByRole('button', { name: 'Avbryt' }).click();
       await page.getByRole('cell', { name: organisation.admin.name, exact: true }).waitFor();

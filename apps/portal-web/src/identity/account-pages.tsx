@@ -5,9 +5,9 @@ import { useTranslation } from 'react-i18next';
 import { api, call } from '../api/client';
 import type { CommandAnswer } from '../api/responses';
 import { ErrorSummary, Field, SubmitButton, optional, text, useForm } from '../shared/forms';
-import { chooseLanguage, LANGUAGES, type Language } from '../shared/i18n/i18n';
+import { LANGUAGES, type Language } from '../shared/i18n/i18n';
 import { Page, QueryState, Success } from '../shared/page';
-import { useMe } from './use-me';
+import { useChooseLanguage, useMe } from './use-me';
 
 /** A person signed in by e-ID without an account yet creates one in their organisation. */
 export function CreateAccountPage() {
@@ -78,6 +78,7 @@ export function VerifyAccountPage() {
 }
 
 export function ProfilePage() {
+  const chooseLanguage = useChooseLanguage();
   const { t, i18n } = useTranslation();
   const me = useMe();
   return (
@@ -107,7 +108,7 @@ export function ProfilePage() {
         <div className="radio-row" role="radiogroup" aria-labelledby="language-heading">
           {LANGUAGES.map((language: Language) => (
             <div className="radio" key={language}>
-              <input type="radio" id={`language-${language}`} name="language" checked={i18n.language === language} onChange={() => chooseLanguage(language)} />
+              <input type="radio" id={`language-${language}`} name="language" checked={i18n.language === language} onChange={() => void chooseLanguage(language)} />
               <label htmlFor={`language-${language}`} lang={language}>
                 {t(`languages.${language}`)}
               </label>

@@ -1,8 +1,7 @@
 import { NavLink, Link, Outlet, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { useMe, useSignedIn, useSignOut } from '../identity/use-me';
+import { useChooseLanguage, useMe, useSavedLanguage, useSignedIn, useSignOut } from '../identity/use-me';
 import { useNotifications, useNotificationStream } from '../notifications/use-notifications';
-import { chooseLanguage } from './i18n/i18n';
 
 /** The frame of every page: skip link, header with the service's name, navigation, main, footer. */
 export function Layout() {
@@ -15,6 +14,8 @@ export function Layout() {
   const navigate = useNavigate();
   const total = notifications.data?.badge.total ?? 0;
   const other = i18n.language === 'en' ? 'sv' : 'en';
+  const chooseLanguage = useChooseLanguage();
+  useSavedLanguage(i18n.language);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -27,7 +28,7 @@ export function Layout() {
             {t('app.name')}
           </Link>
           <div className="header-tools">
-            <button type="button" className="link-button" lang={other} onClick={() => chooseLanguage(other)}>
+            <button type="button" className="link-button" lang={other} onClick={() => void chooseLanguage(other)}>
               {t('layout.otherLanguage')}
             </button>
             {signedIn ? (
