@@ -147,6 +147,13 @@ describe('Catalogue over HTTP', () => {
       ]),
     );
 
+    // Amounts with more than two decimals, also written with an exponent, are refused (not a 500).
+    for (const amount of [1e-320, 12.345, 1e-7]) {
+      const tiny = await api.post('/catalogue/services/webcert/offerings', { id: 'webcert-t', name: 'T', startupFee: { amount, currency: 'SEK' }, fields: [usersField] }, staff);
+      expect(tiny.status).toBe(400);
+      expect(tiny.body.details).toEqual([{ field: 'startupFee.amount', message: expect.any(String) }]);
+    }
+
     const missing = await api.post('/catalogue/services/webcert/offerings', { id: 'webcert-y', name: 'Y' }, staff);
     expect(missing.status).toBe(400);
     expect(missing.body.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['startupFee', 'fields']));

@@ -7,7 +7,6 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
-  IsNumber,
   IsObject,
   IsOptional,
   IsString,
@@ -30,7 +29,7 @@ import {
   SERVICE_ID_MAX_LENGTH,
   STRING_FIELD_MAX_LENGTH,
 } from '@kundportal/catalogue';
-import { Trim } from '../http/validators';
+import { IsMoneyAmount, Trim } from '../http/validators';
 
 const SLUG_MESSAGE = 'must be lower-case letters and digits joined by single hyphens';
 
@@ -59,7 +58,7 @@ export class PublishServiceDto {
 
 export class StartupFeeDto {
   @ApiProperty({ example: 5000, description: 'In whole currency units, at most two decimals' })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsMoneyAmount()
   @Min(0)
   @Max(100_000_000)
   amount!: number;

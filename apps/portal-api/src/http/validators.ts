@@ -38,3 +38,20 @@ export function IsOrganisationNumber(options?: ValidationOptions): PropertyDecor
 
 /** Trims strings before validation, so "  " counts as empty. */
 export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+
+/**
+ * An amount of money: a finite number with at most two decimals. (class-validator's
+ * `maxDecimalPlaces` fails on numbers written with an exponent, such as 1e-320.)
+ */
+export function IsMoneyAmount(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isMoneyAmount',
+      validator: {
+        validate: (value) => typeof value === 'number' && Number.isFinite(value) && Math.round(value * 100) / 100 === value,
+        defaultMessage: () => 'must be an amount with at most two decimals',
+      },
+    },
+    options,
+  );
+}

@@ -190,6 +190,7 @@ export const sv = {
    * "must be at least {{n}}".
    */
   validationMessages: {
+    'must be an amount with at most two decimals': 'måste vara ett belopp med högst två decimaler',
     'must be a valid personnummer (YYYYMMDDNNNC with a correct check digit)': 'måste vara ett giltigt personnummer (ÅÅÅÅMMDDNNNN med rätt kontrollsiffra)',
     'must be a valid organisationsnummer (NNNNNN-NNNN with a correct check digit)': 'måste vara ett giltigt organisationsnummer (NNNNNN-NNNN med rätt kontrollsiffra)',
     'password must be at least {{n}} characters with a lower-case and an upper-case letter, a digit and a special character':
