@@ -10,11 +10,16 @@ function luhnDigit(nineDigits: string): number {
 }
 
 let serial = 0;
+/**
+ * One random start per test file, then consecutive numbers: distinct within a file (whose server
+ * has a DATA_DIR of its own), where a fresh random number per call could repeat one already used.
+ */
+const start = Math.floor(Math.random() * 1e6);
 
 /** A fresh valid personnummer (YYYYMMDDNNNC), born in 1970–1999. */
 export function testPersonalNumber(): string {
   serial++;
-  const n = serial + Math.floor(Math.random() * 1e6);
+  const n = start + serial;
   const year = 1970 + (n % 30);
   const month = String(1 + (Math.floor(n / 30) % 12)).padStart(2, '0');
   const day = String(1 + (Math.floor(n / 360) % 28)).padStart(2, '0');
@@ -26,6 +31,6 @@ export function testPersonalNumber(): string {
 /** A fresh valid organisationsnummer (NNNNNN-NNNN), third digit ≥ 2. */
 export function testOrganisationNumber(): string {
   serial++;
-  const body = `212${String((serial * 7919 + Math.floor(Math.random() * 1e6)) % 1e6).padStart(6, '0')}`;
+  const body = `212${String((start + serial * 7919) % 1e6).padStart(6, '0')}`;
   return `${body.slice(0, 6)}-${body.slice(6)}${luhnDigit(body)}`;
 }
