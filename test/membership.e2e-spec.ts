@@ -48,6 +48,7 @@ describe('Membership over HTTP', () => {
       expect(list.body).toEqual({ items: [{ accountId, name: who.name, email: who.email, requestedAt: expect.any(String) }], total: 1, page: 1, pageSize: 20 });
       const notices = await api.get('/me/notifications', org.admin.token);
       expect(notices.body.badge).toMatchObject({ joinRequests: 1, total: 1 });
+      // In English: the administrator chose it above, and the titles follow the caller's language.
       expect(notices.body.items).toContainEqual({ kind: 'join-request', refId: org.id, title: `${who.name} asks to join`, at: expect.any(String) });
       const adminMail = (await fx.mails(org.admin.email)).find((m) => m.template === 'join-request');
       expect(adminMail?.text).toContain(who.email);

@@ -102,7 +102,10 @@ describe('Ordering over HTTP', () => {
       const notices = await api.get('/me/notifications', customer.attestant.token);
       expect(notices.status).toBe(200);
       expect(notices.body.badge).toEqual({ total: 1, approvals: 1, unreadTickets: 0, agreementsToSign: 0, joinRequests: 0 });
-      expect(notices.body.items).toEqual([{ kind: 'approval', refId: orderId, title: expect.any(String), at: expect.stringMatching(ISO) }]);
+      expect(notices.body.items).toEqual([{ kind: 'approval', refId: orderId, title: `Attestera beställningen av Webcert Fristående från ${customer.name}`, at: expect.stringMatching(ISO) }]);
+      // The titles follow the caller's language: Swedish by default, English when asked for.
+      const inEnglish = await api.request('GET', '/me/notifications', { token: customer.attestant.token, headers: { 'accept-language': 'en' } });
+      expect(inEnglish.body.items[0].title).toBe(`Attest the order of Webcert Fristående from ${customer.name}`);
       // The orderer has nothing to act on.
       expect(await approvals(customer.orderer)).toEqual([]);
       expect((await api.get('/me/notifications', customer.orderer.token)).body.badge.approvals).toBe(0);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Page, PageRequest, PERSONAL_NUMBER_DIGEST, PersonalNumberDigest } from '@kundportal/kernel';
+import { DEFAULT_LANGUAGE, Language, Page, PageRequest, PERSONAL_NUMBER_DIGEST, PersonalNumberDigest, translate } from '@kundportal/kernel';
 import { OrderQueries } from '@kundportal/ordering';
 import { OrganisationQueries } from '@kundportal/organisations';
 import { TicketQueries } from '@kundportal/ticketing';
@@ -37,19 +37,20 @@ export class NotificationQueries {
   ) {}
 
   /** What the caller has to handle now: orders to approve or attest, agreements to sign (as named signatory or role holder), and for staff the tickets waiting for an answer. */
-  async forCaller(caller: NotifiedCaller): Promise<Notifications> {
+  async forCaller(caller: NotifiedCaller, language: Language = DEFAULT_LANGUAGE): Promise<Notifications> {
+    const title = (key: string, params: Record<string, string>) => translate(language, `notices:${key}`, params);
     const memberships = caller.accountId ? await this.organisations.membershipsOf(caller.accountId) : [];
     const approvals: NotificationItem[] = (await this.orders.approvalsFor(memberships)).map((a) => ({
       kind: 'approval',
       refId: a._id,
-      title: `${a.step === 'agent-approval' ? 'Approve' : 'Attest'} the order of ${a.offeringName} from ${a.customerOrganisationName}`,
+      title: title(a.step === 'agent-approval' ? 'approve' : 'attest', { offeringName: a.offeringName, customerOrganisationName: a.customerOrganisationName }),
       at: a.submittedAt,
     }));
     const replies: NotificationItem[] = caller.accountId
       ? (await this.tickets.unread(caller.accountId)).map((t) => ({
           kind: 'ticket-reply',
           refId: t._id,
-          title: `New reply on ${t.number}: ${t.subject}`,
+          title: title('ticketReply', { number: t.number, subject: t.subject }),
           at: t.lastStaffReplyAt ?? t.lastActivityAt,
         }))
       : [];
@@ -57,14 +58,14 @@ export class NotificationQueries {
     const toSign = new Map<string, NotificationItem>();
     if (caller.personalNumber) {
       for (const org of await this.organisations.awaitingSignatureBy(this.digest.of(caller.personalNumber))) {
-        toSign.set(org._id, { kind: 'agreement-to-sign', refId: org._id, title: `Sign the customer agreement for ${org.name}`, at: org.registeredAt });
+        toSign.set(org._id, { kind: 'agreement-to-sign', refId: org._id, title: title('agreementToSign', { organisationName: org.name }), at: org.registeredAt });
       }
     }
     if (caller.accountId) {
       const signatoryOf = memberships.filter((m) => m.roles.includes('signatory')).map((m) => m.organisationId);
       for (const org of await this.organisations.organisations(signatoryOf)) {
         if (org.agreement.status === 'awaiting-signature') {
-          toSign.set(org._id, { kind: 'agreement-to-sign', refId: org._id, title: `Sign the customer agreement for ${org.name}`, at: org.registeredAt });
+          toSign.set(org._id, { kind: 'agreement-to-sign', refId: org._id, title: title('agreementToSign', { organisationName: org.name }), at: org.registeredAt });
         }
       }
     }
@@ -73,7 +74,7 @@ export class NotificationQueries {
     const joinRequests: NotificationItem[] = (await this.organisations.joinRequestsIn(administratorOf)).map((r) => ({
       kind: 'join-request',
       refId: r.organisationId,
-      title: `${r.name} asks to join`,
+      title: title('joinRequest', { name: r.name }),
       at: r.requestedAt ?? '',
     }));
     // Newest first. `at` is always an ISO 8601 timestamp (toISOString), which sorts as plain text.

@@ -105,11 +105,11 @@ export class MeController {
   }
 
   @Get('notifications')
-  @ApiOperation({ summary: 'What the caller has to handle now, with the badge counts' })
+  @ApiOperation({ summary: 'What the caller has to handle now, with the badge counts; the titles in the caller’s language' })
   @ApiOkResponse({ type: NotificationsDto })
-  async notificationsOf(@CurrentPrincipal() principal: Principal): Promise<Notifications> {
-    const { account } = await this.callers.resolve(principal);
-    return this.notifications.forCaller({ personalNumber: principal.personalNumber, accountId: account?._id ?? null, staff: principal.staff });
+  async notificationsOf(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<Notifications> {
+    const [{ account }, language] = await Promise.all([this.callers.resolve(principal), this.languages.of(request)]);
+    return this.notifications.forCaller({ personalNumber: principal.personalNumber, accountId: account?._id ?? null, staff: principal.staff }, language);
   }
 
   @Put('preferences')

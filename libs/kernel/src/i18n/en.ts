@@ -6,6 +6,7 @@ export interface Resources {
   things: Record<keyof typeof sv.things, string>;
   validation: Record<keyof typeof sv.validation, string>;
   validationMessages: Record<string, string>;
+  notices: Record<keyof typeof sv.notices, string>;
   mail: Record<string, Record<string, string>>;
 }
 
@@ -186,6 +187,14 @@ export const en: Resources = {
 
   /** The English text is the key itself: only the Swedish file lists these. */
   validationMessages: {},
+
+  notices: {
+    approve: 'Approve the order of {{offeringName}} from {{customerOrganisationName}}',
+    attest: 'Attest the order of {{offeringName}} from {{customerOrganisationName}}',
+    ticketReply: 'New reply on {{number}}: {{subject}}',
+    agreementToSign: 'Sign the customer agreement for {{organisationName}}',
+    joinRequest: '{{name}} asks to join',
+  },
 
   mail: {
     'organisation-approved-administrator': {

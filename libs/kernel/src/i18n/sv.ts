@@ -249,6 +249,15 @@ export const sv = {
     'the agent has no orderer and no attestant': 'ombudet har varken beställare eller attestant',
   } as Record<string, string>,
 
+  /** The titles of the notices in `/me/notifications`, by kind. */
+  notices: {
+    approve: 'Godkänn beställningen av {{offeringName}} från {{customerOrganisationName}}',
+    attest: 'Attestera beställningen av {{offeringName}} från {{customerOrganisationName}}',
+    ticketReply: 'Nytt svar i {{number}}: {{subject}}',
+    agreementToSign: 'Underteckna kundavtalet för {{organisationName}}',
+    joinRequest: '{{name}} vill gå med',
+  },
+
   /** Every e-mail, by template name: `subject` and `text`, interpolated with the template's data. */
   mail: {
     'organisation-approved-administrator': {
