@@ -108,7 +108,8 @@ export class MeController {
   @ApiOperation({ summary: 'What the caller has to handle now, with the badge counts; the titles in the caller’s language' })
   @ApiOkResponse({ type: NotificationsDto })
   async notificationsOf(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<Notifications> {
-    const [{ account }, language] = await Promise.all([this.callers.resolve(principal), this.languages.of(request)]);
+    const { account } = await this.callers.resolve(principal);
+    const language = await this.languages.of(request, account?._id ?? null);
     return this.notifications.forCaller({ personalNumber: principal.personalNumber, accountId: account?._id ?? null, staff: principal.staff }, language);
   }
 

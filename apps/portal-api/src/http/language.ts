@@ -20,11 +20,12 @@ export class CallerLanguage {
 
   constructor(private readonly accounts: AccountQueries, private readonly preferences: PreferenceQueries) {}
 
-  async of(request: FastifyRequest): Promise<Language> {
+  /** `accountId`, when the caller's account is known already, spares looking it up again. */
+  async of(request: FastifyRequest, accountId?: string | null): Promise<Language> {
     const principal = (request as AuthenticatedRequest).principal;
     if (!principal) return languageOf(request);
     try {
-      return (await this.chosen(principal)) ?? languageOf(request);
+      return (await this.chosen(principal, accountId)) ?? languageOf(request);
     } catch (error) {
       // The read store being down is no reason to answer without words.
       this.logger.warn({ err: (error as Error).message }, 'Language preference not read');
