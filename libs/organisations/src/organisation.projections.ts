@@ -56,6 +56,15 @@ export interface MemberDoc {
 
 export const memberDocId = (organisationId: string, accountId: string) => `${organisationId}:${accountId}`;
 
+/** A member's whole row: who the person is in the organisation, and where their membership stands. */
+function memberRow(
+  person: { organisationId: string; accountId: string; name: string; email: string },
+  standing: Pick<MemberDoc, 'roles' | 'status' | 'joinedAt' | 'requestedAt'>,
+): MemberDoc {
+  const { organisationId, accountId, name, email } = person;
+  return { _id: memberDocId(organisationId, accountId), organisationId, accountId, name, email, ...standing };
+}
+
 /** Customer applications for staff's review list. */
 export const customerApplicationsProjection: Projection = {
   name: 'customer-applications',
@@ -133,40 +142,14 @@ export const organisationsProjection: Projection = {
       }
       case 'MemberJoined': {
         const d = event.data;
-        members.replaceOne(
-          { _id: memberDocId(d.organisationId, d.accountId) },
-          {
-            _id: memberDocId(d.organisationId, d.accountId),
-            organisationId: d.organisationId,
-            accountId: d.accountId,
-            name: d.name,
-            email: d.email,
-            roles: d.roles,
-            status: 'active',
-            joinedAt: d.joinedAt,
-            requestedAt: null,
-          },
-          { upsert: true },
-        );
+        const row = memberRow(d, { roles: d.roles, status: 'active', joinedAt: d.joinedAt, requestedAt: null });
+        members.replaceOne({ _id: row._id }, row, { upsert: true });
         break;
       }
       case 'JoinRequested': {
         const d = event.data;
-        members.replaceOne(
-          { _id: memberDocId(d.organisationId, d.accountId) },
-          {
-            _id: memberDocId(d.organisationId, d.accountId),
-            organisationId: d.organisationId,
-            accountId: d.accountId,
-            name: d.name,
-            email: d.email,
-            roles: [],
-            status: 'pending',
-            joinedAt: null,
-            requestedAt: d.requestedAt,
-          },
-          { upsert: true },
-        );
+        const row = memberRow(d, { roles: [], status: 'pending', joinedAt: null, requestedAt: d.requestedAt });
+        members.replaceOne({ _id: row._id }, row, { upsert: true });
         break;
       }
       case 'JoinRequestDeclined':
