@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -44,25 +44,28 @@ export function CreateAccountPage() {
   );
 }
 
-/** The old portal's account, verified once by e-ID (the link in the `account-verification` e-mail). */
-export function VerifyAccountPage() {
+/**
+ * A page that a mailed single-use link opens (`?token=`): one button sends the token, then the
+ * page says it is done. `texts` is the i18n group with `title`, `lead`, `done` and `submit`.
+ */
+function SingleUseLinkPage({ texts, send, children }: { texts: string; send: (token: string) => Promise<CommandAnswer>; children?: ReactNode }) {
   const { t } = useTranslation();
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
   const client = useQueryClient();
   const [done, setDone] = useState(false);
   const form = useForm(
-    () => call<CommandAnswer>(api.POST('/accounts/verify', { body: { token } })),
+    () => send(token),
     async () => {
       setDone(true);
       await client.invalidateQueries();
     },
   );
   return (
-    <Page title={t('verify.title')} lead={t('verify.lead')}>
+    <Page title={t(`${texts}.title`)} lead={t(`${texts}.lead`)}>
       {done ? (
         <Success>
-          <p>{t('verify.done')}</p>
+          <p>{t(`${texts}.done`)}</p>
           <Link to="/">{t('common.toStart')}</Link>
         </Success>
       ) : !token ? (
@@ -70,11 +73,17 @@ export function VerifyAccountPage() {
       ) : (
         <form onSubmit={form.onSubmit} noValidate>
           <ErrorSummary error={form.error} />
-          <SubmitButton pending={form.pending}>{t('verify.submit')}</SubmitButton>
+          {children}
+          <SubmitButton pending={form.pending}>{t(`${texts}.submit`)}</SubmitButton>
         </form>
       )}
     </Page>
   );
+}
+
+/** The old portal's account, verified once by e-ID (the link in the `account-verification` e-mail). */
+export function VerifyAccountPage() {
+  return <SingleUseLinkPage texts="verify" send={(token) => call<CommandAnswer>(api.POST('/accounts/verify', { body: { token } }))} />;
 }
 
 export function ProfilePage() {
@@ -123,34 +132,10 @@ export function ProfilePage() {
 /** The link in the `email-verification` e-mail (`/verify-email?token=`): confirms the account's e-mail address. */
 export function VerifyEmailPage() {
   const { t } = useTranslation();
-  const [params] = useSearchParams();
-  const token = params.get('token') ?? '';
   const me = useMe();
-  const client = useQueryClient();
-  const [done, setDone] = useState(false);
-  const form = useForm(
-    () => call<CommandAnswer>(api.POST('/me/email/verify', { body: { token } })),
-    async () => {
-      setDone(true);
-      await client.invalidateQueries();
-    },
-  );
   return (
-    <Page title={t('verifyEmail.title')} lead={t('verifyEmail.lead')}>
-      {done ? (
-        <Success>
-          <p>{t('verifyEmail.done')}</p>
-          <Link to="/">{t('common.toStart')}</Link>
-        </Success>
-      ) : !token ? (
-        <p className="notice notice-error">{t('verify.noToken')}</p>
-      ) : (
-        <form onSubmit={form.onSubmit} noValidate>
-          <ErrorSummary error={form.error} />
-          {me.data?.email && <p>{t('verifyEmail.address', { email: me.data.email })}</p>}
-          <SubmitButton pending={form.pending}>{t('verifyEmail.submit')}</SubmitButton>
-        </form>
-      )}
-    </Page>
+    <SingleUseLinkPage texts="verifyEmail" send={(token) => call<CommandAnswer>(api.POST('/me/email/verify', { body: { token } }))}>
+      {me.data?.email && <p>{t('verifyEmail.address', { email: me.data.email })}</p>}
+    </SingleUseLinkPage>
   );
 }
