@@ -55,11 +55,6 @@ describe('Orders: withdrawal, cancellation, agents, care units, audit methods (H
     expect(response.status).toBe(201);
     return response.body.id as string;
   }
-  async function customerWithAgent(): Promise<{ customer: Customer; agent: Customer }> {
-    const [customer, agent] = await Promise.all([fx.customer(), fx.customer()]);
-    await fx.linkAgent(customer, agent);
-    return { customer, agent };
-  }
   const approvals = async (person: Person) => (await api.get('/approvals', person.token)).body.items as Array<{ orderId: string }>;
   const badge = async (person: Person) => (await api.get('/me/notifications', person.token)).body.badge.approvals as number;
   const templatesAbout = async (person: Person, orderId: string) =>
@@ -125,7 +120,7 @@ describe('Orders: withdrawal, cancellation, agents, care units, audit methods (H
     });
 
     it('an order via an agent, withdrawn at the agent’s attestation without a reason (no body): the agent’s attestant is told', async () => {
-      const { customer, agent } = await customerWithAgent();
+      const { customer, agent } = await fx.customerWithAgent();
       const orderId = await submit(customer, { viaAgentOrganisationId: agent.id });
       expect((await api.post(`/orders/${orderId}/approve`, {}, agent.orderer.token)).status).toBe(200);
       expect(await approvals(agent.attestant)).toEqual([expect.objectContaining({ orderId })]);
@@ -149,7 +144,7 @@ describe('Orders: withdrawal, cancellation, agents, care units, audit methods (H
 
   describe('POST /orders/:id/cancel', () => {
     it('staff cancel a waiting order via an agent with a reason: the orderer, the attestant who waited and the agent are told', async () => {
-      const { customer, agent } = await customerWithAgent();
+      const { customer, agent } = await fx.customerWithAgent();
       const orderId = await submit(customer, { viaAgentOrganisationId: agent.id });
       expect((await api.post(`/orders/${orderId}/approve`, {}, agent.orderer.token)).status).toBe(200);
       expect((await api.post(`/orders/${orderId}/attest`, { method: 'bankid' }, agent.attestant.token)).status).toBe(200);
@@ -256,7 +251,7 @@ describe('Orders: withdrawal, cancellation, agents, care units, audit methods (H
     });
 
     it('fulfilment of an order via an agent tells the agent’s orderers and attestants that the technical connection may start', async () => {
-      const { customer, agent } = await customerWithAgent();
+      const { customer, agent } = await fx.customerWithAgent();
       const orderId = await submit(customer, { viaAgentOrganisationId: agent.id });
       expect((await api.post(`/orders/${orderId}/approve`, {}, agent.orderer.token)).status).toBe(200);
       expect((await api.post(`/orders/${orderId}/attest`, { method: 'bankid' }, agent.attestant.token)).status).toBe(200);
@@ -324,7 +319,7 @@ describe('Orders: withdrawal, cancellation, agents, care units, audit methods (H
   });
 
   it('audit history names how each actor signed in apart from how the step was attested: sms-otp is never shown as bankid', async () => {
-    const { customer, agent } = await customerWithAgent();
+    const { customer, agent } = await fx.customerWithAgent();
     const orderId = await submit(customer, { viaAgentOrganisationId: agent.id });
     const agentOrdererByFreja = await api.signIn(agent.orderer.personalNumber, { method: 'freja', name: agent.orderer.name });
     expect((await api.post(`/orders/${orderId}/approve`, {}, agentOrdererByFreja)).status).toBe(200);

@@ -47,13 +47,6 @@ describe('Ordering over HTTP', () => {
     return response.body.id as string;
   }
 
-  /** A customer and a linked agent organisation, each with an orderer and an attestant. */
-  async function customerWithAgent(): Promise<{ customer: Customer; agent: Customer }> {
-    const [customer, agent] = await Promise.all([fx.customer(), fx.customer()]);
-    await fx.linkAgent(customer, agent);
-    return { customer, agent };
-  }
-
   const approvals = async (person: Person) => {
     const response = await api.get('/approvals', person.token);
     expect(response.status).toBe(200);
@@ -256,7 +249,7 @@ describe('Ordering over HTTP', () => {
 
   describe('an order via an agent', () => {
     it('agent orderer approves → agent attestant attests → customer attestant attests, each e-mailed in turn', async () => {
-      const { customer, agent } = await customerWithAgent();
+      const { customer, agent } = await fx.customerWithAgent();
       const submitted = await api.post('/orders', orderBody(customer, { viaAgentOrganisationId: agent.id }), customer.orderer.token);
       expect(submitted.status).toBe(201);
       expect(submitted.body).toMatchObject({ id: expect.any(String), position: expect.any(String), status: 'awaiting-agent-approval' });
@@ -387,7 +380,7 @@ describe('Ordering over HTTP', () => {
     });
 
     it('an agent order rejected at the agent’s attestation: rejected, the customer’s attestant is never asked', async () => {
-      const { customer, agent } = await customerWithAgent();
+      const { customer, agent } = await fx.customerWithAgent();
       const orderId = await submit(customer, { viaAgentOrganisationId: agent.id });
       expect((await api.post(`/orders/${orderId}/approve`, {}, agent.orderer.token)).status).toBe(200);
       const reason = 'Kunden har redan Webcert';
@@ -469,7 +462,7 @@ describe('Ordering over HTTP', () => {
 
   describe('audit', () => {
     it('replays the history event by event and answers the state at any moment', async () => {
-      const { customer, agent } = await customerWithAgent();
+      const { customer, agent } = await fx.customerWithAgent();
       // Each command, then a moment strictly after it and before the next one.
       const moments: string[] = [];
       const step = async (action: () => Promise<ApiResponse>, status: number) => {

@@ -111,6 +111,13 @@ export class OrganisationFixtures {
     expectStatus(await this.api.post(`/organisations/${customer.id}/agents`, { agentOrganisationId: agent.id }, this.staff), 200, 'agent link');
   }
 
+  /** A customer and a linked agent organisation, each with an orderer and an attestant. */
+  async customerWithAgent(): Promise<{ customer: Customer; agent: Customer }> {
+    const [customer, agent] = await Promise.all([this.customer(), this.customer()]);
+    await this.linkAgent(customer, agent);
+    return { customer, agent };
+  }
+
   /** Someone signed in by e-ID with an account in an organisation of their own: a member of nothing the test builds. */
   async outsider(): Promise<Person> {
     return this.member(await this.organisation({ signed: false }), [], 'Otto Outsider');
