@@ -15,6 +15,7 @@ import {
   MarkTicketRead,
   PostTicketMessage,
   StaffTicketListItem,
+  TicketListItem,
   TicketCaller,
   TicketDoc,
   TicketQueries,
@@ -63,8 +64,8 @@ export async function visibleTicket(tickets: TicketQueries, id: string, reader: 
   return ticket;
 }
 
-/** A ticket as staff lists show it: what customers see, plus priority, whether it waits for an answer, and whose it is. */
-export function staffTicketItem(t: StaffTicketListItem, reader: { accountId: string | null }) {
+/** A ticket as a customer's list shows it. */
+export function ticketItem(t: TicketListItem, reader: { accountId: string | null }) {
   return {
     id: t._id,
     number: t.number,
@@ -72,14 +73,24 @@ export function staffTicketItem(t: StaffTicketListItem, reader: { accountId: str
     type: t.type,
     status: t.status,
     createdAt: t.createdAt,
-    lastActivityAt: t.staffLastActivityAt,
+    lastActivityAt: t.lastActivityAt,
     unread: reader.accountId !== null && t.unreadBy.includes(reader.accountId),
+    fromOpenForm: t.channel === 'public-form',
+    // Seen as an administrator of the ticket's organisation, not as someone on it.
+    viaOrganisation: !(reader.accountId !== null && t.participants.includes(reader.accountId)),
+  };
+}
+
+/** A ticket as staff lists show it: what customers see, plus priority, whether it waits for an answer, and whose it is. */
+export function staffTicketItem(t: StaffTicketListItem, reader: { accountId: string | null }) {
+  return {
+    ...ticketItem(t, reader),
+    lastActivityAt: t.staffLastActivityAt,
     priority: t.priority,
     needsReply: t.needsReply,
     organisationId: t.organisationId,
     requester: { accountId: t.requester.accountId, name: t.requester.name },
     channel: t.channel,
-    fromOpenForm: t.channel === 'public-form',
     viaOrganisation: false,
   };
 }
@@ -144,19 +155,7 @@ export class TicketsController {
     }
     const staffOnly = STAFF_TICKET_FILTERS.filter((name) => query[name] !== undefined);
     if (staffOnly.length > 0) throw new Forbidden('staffTicketFilters').withParams({ filters: staffOnly.join(', ') });
-    return listAnswer(await this.tickets.list(reader, { status: query.status, ...paging }), page, (t) => ({
-        id: t._id,
-        number: t.number,
-        subject: t.subject,
-        type: t.type,
-        status: t.status,
-        createdAt: t.createdAt,
-        lastActivityAt: t.lastActivityAt,
-        unread: reader.accountId !== null && t.unreadBy.includes(reader.accountId),
-        fromOpenForm: t.channel === 'public-form',
-        // Seen as an administrator of the ticket's organisation, not as someone on it.
-        viaOrganisation: !(reader.accountId !== null && t.participants.includes(reader.accountId)),
-    }));
+    return listAnswer(await this.tickets.list(reader, { status: query.status, ...paging }), page, (t) => ticketItem(t, reader));
   }
 
   @Get('tickets/:id')
